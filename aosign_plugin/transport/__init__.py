@@ -1,0 +1,59 @@
+"""Transport: the one abstract connection to a card. No module but :mod:`.pcsc` imports pyscard."""
+
+from __future__ import annotations
+
+import abc
+import contextlib
+from collections.abc import Iterator
+from types import TracebackType
+
+__all__ = ["CardGoneError", "SmartCardConnection", "TransportError"]
+
+
+class TransportError(Exception):
+    """The card could not be reached: no service, no reader, no card, or it went away.
+
+    The text names what is missing (reader names, the service); it never holds APDU data.
+    """
+
+    def __init__(self, message: str, *, reader: str | None = None) -> None:
+        super().__init__(message)
+        self.reader = reader
+
+
+class CardGoneError(TransportError):
+    """The card left (or the service stopped) in the middle of an operation."""
+
+
+class SmartCardConnection(abc.ABC):
+    """A connection to one card that exchanges raw APDUs."""
+
+    #: a name for the reader or the simulated card, shown in status
+    reader: str | None = None
+
+    @abc.abstractmethod
+    def send_and_receive(self, apdu: bytes | bytearray) -> tuple[bytes, int]:
+        """Send one command APDU; return the response data and the status word (``SW1 << 8 | SW2``).
+
+        :raises TransportError: the card could not be reached.
+        """
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release the card; idempotent."""
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Hold the card exclusively for one operation (a PC/SC transaction); nothing to do by default."""
+        yield
+
+    def __enter__(self) -> SmartCardConnection:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
