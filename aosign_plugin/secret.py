@@ -49,7 +49,7 @@ class Secret:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Secret):
             return NotImplemented
-        return hmac.compare_digest(bytes(self._buf), bytes(other._buf))
+        return hmac.compare_digest(self._buf, other._buf)
 
     __hash__ = None  # type: ignore[assignment]
 

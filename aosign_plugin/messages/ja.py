@@ -2,5 +2,175 @@
 
 MESSAGES: dict[str, str] = {
     # --- policy (aosign_plugin.policy) ---
+    "policy.empty": (
+        "PIN(暗証番号)が入力されていません。"
+        "半角英数字{min_length}桁以上、{max_length}桁以内になるよう入力してください。"
+    ),
+    "policy.too_short": (
+        "PIN(暗証番号)の桁数が足りません。半角英数字{min_length}桁以上、{max_length}桁以内になるよう入力してください。"
+    ),
+    "policy.too_long": (
+        "PIN(暗証番号)の桁数が多すぎます。半角英数字{min_length}桁以上、{max_length}桁以内になるよう入力してください。"
+    ),
+    "policy.full_width": (
+        "全角文字(例:１２３４、ＡＢＣ、全角スペース)は使えません。"
+        "日本語入力をオフにして、半角英数字で入力してください。"
+    ),
+    "policy.space": "空白(スペース)は使えません。空白を取り除いて、半角英数字だけで入力してください。",
+    "policy.symbol": "記号(例:- _ @ ! #)は使えません。英字(A-Z、a-z)と数字(0-9)だけで入力してください。",
+    "policy.non_ascii": (
+        "半角英数字以外の文字(例:ひらがな、漢字、é などのアクセント付きの文字)は使えません。"
+        "英字(A-Z、a-z)と数字(0-9)だけで入力してください。"
+    ),
+    "policy.control": ("制御文字(タブ、改行など)は使えません。取り除いて、半角英数字だけで入力してください。"),
+    "policy.repeated": ("すべて同じ文字列(例:111111、aaaa)は認められません。2種類以上の文字を組み合わせてください。"),
+    "policy.date": (
+        "日付(生年月日など)と読めるPIN(暗証番号)は使えません。"
+        "他人に類推されやすいもの(例:生年月日、電話番号)は避けてください。"
+    ),
+    "policy.phone": (
+        "電話番号と読めるPIN(暗証番号)は使えません。他人に類推されやすいもの(例:生年月日、電話番号)は避けてください。"
+    ),
+    "policy.sequence": (
+        "連続した数字や文字(例:1234、abcd、9876)は推測されやすいため使えません。"
+        "覚えやすく、かつ他人からは推測されにくいPIN(暗証番号)にしてください。"
+    ),
+    "policy.same_as_current": (
+        "新しいPIN(暗証番号)が現在のPIN(暗証番号)と同じです。現在とは異なるPIN(暗証番号)を入力してください。"
+    ),
+    "policy.mismatch": (
+        "確認のために入力したPIN(暗証番号)が新しいPIN(暗証番号)と一致しません。"
+        "同じPIN(暗証番号)をもう一度入力してください。"
+    ),
+    "policy.warn.date": (
+        "このPIN(暗証番号)は日付(生年月日など)と読めます。"
+        "他人に類推されやすいもの(例:生年月日、電話番号)は避けてください。"
+        "このまま設定することもできますが、変更をおすすめします。"
+    ),
+    "policy.warn.phone": (
+        "このPIN(暗証番号)は電話番号と読めます。"
+        "他人に類推されやすいもの(例:生年月日、電話番号)は避けてください。"
+        "このまま設定することもできますが、変更をおすすめします。"
+    ),
+    "policy.warn.sequence": (
+        "このPIN(暗証番号)は連続した数字や文字(例:1234、abcd、9876)で、推測されやすくなっています。"
+        "このまま設定することもできますが、"
+        "覚えやすく、かつ他人からは推測されにくいPIN(暗証番号)に変更されることをおすすめします。"
+    ),
+    "policy.field.current_pin": "現在のPIN(暗証番号)",
+    "policy.field.unblock_code": "「PIN(暗証番号)について」に記載のPIN(暗証番号)",
+    "policy.field.new_pin": "新しいPIN(暗証番号)",
+    "policy.field.confirm": "確認用の新しいPIN(暗証番号)",
     # --- end policy ---
+    # --- host menu entries and options (aosign_plugin.hooks) ---
+    "entry.status": "カードの状態を表示",
+    "entry.change_pin": "PIN(暗証番号)の変更",
+    "entry.unlock": "ICカードのロック解除(PIN(暗証番号)のリセット)",
+    "option.show_input": "入力内容を表示する",
+    "option.json": "JSONで出力します",
+    "option.final_try": "ロック解除の最後の1回を使うことに同意します(標準入力が端末でないとき)",
+    # --- prompts (aosign_plugin.service) ---
+    "prompt.current_pin": "現在のPIN(暗証番号)",
+    "prompt.new_pin": "新しいPIN(暗証番号)",
+    "prompt.confirm": "新しいPIN(暗証番号)(確認のため再度入力)",
+    "prompt.unblock_code": "「PIN(暗証番号)について」に記載のPIN(暗証番号)",
+    # --- status (aosign_plugin.present) ---
+    "status.card": "カード: {reader}({backend})",
+    "status.state": "状態: {state}",
+    "status.pin": "PIN(暗証番号)の残り回数: {tries}",
+    "status.unblock": "ロック解除の残り回数: {tries}",
+    "status.tries": "{left} / {max} 回",
+    "status.tries_unknown": "不明(回数を消費せずには読めません)",
+    "status.tries_low": "残りわずか(正確な回数は不明)",
+    "status.tries_final": "残り1回",
+    "state.ready": "使用できます",
+    "state.locked": "ロックしています",
+    "state.dead": "使用できません(失効および発行の申込が必要です)",
+    # --- advice ---
+    "advice.reset_recommended": (
+        "PIN(暗証番号)の誤入力が続いています(残り{left}回)。"
+        "誤入力が2~3回になった時点で、PIN(暗証番号)のリセットをおすすめします。"
+        "「PIN(暗証番号)について」をご用意のうえ、aosign-host unlock でリセットできます。"
+    ),
+    "advice.pin_final_try": (
+        "次が最後の1回です(残り{left}回)。PIN(暗証番号)を誤入力すると、AOSignICカードはロックされます。"
+    ),
+    "advice.unlock": (
+        "ロックした場合、「AOSignICカードのロック解除」が必要となります。"
+        "「PIN(暗証番号)について」をご用意のうえ、aosign-host unlock を実行してください。"
+    ),
+    "advice.unblock_low": (
+        "ロック解除の残り回数は{left}回です。すべて誤入力するとAOSignICカードは使用できなくなり、"
+        "AOSignICカードの失効および、発行の申込が必要となりますので注意してください。"
+    ),
+    "advice.revoke": (
+        "このAOSignICカードは使用できません。速やかに失効手続を行い、"
+        "また新たにAOSignICカードの発行申込を行ってください。"
+    ),
+    # --- results and errors ---
+    "change.done": "以上で、PIN(暗証番号)の変更は完了です。",
+    "unlock.done": "PIN(暗証番号)をリセットしました。ICカードのロックは解除されています。新しいPIN(暗証番号)をご利用ください。",
+    "unlock.intro": (
+        "ロック解除には、AOSignICカード発行時にお渡しした「PIN(暗証番号)について」に記載のPIN(暗証番号)が必要です"
+        "(変更後のPIN(暗証番号)ではありません)。"
+        "「PIN(暗証番号)について」を紛失されている場合、当社ではPIN(暗証番号)を保管することができないため、"
+        "該当のAOSignICカードは以降利用することができなくなります(失効手続と新規申込が必要です)。"
+    ),
+    "unlock.final_try": (
+        "ロック解除の残りは1回です。誤入力するとAOSignICカードは使用できなくなり、"
+        "失効および発行の申込が必要となります。最後の1回を使いますか?"
+    ),
+    "unlock.not_confirmed": (
+        "ロック解除の最後の1回には明示的な同意が必要です。端末から実行して同意するか、--final-try を指定してください。"
+    ),
+    "pin.incorrect": "PIN(暗証番号)が不正です。",
+    "pin.tries_left": "残り{left}回入力できます。PIN(暗証番号)を連続して10回誤入力した場合、ロックした状態となります。",
+    "pin.tries_unknown": "残り回数はカードから読めませんでした。",
+    "pin.locked": "PIN(暗証番号)の変更に失敗しました。ICカードはロックされています。",
+    "pin.locked_howto": (
+        "ロックした場合、「AOSignICカードのロック解除」が必要となります。"
+        "「PIN(暗証番号)について」をご用意のうえ、aosign-host unlock を実行してください。"
+    ),
+    "code.incorrect": "「PIN(暗証番号)について」に記載のPIN(暗証番号)が不正です。",
+    "code.tries_left": (
+        "ロック解除はあと{left}回試せます。すべて誤入力するとAOSignICカードは使用できなくなり、"
+        "失効および発行の申込が必要となります。"
+    ),
+    "card.dead": "ロック解除の操作において連続して10回誤入力したため、AOSignICカードは使用できなくなりました。",
+    "card.dead_howto": (
+        "AOSignICカードの失効および、発行の申込が必要となります。"
+        "速やかに失効手続を行い、また新たにAOSignICカードの発行申込(新規申込)を行ってください。"
+    ),
+    "card.refused_input": "カードが新しいPIN(暗証番号)を受け付けませんでした。残り回数は減っていません。",
+    "card.state_changed": "表示した後にカードの残り回数が変わりました。aosign-host status で確認してからやり直してください。",
+    "nothing_sent": "カードには何も送っていません(残り回数は減っていません)。",
+    "no_answer": "入力がありません。",
+    "unavailable.no_service": "スマートカードのサービス(PC/SC)が動いていません。({detail})",
+    "unavailable.no_reader": "ICカードリーダが見つかりません。ICカードリーダをパソコンに接続してください。(リーダ: {detail})",
+    "unavailable.no_card": "ICカードリーダにAOSignICカードが挿入されていません。(リーダ: {detail})",
+    "unavailable.several_cards": (
+        "複数のICカードリーダにカードが挿入されています: {detail}。"
+        "使うリーダをマニフェストの [pcsc] reader で指定するか、カードを1枚だけ挿入してください。"
+    ),
+    "unavailable.card_gone": (
+        "操作中にカードとの通信が途切れました。aosign-host status でカードの状態を確認してください。({detail})"
+    ),
+    "unavailable.no_sim_card": "模擬カードがまだ発行されていません。aosign-sim issue で発行してください。({detail})",
+    "unavailable.protocol": "カードが想定外の応答をしました: {detail}。マニフェストの [card] の設定を確認してください。",
+    "unavailable.module": "PKCS#11モジュールを使えません: {detail}",
+    # --- manifest problems (aosign_plugin.settings) ---
+    "manifest.not_a_table": "テーブル([...])で指定してください。",
+    "manifest.unknown_key": "不明なキーです。使えるキー: {allowed}",
+    "manifest.one_of": "次のいずれかを指定してください: {allowed}",
+    "manifest.want_int": "{low}から{high}までの整数を指定してください。",
+    "manifest.out_of_range": "{low}から{high}までの値を指定してください。",
+    "manifest.want_str": "空でない文字列を指定してください。",
+    "manifest.loosens": "カードの規則({low}~{high}文字)を緩める値は指定できません。ポリシーは規則を厳しくすることだけができます。",
+    "manifest.min_over_max": "min_length が max_length より大きくなっています。",
+    "manifest.bad_aid": '5~16バイトを表す16進数の文字列を指定してください(例: "A0000006474F5349474E")。',
+    "manifest.bad_pad_to": "0(パディングなし)または{high}以上を指定してください。",
+    "manifest.same_refs": "pin_ref と unblock_ref には異なる値を指定してください。",
+    "manifest.module_table": "OSごとに指定してください(module.linux など: {allowed})。",
+    "manifest.module_absolute": "絶対パスを指定してください。",
+    "manifest.token_uri": '"pkcs11:" で始まる RFC 7512 のURIを指定してください。',
 }
