@@ -95,7 +95,9 @@ class ApduError(Exception):
         return f"APDU error: {sw_name(self.sw)}"
 
 
-def encode_command(cla: int, ins: int, p1: int, p2: int, data: bytes | bytearray = b"", le: int | None = None) -> bytearray:
+def encode_command(
+    cla: int, ins: int, p1: int, p2: int, data: bytes | bytearray = b"", le: int | None = None
+) -> bytearray:
     """A short command APDU (ISO 7816-4 cases 1 to 4) as a fresh buffer.
 
     :param le: expected response length, 1-256 (256 is sent as 00); ``None`` for no Le.

@@ -13,16 +13,23 @@ __all__ = ["CardGoneError", "SmartCardConnection", "TransportError"]
 class TransportError(Exception):
     """The card could not be reached: no service, no reader, no card, or it went away.
 
-    The text names what is missing (reader names, the service); it never holds APDU data.
+    :param reason: a stable code: ``no_service``, ``no_reader``, ``no_card``, ``several_cards``, ``card_gone``,
+        ``no_sim_card``.
+    :param detail: what is involved (reader names, a path, the service's error); never APDU data.
     """
 
-    def __init__(self, message: str, *, reader: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, reason: str, detail: str = "", *, reader: str | None = None) -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
         self.reader = reader
 
 
 class CardGoneError(TransportError):
     """The card left (or the service stopped) in the middle of an operation."""
+
+    def __init__(self, detail: str = "", *, reader: str | None = None) -> None:
+        super().__init__("card_gone", detail, reader=reader)
 
 
 class SmartCardConnection(abc.ABC):

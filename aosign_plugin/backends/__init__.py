@@ -1,0 +1,50 @@
+"""Backends: how the service reaches the card. Each is imported only when the manifest picks it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from ..secret import Secret
+    from ..settings import Settings
+    from ..state import CardStatus, Counter
+
+__all__ = ["CardBackend", "open_backend"]
+
+
+class CardBackend(Protocol):
+    """The three things the service asks of a card. Errors are those of :mod:`aosign_plugin.errors` only."""
+
+    name: str
+
+    def status(self) -> CardStatus:
+        """Read both counters without spending a try."""
+        ...
+
+    def change_pin(self, old: Secret, new: Secret, *, seen: Counter) -> None:
+        """Change the PIN with one try of ``old``; ``seen`` is the counter the user was shown.
+
+        :raises CardStateChangedError: the counter dropped since ``seen``; nothing was sent.
+        """
+        ...
+
+    def unblock_pin(self, code: Secret, new: Secret, *, seen: Counter) -> None:
+        """Reset the PIN with one try of the unblocking ``code``; ``seen`` as for :meth:`change_pin`."""
+        ...
+
+
+def open_backend(settings: Settings) -> CardBackend:
+    """The backend the settings name, its heavy imports done only now."""
+    from ..settings import Backend
+
+    if settings.backend is Backend.PCSC:
+        from .pcsc import PcscBackend
+
+        return PcscBackend(settings)
+    if settings.backend is Backend.PKCS11:
+        from ..errors import CardUnavailableError
+
+        raise CardUnavailableError("module", "the pkcs11 backend is not available in this version")
+    from .sim import SimBackend
+
+    return SimBackend(settings)

@@ -1,0 +1,79 @@
+"""The card operations over APDUs, shared by the PC/SC and the in-process simulated card backends.
+
+Each operation opens the card, runs inside one transaction and closes it again: the card is never held while the
+user types.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from ..apdu import ApduProtocol
+from ..dialect import CardDialect
+from ..errors import CardStateChangedError, CardUnavailableError
+from ..secret import Secret
+from ..session import PinSession
+from ..state import CardStatus, Counter, PinState
+from ..transport import SmartCardConnection, TransportError
+
+__all__ = ["ApduBackend"]
+
+
+class ApduBackend(abc.ABC):
+    """A backend that speaks the card's APDUs through a :class:`SmartCardConnection`."""
+
+    name = "apdu"
+
+    def __init__(self, dialect: CardDialect) -> None:
+        self.dialect = dialect
+        #: APDUs the last operation sent (benchmarks and tests read it)
+        self.last_apdu_count = 0
+        self.reader: str | None = None
+
+    @abc.abstractmethod
+    def connect(self) -> SmartCardConnection:
+        """Open the card. :raises TransportError: it cannot be reached."""
+
+    @contextmanager
+    def _session(self) -> Iterator[PinSession]:
+        session: PinSession | None = None
+        try:
+            with self.connect() as conn:
+                self.reader = conn.reader
+                with conn.transaction():
+                    session = PinSession(ApduProtocol(conn), self.dialect)
+                    yield session
+        except TransportError as e:
+            raise CardUnavailableError(e.reason, e.detail) from None
+        finally:
+            self.last_apdu_count = session.apdus_sent if session is not None else 0
+
+    @staticmethod
+    def _read(session: PinSession, backend: str, reader: str | None) -> CardStatus:
+        pin = session.pin_counter()
+        unblock = session.unblock_counter()
+        return CardStatus(backend=backend, reader=reader, pin=pin, unblock=unblock)
+
+    def status(self) -> CardStatus:
+        with self._session() as session:
+            return self._read(session, self.name, self.reader)
+
+    @staticmethod
+    def _guard(now: Counter, seen: Counter) -> None:
+        # Someone spent tries since the user was shown the count: they must see it again before choosing to try.
+        if now.state is PinState.BLOCKED or (
+            now.tries_left is not None and seen.tries_left is not None and now.tries_left < seen.tries_left
+        ):
+            raise CardStateChangedError("the card's counter changed since it was shown")
+
+    def change_pin(self, old: Secret, new: Secret, *, seen: Counter) -> None:
+        with self._session() as session:
+            self._guard(session.pin_counter(), seen)
+            session.change_pin(old, new)
+
+    def unblock_pin(self, code: Secret, new: Secret, *, seen: Counter) -> None:
+        with self._session() as session:
+            self._guard(session.unblock_counter(), seen)
+            session.unblock_pin(code, new)

@@ -1,0 +1,130 @@
+"""What the card says about itself: counters, derived states and the advice shown to the user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum, unique
+
+__all__ = ["MAX_TRIES", "Advice", "CardState", "CardStatus", "Counter", "PinState", "SecretKind"]
+
+#: the issuer's rule for the user PIN and for the unblocking code (FAQ Q31-B)
+MAX_TRIES = 10
+
+
+@unique
+class SecretKind(Enum):
+    """Which secret a counter or an error is about."""
+
+    PIN = "pin"
+    UNBLOCK = "unblock"
+
+
+@unique
+class PinState(Enum):
+    """A counter's state, derived from its tries left (or from PKCS#11 token flags)."""
+
+    OK = "ok"
+    COUNT_LOW = "count_low"
+    FINAL_TRY = "final_try"
+    BLOCKED = "blocked"
+
+
+@unique
+class CardState(Enum):
+    """The card as a whole (CONTRACT.md ``state``)."""
+
+    READY = "ready"
+    LOCKED = "locked"
+    DEAD = "dead"
+
+
+@unique
+class Advice(Enum):
+    """What the user should do next; each has a text in the catalogs (``advice.<value>``)."""
+
+    #: 2+ wrong PINs already: the issuer recommends resetting with the sheet (Q31-F)
+    RESET_RECOMMENDED = "reset_recommended"
+    #: one PIN try left: a wrong PIN locks the card
+    PIN_FINAL_TRY = "pin_final_try"
+    #: PIN locked: unlock with the sheet's code (Q31-D/E)
+    UNLOCK = "unlock"
+    #: few unblocking-code tries left: a wrong code can make the card unusable for good
+    UNBLOCK_LOW = "unblock_low"
+    #: the unblocking code is exhausted: revoke (失効手続) and apply for a new card (新規申込)
+    REVOKE = "revoke"
+
+
+@dataclass(frozen=True)
+class Counter:
+    """A retry counter as read without spending a try.
+
+    :param tries_left: exact count, or ``None`` where the backend cannot know it without spending a try.
+    :param verified: the card answered 9000 to the empty VERIFY (already verified in this card session).
+    :param low: the backend reports "count low" without a number (PKCS#11 ``*_COUNT_LOW``).
+    :param final: the backend reports "final try" without a number (PKCS#11 ``*_FINAL_TRY``).
+    :param blocked: the counter is exhausted.
+    """
+
+    tries_left: int | None
+    max_tries: int = MAX_TRIES
+    verified: bool = False
+    low: bool = False
+    final: bool = False
+    blocked: bool = False
+
+    @property
+    def state(self) -> PinState:
+        if self.blocked or self.tries_left == 0:
+            return PinState.BLOCKED
+        if self.final or self.tries_left == 1:
+            return PinState.FINAL_TRY
+        if self.low or (self.tries_left is not None and self.tries_left < self.max_tries):
+            return PinState.COUNT_LOW
+        return PinState.OK
+
+    @property
+    def wrong_so_far(self) -> int | None:
+        """Consecutive wrong entries counted by the card, when it tells."""
+        return None if self.tries_left is None else self.max_tries - self.tries_left
+
+    def to_json(self) -> dict[str, object]:
+        return {"tries_left": self.tries_left, "max_tries": self.max_tries}
+
+
+#: the unblocking code's tries below which we warn before asking for it
+UNBLOCK_WARN_AT = 3
+
+
+@dataclass(frozen=True)
+class CardStatus:
+    """One reading of the card, taken without spending a try."""
+
+    backend: str
+    reader: str | None
+    pin: Counter
+    unblock: Counter
+
+    @property
+    def state(self) -> CardState:
+        if self.unblock.state is PinState.BLOCKED:
+            return CardState.DEAD
+        if self.pin.state is PinState.BLOCKED:
+            return CardState.LOCKED
+        return CardState.READY
+
+    @property
+    def advice(self) -> Advice | None:
+        state = self.state
+        if state is CardState.DEAD:
+            return Advice.REVOKE
+        if state is CardState.LOCKED:
+            return Advice.UNLOCK
+        if self.pin.state is PinState.FINAL_TRY:
+            return Advice.PIN_FINAL_TRY
+        wrong = self.pin.wrong_so_far
+        if (wrong is not None and wrong >= 2) or (wrong is None and self.pin.low):
+            return Advice.RESET_RECOMMENDED
+        left = self.unblock.tries_left
+        if self.unblock.final or self.unblock.low or (left is not None and left <= UNBLOCK_WARN_AT):
+            return Advice.UNBLOCK_LOW
+        return None

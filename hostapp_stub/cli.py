@@ -1,0 +1,167 @@
+"""``aosign-host``: the host signing app's command line.
+
+The host knows nothing of PINs: the PIN commands are menu entries that plugins register. argparse (not click) is
+used because start-up time is part of the product: click alone costs more than Python's own start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from .messages import text
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_NO_CARD = 6
+EXIT_MANIFEST = 7
+EXIT_INTERRUPTED = 130
+
+
+def _pre_lang(argv: Sequence[str]) -> str | None:
+    """The ``--lang`` value, read before the parser exists (help texts depend on it)."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _globals(parser: argparse.ArgumentParser, lang: str, *, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--manifest", metavar="PATH", default=default, help=text("help.manifest", lang))
+    parser.add_argument("--lang", choices=("ja", "en"), default=default, help=text("help.lang", lang))
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=argparse.SUPPRESS if suppress else 0, help=text("help.verbose", lang)
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the host CLI; returns the exit code (CONTRACT.md)."""
+    args_in = list(sys.argv[1:] if argv is None else argv)
+    early = _pre_lang(args_in)
+    env_lang = os.environ.get("AOSIGN_LANG")
+    if env_lang is not None and env_lang not in ("ja", "en") and early is None:
+        print(text("lang.bad_env", "en"), file=sys.stderr)
+        return EXIT_USAGE
+    if early in ("ja", "en"):
+        help_lang = early
+    elif env_lang:
+        help_lang = env_lang
+    else:
+        from .platforms import system_language
+
+        help_lang = system_language()
+
+    from .plugins import DuplicateEntryError, load_plugins, menu_entries
+
+    pm = load_plugins()
+    try:
+        entries = menu_entries(pm)
+    except DuplicateEntryError as e:
+        print(text("plugin.duplicate", help_lang, error=e), file=sys.stderr)
+        return EXIT_USAGE
+
+    parser = argparse.ArgumentParser(prog="aosign-host")
+    _globals(parser, help_lang, suppress=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    p_menu = sub.add_parser("menu", help=text("help.menu", help_lang))
+    p_menu.add_argument("--json", action="store_true", help=text("help.json", help_lang))
+    _globals(p_menu, help_lang, suppress=True)
+    p_manifest = sub.add_parser("manifest", help=text("help.manifest_cmd", help_lang))
+    msub = p_manifest.add_subparsers(dest="manifest_command", metavar="ACTION")
+    msub.required = True
+    p_check = msub.add_parser("check", help=text("help.manifest_check", help_lang))
+    p_check.add_argument("path", nargs="?", metavar="PATH")
+    _globals(p_check, help_lang, suppress=True)
+    by_id = {}
+    for entry in entries:
+        p = sub.add_parser(entry.id, help=entry.label.get(help_lang) or entry.id)
+        for opt in entry.options:
+            p.add_argument(f"--{opt.name}", action="store_true", help=opt.help.get(help_lang, ""))
+        _globals(p, help_lang, suppress=True)
+        by_id[entry.id] = entry
+
+    args = parser.parse_args(args_in)
+    if args.verbose:
+        logging.basicConfig(level=logging.DEBUG if args.verbose > 1 else logging.INFO, stream=sys.stderr)
+
+    from .manifest import ManifestError, check_manifest, load_manifest, locate_manifest
+
+    explicit = args.path if args.command == "manifest" else args.manifest
+    try:
+        manifest = load_manifest(locate_manifest(explicit), help_lang)
+    except ManifestError as e:
+        print(e, file=sys.stderr)
+        return EXIT_MANIFEST
+    lang = args.lang or env_lang or _manifest_lang(manifest.data) or help_lang
+    problems = check_manifest(pm, manifest, lang)
+
+    if args.command == "manifest":
+        for problem in problems:
+            print(problem)
+        if problems:
+            print(text("manifest.problems", lang, path=manifest.display(lang), count=len(problems)), file=sys.stderr)
+            return EXIT_MANIFEST
+        print(text("manifest.ok", lang, path=manifest.display(lang)))
+        return EXIT_OK
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return EXIT_MANIFEST
+
+    if args.command == "menu":
+        return _menu(entries, lang, as_json=args.json)
+
+    from .api import Request
+    from .terminal import TerminalUI
+
+    entry = by_id[args.command]
+    options = {opt.name: bool(getattr(args, opt.name.replace("-", "_"))) for opt in entry.options}
+    request = Request(lang=lang, manifest=manifest.data, manifest_path=manifest.path, options=options)
+    ui = TerminalUI(lang)
+    try:
+        result = getattr(pm.hook, entry.hook)(request=request, ui=ui)
+    except KeyboardInterrupt:
+        print("\n" + text("cancelled", lang), file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if result is None:
+        print(text("usage.no_handler", lang, entry=entry.id), file=sys.stderr)
+        return EXIT_NO_CARD
+    return int(result.exit_code)
+
+
+def _manifest_lang(data: object) -> str | None:
+    plugin = data.get("plugin") if isinstance(data, dict) else None
+    value = plugin.get("language") if isinstance(plugin, dict) else None
+    return value if value in ("ja", "en") else None
+
+
+def _menu(entries: Sequence[object], lang: str, *, as_json: bool) -> int:
+    from .api import MenuEntry
+
+    items = [e for e in entries if isinstance(e, MenuEntry)]
+    if as_json:
+        import json
+
+        data = [{"id": e.id, "label": e.label.get(lang, e.id), "plugin": e.plugin} for e in items]
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not items:
+        print(text("menu.empty", lang))
+        return EXIT_OK
+    width = max(len(e.id) for e in items)
+    for e in items:
+        print(f"{e.id.ljust(width)}  {e.label.get(lang, e.id)}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""The host's hook specifications. Plugins implement them with :data:`hostapp_stub.api.hookimpl`.
+
+All hooks are called with keyword arguments only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pluggy import HookspecMarker
+
+from .api import PROJECT, EntryResult, HostUI, MenuEntry, Request
+
+hookspec = HookspecMarker(PROJECT)
+
+
+@hookspec
+def aosign_register_menu_entries(register: Callable[[MenuEntry], None]) -> None:
+    """Add the plugin's menu entries.
+
+    :param register: call it once per :class:`~hostapp_stub.api.MenuEntry`.
+    """
+
+
+@hookspec
+def aosign_manifest_tables() -> list[str]:  # type: ignore[empty-body]
+    """The top-level manifest tables the plugin owns (a table nobody owns is an error).
+
+    :returns: table names.
+    """
+
+
+@hookspec
+def aosign_manifest_problems(manifest: Mapping[str, Any], lang: str) -> list[str]:  # type: ignore[empty-body]
+    """Check the plugin's tables of the manifest.
+
+    :param manifest: the parsed manifest.
+    :param lang: the language for the texts.
+    :returns: one text per problem (empty when all is well).
+    """
+
+
+@hookspec(firstresult=True)
+def aosign_card_status(request: Request, ui: HostUI) -> EntryResult | None:
+    """Show the card's state without spending a try. Stops at first non-None result.
+
+    :param request: language, manifest and flags (``json``).
+    :param ui: where to print.
+    :returns: the exit code and the status as JSON-ready data.
+    """
+
+
+@hookspec(firstresult=True)
+def aosign_change_pin(request: Request, ui: HostUI) -> EntryResult | None:
+    """Change the card's PIN, asking the user through ``ui``. Stops at first non-None result.
+
+    :param request: language, manifest and flags (``show-input``).
+    :param ui: prompts and output; PINs come back from it as bytearrays.
+    :returns: the exit code of CONTRACT.md.
+    """
+
+
+@hookspec(firstresult=True)
+def aosign_unlock(request: Request, ui: HostUI) -> EntryResult | None:
+    """Reset (unlock) the PIN with the unblocking code from the sheet. Stops at first non-None result.
+
+    :param request: language, manifest and flags (``show-input``, ``final-try``).
+    :param ui: prompts and output.
+    :returns: the exit code of CONTRACT.md.
+    """
