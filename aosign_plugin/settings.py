@@ -136,7 +136,9 @@ def _policy(c: _Checker) -> PolicySettings:
 
 def _dialect(c: _Checker) -> CardDialect:
     t = c.table("card")
-    kwargs: dict[str, Any] = {}
+    # CONTRACT.md: a [card] table that omits aid means no SELECT; without a [card] table at all, the AOSign card's
+    # own dialect (the defaults, AID included) applies
+    kwargs: dict[str, Any] = {"aid": None} if "card" in c.manifest else {}
     if "aid" in t:
         aid = t["aid"]
         try:
