@@ -330,9 +330,7 @@ def _is_repeated(buf: memoryview) -> bool:
 # --- the checks ---
 
 
-def _base_refusals(
-    buf: memoryview, field: Field, min_length: int, max_length: int
-) -> tuple[list[Refusal], bool]:
+def _base_refusals(buf: memoryview, field: Field, min_length: int, max_length: int) -> tuple[list[Refusal], bool]:
     """Emptiness, length and character classes; also says whether every character is a letter or digit."""
 
     def refuse(reason: Reason) -> Refusal:

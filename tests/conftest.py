@@ -20,7 +20,7 @@ import pytest
 from aosign_plugin.sim.apdulog import ApduLogContents, read_log
 
 sys.path.insert(0, str(Path(__file__).parent))
-from realparts import reader_name, serve_card, start_pcscd, stop_process  # noqa: E402
+from realparts import reader_name, serve_card, start_pcscd, stop_process
 
 BIN = Path(sys.executable).parent
 

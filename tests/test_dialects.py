@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from conftest import SHEET_CODE, SHEET_PIN, Card, make_card
 from realparts import serve_card, stop_process
 

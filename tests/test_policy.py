@@ -397,9 +397,7 @@ def test_tightened_length_in_the_faq_wording() -> None:
     assert verdict.first_message("ja") == (
         "PIN(暗証番号)の桁数が足りません。半角英数字8桁以上、12桁以内になるよう入力してください。"
     )
-    assert verdict.messages("en") == (
-        "Too short: use at least 8 characters (8 to 12 half-width letters and digits).",
-    )
+    assert verdict.messages("en") == ("Too short: use at least 8 characters (8 to 12 half-width letters and digits).",)
 
 
 @pytest.mark.parametrize("lang", ["fr", "", "JA"])

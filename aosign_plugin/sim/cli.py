@@ -63,6 +63,14 @@ def _parser() -> argparse.ArgumentParser:
     issue = sub.add_parser("issue", help="issue a fresh card and print its 「PIN(暗証番号)について」 sheet once")
     issue.add_argument("--state", type=Path, help="state file (default: the user data dir's sim-card.json)")
     issue.add_argument("--force", action="store_true", help="replace an existing card")
+    issue.add_argument(
+        "--keep", action="store_true", help="if a card is already issued, keep it and succeed (its sheet is not shown)"
+    )
+    issue.add_argument(
+        "--separate-code",
+        action="store_true",
+        help="give the card an unblocking code different from its initial PIN (the sheet then shows both)",
+    )
     aid = issue.add_mutually_exclusive_group()
     aid.add_argument("--aid", type=_hex, help="the card's AID in hex (default A0000006474F5349474E)")
     aid.add_argument("--no-aid", action="store_true", help="a card without an application to select")
@@ -76,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     issue.add_argument(
         "--from-stdin",
         action="store_true",
-        help="read the initial PIN and the unblocking code as two lines from stdin (not a terminal)",
+        help="read the initial PIN, and optionally a different unblocking code, as lines from stdin (not a terminal)",
     )
     issue.add_argument("--lang", choices=["ja", "en"], help="language of the sheet (default $AOSIGN_LANG or ja)")
 
@@ -101,7 +109,7 @@ def _random_ascii(alphabet: bytes, n: int) -> bytearray:
 
 
 def _read_stdin_lines() -> list[bytearray] | None:
-    """Two lines from fd 0 as bytearrays (the buffer is wiped); ``None`` if there are not two."""
+    """One or two non-empty lines from fd 0 as bytearrays (the buffer is wiped); ``None`` if there are none."""
     from ..secret import wipe_bytearray
 
     buf = bytearray()
@@ -123,7 +131,9 @@ def _read_stdin_lines() -> list[bytearray] | None:
             if end < 0:
                 break
             start = end + 1
-        if len(lines) < 2 or not all(lines):
+        if lines and not lines[-1] and len(lines) == 2:
+            wipe_bytearray(lines.pop())
+        if not lines or not all(lines):
             for line in lines:
                 wipe_bytearray(line)
             return None
@@ -135,14 +145,14 @@ def _read_stdin_lines() -> list[bytearray] | None:
 _SHEET = {
     "ja": (
         "「PIN(暗証番号)について」\nAOSignICカード(シミュレーション)\nシリアル番号: {serial}\n発行日時: {issued}\n\n",
-        "PIN(暗証番号)(初期値): ",
-        "ロック解除コード: ",
+        "PIN(暗証番号): ",
+        "ロック解除用のPIN(暗証番号): ",
         "\n"
-        "・PIN(暗証番号)は半角英数字4桁以上、16桁以内で変更できます。すべて同じ文字の列は使えません。\n"
-        "・ロック解除コードは、PIN(暗証番号)を連続して10回誤入力してロックしたときの「AOSignICカードのロック解除」"
-        "(PIN(暗証番号)のリセット)に必要です。変更後のPIN(暗証番号)とは区別して厳重に保管してください。\n"
-        "・ロック解除コードを連続して10回誤入力するとAOSignICカードは使用できなくなり、"
-        "失効手続と新規申込が必要になります。\n"
+        "・PIN(暗証番号)は半角英数字4桁以上、16桁以内で変更できます。すべて同じ文字列は認められません。\n"
+        "・当社から送付しました「PIN(暗証番号)について」に記載されているPIN(暗証番号)は「ICカードのロック解除」に"
+        "必要になります。変更後のPIN(暗証番号)とは区別して厳重に保管してください。\n"
+        "・ロック解除の操作において、PIN(暗証番号)を連続して10回誤入力した場合は使用できなくなり、"
+        "AOSignICカードの失効および、発行の申込が必要となりますので注意してください。\n"
         "・「PIN(暗証番号)について」の用紙は再発行ができませんので、なくさないよう大切に保管してください。\n",
     ),
     "en": (
@@ -151,14 +161,14 @@ _SHEET = {
         "Serial number: {serial}\n"
         "Issued: {issued}\n"
         "\n",
-        "Initial PIN: ",
-        "Unblocking code: ",
+        "PIN: ",
+        "PIN for unlocking: ",
         "\n"
         "- You can change the PIN to 4 to 16 half-width letters and digits;"
         " one repeated character is refused.\n"
-        "- The unblocking code is needed to unlock the card (reset the PIN) after 10 wrong PINs in a row."
-        " Keep it apart from the PIN you choose.\n"
-        "- After 10 wrong unblocking codes the card is unusable for good:"
+        "- The PIN printed on this sheet is needed to unlock the card (reset the PIN), even after you change"
+        " your PIN: keep it apart from the PIN you choose.\n"
+        "- After 10 wrong entries while unlocking, the card is unusable for good:"
         " it must be revoked and a new one applied for.\n"
         "- This sheet cannot be reissued; keep it safe and do not lose it.\n"
         "  (「PIN(暗証番号)について」の用紙は再発行ができませんので、"
@@ -178,7 +188,8 @@ def _print_sheet(lang: str, serial: str, issued: str, pin: bytearray, code: byte
     try:
         out += text(head.format(serial=serial, issued=issued))
         out += text(pin_label) + pin + b"\n"
-        out += text(code_label) + code + b"\n"
+        if code != pin:  # the issuer's sheet has one PIN, for first use and for unlocking; some cards have two
+            out += text(code_label) + code + b"\n"
         out += text(tail)
         sys.stdout.flush()
         sys.stdout.buffer.write(out)
@@ -216,6 +227,9 @@ def _cmd_issue(args: argparse.Namespace) -> int:
     if lang not in _SHEET:
         lang = "ja"
     store = CardStore(args.state or default_state_path())
+    if store.path.exists() and args.keep and not args.force:
+        _err(f"a card is already issued at {store.path}; keeping it (its sheet was shown when it was issued)")
+        return EXIT_OK
     if store.path.exists() and not args.force:
         _err(f"a card already exists at {store.path}; use --force to replace it (its sheet will be useless)")
         return EXIT_BAD_USAGE
@@ -226,18 +240,22 @@ def _cmd_issue(args: argparse.Namespace) -> int:
             return EXIT_BAD_USAGE
         lines = _read_stdin_lines()
         if lines is None:
-            _err("--from-stdin needs two lines: the initial PIN, then the unblocking code")
+            _err("--from-stdin needs the initial PIN on a line, then optionally a different unblocking code")
             return EXIT_BAD_USAGE
-        pin, code = lines
+        pin = lines[0]
+        code = lines[1] if len(lines) > 1 else bytearray(pin)
     else:
         pin = _random_ascii(_DIGITS, _PIN_LEN)
         while not card_accepts(pin):
             wipe_bytearray(pin)
             pin = _random_ascii(_DIGITS, _PIN_LEN)
-        code = _random_ascii(_CODE_ALPHABET, _CODE_LEN)
-        while not card_accepts(code):
-            wipe_bytearray(code)
+        if args.separate_code:
             code = _random_ascii(_CODE_ALPHABET, _CODE_LEN)
+            while not card_accepts(code):
+                wipe_bytearray(code)
+                code = _random_ascii(_CODE_ALPHABET, _CODE_LEN)
+        else:
+            code = bytearray(pin)
     try:
         if not card_accepts(pin) or not card_accepts(code):
             _err("the card refuses these values: 4 to 16 ASCII letters or digits, not one repeated character")
