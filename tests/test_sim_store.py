@@ -205,30 +205,51 @@ def test_issue_from_stdin_prints_the_sheet_once(tmp_path: Path) -> None:
 
 
 def test_issue_random_values(tmp_path: Path) -> None:
+    # the issuer's sheet: one PIN, the card's first PIN and its unblocking code
     path = tmp_path / "card.json"
     r = sim("issue", "--state", str(path), "--lang", "en", "--change", "verify-then-set", "--cla", "0x80")
     assert r.returncode == 0, r.stderr
     sheet = r.stdout.decode()
-    pin = re.search(r"Initial PIN: (\S+)", sheet)
-    code = re.search(r"Unblocking code: (\S+)", sheet)
-    assert pin and code
-    assert re.fullmatch(r"[0-9]{8}", pin.group(1))
-    assert re.fullmatch(r"[A-Z0-9]{12}", code.group(1))
+    pin = re.search(r"^PIN: (\S+)$", sheet, re.M)
+    assert pin and re.fullmatch(r"[0-9]{8}", pin.group(1))
+    assert "PIN for unlocking" not in sheet
     assert SHEET_SENTENCE in sheet
     state = CardStore(path).load()
-    assert state.pin.matches(pin.group(1).encode()) and state.unblock.matches(code.group(1).encode())
+    assert state.pin.matches(pin.group(1).encode()) and state.unblock.matches(pin.group(1).encode())
     assert state.dialect.change is ChangeStyle.VERIFY_THEN_SET and state.dialect.cla == 0x80
     r2 = sim("issue", "--state", str(path), "--force")
     assert r2.returncode == 0
-    assert pin.group(1) not in r2.stdout.decode() or code.group(1) not in r2.stdout.decode()
+    assert pin.group(1) not in r2.stdout.decode()
+
+
+def test_issue_separate_code_and_keep(tmp_path: Path) -> None:
+    path = tmp_path / "card.json"
+    r = sim("issue", "--state", str(path), "--lang", "en", "--separate-code")
+    sheet = r.stdout.decode()
+    pin = re.search(r"^PIN: (\S+)$", sheet, re.M)
+    code = re.search(r"^PIN for unlocking: (\S+)$", sheet, re.M)
+    assert pin and code and re.fullmatch(r"[A-Z0-9]{12}", code.group(1))
+    state = CardStore(path).load()
+    assert state.pin.matches(pin.group(1).encode()) and state.unblock.matches(code.group(1).encode())
+    before = path.read_bytes()
+    kept = sim("issue", "--state", str(path), "--keep")
+    assert kept.returncode == 0 and kept.stdout == b"" and path.read_bytes() == before
+
+
+def test_issue_one_line_from_stdin(tmp_path: Path) -> None:
+    path = tmp_path / "card.json"
+    r = sim("issue", "--state", str(path), "--from-stdin", stdin=b"Abcd1234\n")
+    assert r.returncode == 0, r.stderr
+    state = CardStore(path).load()
+    assert state.pin.matches(b"Abcd1234") and state.unblock.matches(b"Abcd1234")
 
 
 @pytest.mark.parametrize(
     ("args", "stdin"),
     [
         (["--from-stdin"], b"1111\nQWERTY123456\n"),  # the card refuses it
-        (["--from-stdin"], b"12345678\n"),  # one line
-        (["--from-stdin"], b"12345678\n\n"),
+        (["--from-stdin"], b""),  # nothing
+        (["--from-stdin"], b"\n12345678\n"),  # an empty first line
         (["--pad-to", "5"], b""),
         (["--aid", "zz"], b""),
         (["--pin-ref", "0x82"], b""),
