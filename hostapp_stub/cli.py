@@ -91,7 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = parser.parse_args(args_in)
     if args.verbose:
-        logging.basicConfig(level=logging.DEBUG if args.verbose > 1 else logging.INFO, stream=sys.stderr)
+        # -v info, -vv debug, -vvv also the APDU traffic (plugins redact every PIN in it)
+        level = {1: logging.INFO, 2: logging.DEBUG}.get(args.verbose, 5)
+        logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
 
     from .manifest import ManifestError, check_manifest, load_manifest, locate_manifest
 
