@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import Card, issue_card, make_card
 
 from aosign_plugin.backends.sim import SimBackend
 from aosign_plugin.errors import PinIncorrectError, PinPolicyError
@@ -15,7 +16,6 @@ from aosign_plugin.policy import PolicySettings
 from aosign_plugin.secret import Secret
 from aosign_plugin.service import PinService
 from aosign_plugin.settings import Settings
-from conftest import Card, issue_card, make_card
 
 CANARY_PIN = "Cnry7Q4zPin"
 CANARY_NEW = "Cnry8W5xNew"
