@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-__all__ = ["manifest_locations", "system_language"]
+__all__ = ["cache_dir", "manifest_locations", "system_language"]
 
 MANIFEST_NAME = "manifest.toml"
 
@@ -23,6 +23,14 @@ def manifest_locations() -> list[Path]:
     user = platformdirs.user_config_path("aosign", appauthor=False)
     system = platformdirs.site_config_path("aosign", appauthor=False, multipath=False)
     return [user / MANIFEST_NAME, system / MANIFEST_NAME]
+
+
+def cache_dir() -> Path:
+    """The host's cache folder (plugin discovery): ``~/.cache/aosign``, ``%LOCALAPPDATA%\\aosign\\Cache``,
+    ``~/Library/Caches/aosign``."""
+    import platformdirs
+
+    return platformdirs.user_cache_path("aosign", appauthor=False)
 
 
 def _language_from_env() -> str | None:

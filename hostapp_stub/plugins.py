@@ -1,25 +1,121 @@
-"""Plugin discovery: the entry-point group ``aosign_host``, loaded once per process."""
+"""Plugin discovery: the entry-point group ``aosign_host``, loaded once per process.
+
+Scanning every installed distribution's entry points costs ~40 ms (importlib.metadata), more than the rest of a
+command. The result is therefore cached in the user's cache folder, keyed by the interpreter and by every
+``sys.path`` folder with its modification time: installing or removing a distribution adds or removes a
+``*.dist-info`` folder (or a ``.pth`` file) there, which changes the key, so the cache can never name a plugin
+that is gone or miss one that came. A cached plugin that fails to import also forces a fresh scan.
+"""
 
 from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pluggy
 
 from . import hookspecs
 from .api import PROJECT, MenuEntry
 
-__all__ = ["DuplicateEntryError", "load_plugins", "menu_entries"]
+__all__ = ["DuplicateEntryError", "PluginInfo", "installed_plugins", "load_plugins", "menu_entries"]
 
+_CACHE_FORMAT = 1
 _pm: pluggy.PluginManager | None = None
+_infos: dict[str, PluginInfo] = {}
 
 
 class DuplicateEntryError(Exception):
     """Two plugins registered the same menu entry id."""
 
 
-def load_plugins(pm: pluggy.PluginManager | None = None) -> pluggy.PluginManager:
+@dataclass(frozen=True)
+class PluginInfo:
+    """One entry point of the ``aosign_host`` group: what it loads and which distribution brings it."""
+
+    name: str
+    value: str
+    dist: str
+    version: str
+
+
+def _fingerprint() -> str:
+    h = hashlib.sha256(f"{_CACHE_FORMAT}\0{sys.version}\0{sys.prefix}".encode())
+    for entry in sys.path:
+        try:
+            st = os.stat(entry or ".")
+        except OSError:
+            continue
+        h.update(f"\0{entry}\0{st.st_mtime_ns}".encode())
+    return h.hexdigest()[:32]
+
+
+def _cache_file() -> Path:
+    from .platforms import cache_dir
+
+    return cache_dir() / f"plugins-{_fingerprint()}.json"
+
+
+def _scan() -> list[PluginInfo]:
+    from importlib.metadata import distributions
+
+    found: list[PluginInfo] = []
+    seen: set[str] = set()
+    for dist in distributions():
+        for ep in dist.entry_points:
+            if ep.group != PROJECT or ep.name in seen:
+                continue
+            seen.add(ep.name)
+            found.append(PluginInfo(ep.name, ep.value, dist.metadata["name"] or "", dist.version or ""))
+    return found
+
+
+def installed_plugins(*, use_cache: bool = True) -> list[PluginInfo]:
+    """The ``aosign_host`` entry points of every installed distribution (from the cache when it is valid)."""
+    path = _cache_file() if use_cache else None
+    if path is not None:
+        try:
+            data: Any = json.loads(path.read_text(encoding="utf-8"))
+            return [PluginInfo(**item) for item in data["plugins"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    found = _scan()
+    if path is not None:
+        _write_cache(path, found)
+    return found
+
+
+def _write_cache(path: Path, found: list[PluginInfo]) -> None:
+    data = {"format": _CACHE_FORMAT, "plugins": [vars(p) for p in found]}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob("plugins-*.json"):
+            old.unlink(missing_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only or full cache folder only costs the next start a scan
+
+
+def _load(value: str) -> object:
+    module, _, attr = value.partition(":")
+    obj: object = importlib.import_module(module.strip())
+    for part in attr.strip().split(".") if attr.strip() else ():
+        obj = getattr(obj, part)
+    return obj
+
+
+def load_plugins(pm: pluggy.PluginManager | None = None, *, use_cache: bool = True) -> pluggy.PluginManager:
     """The plugin manager with every installed plugin registered; idempotent.
 
     :param pm: a fresh manager to fill instead of the process-wide one (tests).
+    :param use_cache: False to scan the installed distributions whatever the cache says.
     """
     global _pm
     if pm is None:
@@ -27,9 +123,27 @@ def load_plugins(pm: pluggy.PluginManager | None = None) -> pluggy.PluginManager
             return _pm
         pm = _pm = pluggy.PluginManager(PROJECT)
     pm.add_hookspecs(hookspecs)
-    pm.load_setuptools_entrypoints(PROJECT)
+    infos = installed_plugins(use_cache=use_cache)
+    try:
+        loaded = [(info, _load(info.value)) for info in infos]
+    except (ImportError, AttributeError):
+        if not use_cache:
+            raise
+        # the cache named something that is gone: scan afresh (and let a real import error surface then)
+        infos = installed_plugins(use_cache=False)
+        _write_cache(_cache_file(), infos)
+        loaded = [(info, _load(info.value)) for info in infos]
+    for info, plugin in loaded:
+        if pm.get_plugin(info.name) is None and not pm.is_blocked(info.name):
+            pm.register(plugin, name=info.name)
+            _infos[info.name] = info
     pm.check_pending()
     return pm
+
+
+def plugin_info(name: str) -> PluginInfo | None:
+    """The distribution behind a loaded plugin."""
+    return _infos.get(name)
 
 
 def menu_entries(pm: pluggy.PluginManager) -> list[MenuEntry]:
