@@ -30,11 +30,8 @@ def _labels(key: str) -> dict[str, str]:
 @hookimpl
 def aosign_register_menu_entries(register: Callable[[MenuEntry], None]) -> None:
     show = EntryOption("show-input", _labels("option.show_input"))
-    register(
-        MenuEntry(
-            "status", _labels("entry.status"), "aosign_card_status", (EntryOption("json", _labels("option.json")),)
-        )
-    )
+    status_options = (EntryOption("json", _labels("option.json")), EntryOption("quiet", _labels("option.quiet")))
+    register(MenuEntry("status", _labels("entry.status"), "aosign_card_status", status_options))
     register(MenuEntry("change-pin", _labels("entry.change_pin"), "aosign_change_pin", (show,)))
     register(
         MenuEntry(
@@ -54,38 +51,78 @@ def aosign_manifest_tables() -> list[str]:
 
 
 @hookimpl
-def aosign_manifest_problems(manifest: Mapping[str, Any], lang: str) -> list[str]:
+def aosign_manifest_problems(manifest: Mapping[str, Any], lang: str) -> list[tuple[str, str]]:
     from .settings import parse_settings
 
     _, problems = parse_settings(manifest)
-    return [f"{p.key}: {messages.text(p.message, lang, **p.params)}" for p in problems]
+    return [(p.key, messages.text(p.message, lang, **p.params)) for p in problems]
 
 
-def _run(request: Request, ui: HostUI, action: Callable[[Any], EntryResult]) -> EntryResult:
+def _run(
+    request: Request, ui: HostUI, action: Callable[[Any], EntryResult], operation: str | None = None
+) -> EntryResult:
+    """Open the backend, run ``action(service)``, turn errors into texts and exit codes, audit PIN operations."""
     from .backends import open_backend
-    from .errors import AosignError
+    from .errors import AosignError, CardUnavailableError, PinError
     from .present import error_report
     from .service import PinService
     from .settings import parse_settings
+    from .state import MAX_TRIES, SecretKind
 
     settings, _ = parse_settings(request.manifest)  # the host refused an invalid manifest already
+    backend: Any = None
+    audit: dict[str, object] = {}
     try:
-        service = PinService(open_backend(settings), settings.policy)
-        return action(service)
+        backend = open_backend(settings)
+        result = action(PinService(backend, settings.policy))
+        audit = {"result": "ok", "pin_tries_left": MAX_TRIES, "unblock_tries_left": None}
+        if operation == "unlock":
+            audit["unblock_tries_left"] = MAX_TRIES
     except AosignError as e:
         code, lines = error_report(e, ui.lang)
-        for line in lines:
-            ui.notice(line)
-        return EntryResult(int(code), {"error": type(e).__name__, "tries_left": getattr(e, "tries_left", None)})
+        if request.flag("json"):
+            reason = e.reason if isinstance(e, CardUnavailableError) else type(e).__name__
+            ui.emit_json({"error": {"code": reason, "exit_code": int(code), "message": " ".join(lines)}})
+        elif not request.flag("quiet"):
+            for line in lines:
+                ui.notice(line)
+        tries = e.tries_left if isinstance(e, PinError) else None
+        kind = e.kind if isinstance(e, PinError) else None
+        audit = {
+            "result": code.name.lower(),
+            "pin_tries_left": tries if kind is SecretKind.PIN else None,
+            "unblock_tries_left": tries if kind is SecretKind.UNBLOCK else None,
+        }
+        result = EntryResult(int(code), {"error": type(e).__name__, "tries_left": tries})
+    if operation is not None:
+        from .audit import record
+
+        warning = record(
+            settings.audit,
+            {
+                "operation": operation,
+                "backend": settings.backend.value,
+                "reader": getattr(backend, "reader", None),
+                "exit_code": result.exit_code,
+                **audit,
+            },
+        )
+        if warning:
+            ui.notice(messages.text("audit.failed", ui.lang, detail=warning))
+    return result
 
 
 @hookimpl
 def aosign_card_status(request: Request, ui: HostUI) -> EntryResult | None:
-    from .present import status_json, status_lines
+    from .present import ExitCode, status_json, status_lines
+    from .state import CardState
 
     def action(service: Any) -> EntryResult:
         status = service.status()
         data = status_json(status, ui.lang)
+        if request.flag("quiet"):
+            codes = {CardState.READY: ExitCode.OK, CardState.LOCKED: ExitCode.LOCKED, CardState.DEAD: ExitCode.DEAD}
+            return EntryResult(int(codes[status.state]), data)
         if request.flag("json"):
             ui.emit_json(data)
         else:
@@ -103,7 +140,7 @@ def aosign_change_pin(request: Request, ui: HostUI) -> EntryResult | None:
         ui.say(messages.text("change.done", ui.lang))
         return EntryResult(0, {"result": "changed"})
 
-    return _run(request, ui, action)
+    return _run(request, ui, action, "change-pin")
 
 
 @hookimpl
@@ -113,4 +150,4 @@ def aosign_unlock(request: Request, ui: HostUI) -> EntryResult | None:
         ui.say(messages.text("unlock.done", ui.lang))
         return EntryResult(0, {"result": "unlocked"})
 
-    return _run(request, ui, action)
+    return _run(request, ui, action, "unlock")

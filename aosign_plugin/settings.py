@@ -12,6 +12,7 @@ from enum import Enum, unique
 from pathlib import Path
 from typing import Any
 
+from .audit import AuditSettings
 from .dialect import CardDialect, ChangeStyle, UnblockStatus
 from .policy import CARD_MAX_LENGTH, CARD_MIN_LENGTH, Guessable, PolicySettings
 
@@ -33,8 +34,9 @@ TABLES: dict[str, tuple[str, ...]] = {
     "policy": ("min_length", "max_length", "guessable"),
     "card": ("aid", "cla", "pin_ref", "unblock_ref", "pad_to", "pad_byte", "change", "unblock_status"),
     "pcsc": ("reader",),
-    "pkcs11": ("module", "token"),
+    "pkcs11": ("module", "sha256", "p11kit", "token"),
     "sim": ("state", "log"),
+    "audit": ("enabled", "path", "max_bytes", "backups"),
 }
 
 OS_KEYS = ("linux", "windows", "macos")
@@ -59,9 +61,12 @@ class Settings:
     dialect: CardDialect = field(default_factory=CardDialect)
     pcsc_reader: str | None = None
     pkcs11_modules: Mapping[str, str] = field(default_factory=dict)
+    pkcs11_sha256: Mapping[str, str] = field(default_factory=dict)
+    pkcs11_p11kit: str | None = None
     pkcs11_token: str | None = None
     sim_state: Path | None = None
     sim_log: Path | None = None
+    audit: AuditSettings = field(default_factory=AuditSettings)
 
 
 class _Checker:
@@ -107,6 +112,15 @@ class _Checker:
             return None
         if not low <= value <= high:
             self.problems.append(Problem(f"{name}.{key}", out_of_range, {"low": low, "high": high}))
+            return None
+        return value
+
+    def boolean(self, table: Mapping[str, Any], name: str, key: str) -> bool | None:
+        if key not in table:
+            return None
+        value = table[key]
+        if not isinstance(value, bool):
+            self.problems.append(Problem(f"{name}.{key}", "manifest.want_bool"))
             return None
         return value
 
@@ -207,11 +221,38 @@ def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[Problem]
                     c.problems.append(Problem(f"pkcs11.module.{os_key}", "manifest.module_absolute"))
                 else:
                     modules[os_key] = path
+    digests: dict[str, str] = {}
+    if "sha256" in p11:
+        value = p11["sha256"]
+        if not isinstance(value, Mapping):
+            c.problems.append(Problem("pkcs11.sha256", "manifest.module_table", {"allowed": ", ".join(OS_KEYS)}))
+        else:
+            for os_key, digest in value.items():
+                if os_key not in OS_KEYS:
+                    c.problems.append(
+                        Problem(f"pkcs11.sha256.{os_key}", "manifest.unknown_key", {"allowed": ", ".join(OS_KEYS)})
+                    )
+                elif not isinstance(digest, str) or not _is_sha256(digest):
+                    c.problems.append(Problem(f"pkcs11.sha256.{os_key}", "manifest.bad_sha256"))
+                else:
+                    digests[os_key] = digest.lower()
+    p11kit = c.string(p11, "pkcs11", "p11kit")
+    _check_this_os_module(c, modules, digests, p11kit)
     token = c.string(p11, "pkcs11", "token")
     if token is not None and not token.startswith("pkcs11:"):
         c.problems.append(Problem("pkcs11.token", "manifest.token_uri"))
         token = None
     sim = c.table("sim")
+    audit_table = c.table("audit")
+    enabled = c.boolean(audit_table, "audit", "enabled")
+    max_bytes = c.integer(audit_table, "audit", "max_bytes", 4096, 1 << 30)
+    backups = c.integer(audit_table, "audit", "backups", 0, 99)
+    audit = AuditSettings(
+        enabled=True if enabled is None else enabled,
+        path=_path(c, audit_table, "audit", "path"),
+        max_bytes=AuditSettings.max_bytes if max_bytes is None else max_bytes,
+        backups=AuditSettings.backups if backups is None else backups,
+    )
     settings = Settings(
         backend=Backend(backend) if backend else Backend.SIM,
         language=language,
@@ -219,11 +260,42 @@ def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[Problem]
         dialect=dialect,
         pcsc_reader=reader,
         pkcs11_modules=modules,
+        pkcs11_sha256=digests,
+        pkcs11_p11kit=p11kit,
         pkcs11_token=token,
         sim_state=_path(c, sim, "sim", "state"),
         sim_log=_path(c, sim, "sim", "log"),
+        audit=audit,
     )
     return settings, c.problems
+
+
+def _is_sha256(text: str) -> bool:
+    return len(text) == 64 and all(ch in "0123456789abcdefABCDEF" for ch in text)
+
+
+def _check_this_os_module(
+    c: _Checker, modules: Mapping[str, str], digests: Mapping[str, str], p11kit: str | None
+) -> None:
+    """The rules of :mod:`aosign_plugin.modulepath` for this OS's module, when the manifest names or finds one."""
+    from .modulepath import ModuleProblem, check_module, p11kit_module
+    from .platforms import os_key
+
+    here = os_key()
+    key = f"pkcs11.module.{here}"
+    path = modules.get(here)
+    if path is None and p11kit is not None:
+        key = "pkcs11.p11kit"
+        path = p11kit_module(p11kit)
+        if path is None:
+            c.problems.append(Problem(key, "manifest.p11kit_unknown", {"name": p11kit}))
+            return
+    if path is None:
+        return
+    try:
+        check_module(path, digests.get(here))
+    except ModuleProblem as e:
+        c.problems.append(Problem(key, f"manifest.module_{e.rule}", {"path": e.path}))
 
 
 def _is_absolute(path: str) -> bool:

@@ -59,14 +59,37 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         help_lang = system_language()
 
+    # the manifest first: its allow-list decides which plugins are even imported
+    from .manifest import ManifestError, check_manifest, load_manifest
+
+    explicit = _pre_option(args_in, "--manifest") or _manifest_check_path(args_in)
+    try:
+        manifest = load_manifest(explicit, help_lang)
+    except ManifestError as e:
+        print(e, file=sys.stderr)
+        return EXIT_MANIFEST
+    if not early and not env_lang:
+        help_lang = _manifest_lang(manifest.data) or help_lang
+
     from .plugins import DuplicateEntryError, load_plugins, menu_entries
 
-    pm = load_plugins()
+    pm = load_plugins(allowed=manifest.plugin_allowed)
     try:
         entries = menu_entries(pm)
     except DuplicateEntryError as e:
         print(text("plugin.duplicate", help_lang, error=e), file=sys.stderr)
         return EXIT_USAGE
+
+    # every command starts by checking the manifest (before parsing: a plugin the manifest keeps out may own the
+    # command asked for); ``manifest check`` prints the problems itself
+    lang = _pre_option(args_in, "--lang") or env_lang or _manifest_lang(manifest.data) or help_lang
+    if lang not in ("ja", "en"):
+        lang = help_lang
+    problems = check_manifest(pm, manifest, lang)
+    if problems and "manifest" not in args_in:
+        for problem in problems:
+            print(problem.format(lang), file=sys.stderr)
+        return EXIT_MANIFEST
 
     parser = argparse.ArgumentParser(prog="aosign-host")
     _globals(parser, help_lang, suppress=False)
@@ -75,12 +98,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_menu = sub.add_parser("menu", help=text("help.menu", help_lang))
     p_menu.add_argument("--json", action="store_true", help=text("help.json", help_lang))
     _globals(p_menu, help_lang, suppress=True)
+    p_plugins = sub.add_parser("plugins", help=text("help.plugins", help_lang))
+    p_plugins.add_argument("--json", action="store_true", help=text("help.json", help_lang))
+    _globals(p_plugins, help_lang, suppress=True)
     p_manifest = sub.add_parser("manifest", help=text("help.manifest_cmd", help_lang))
     msub = p_manifest.add_subparsers(dest="manifest_command", metavar="ACTION")
     msub.required = True
     p_check = msub.add_parser("check", help=text("help.manifest_check", help_lang))
     p_check.add_argument("path", nargs="?", metavar="PATH")
     _globals(p_check, help_lang, suppress=True)
+    p_show = msub.add_parser("show", help=text("help.manifest_show", help_lang))
+    p_show.add_argument("--json", action="store_true", help=text("help.json", help_lang))
+    _globals(p_show, help_lang, suppress=True)
     by_id = {}
     for entry in entries:
         p = sub.add_parser(entry.id, help=entry.label.get(help_lang) or entry.id)
@@ -95,20 +124,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         level = {1: logging.INFO, 2: logging.DEBUG}.get(args.verbose, 5)
         logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
 
-    from .manifest import ManifestError, check_manifest, load_manifest, locate_manifest
-
-    explicit = args.path if args.command == "manifest" else args.manifest
-    try:
-        manifest = load_manifest(locate_manifest(explicit), help_lang)
-    except ManifestError as e:
-        print(e, file=sys.stderr)
-        return EXIT_MANIFEST
-    lang = args.lang or env_lang or _manifest_lang(manifest.data) or help_lang
-    problems = check_manifest(pm, manifest, lang)
-
-    if args.command == "manifest":
+    if args.command == "manifest" and args.manifest_command == "check":
         for problem in problems:
-            print(problem)
+            print(problem.format(lang))
         if problems:
             print(text("manifest.problems", lang, path=manifest.display(lang), count=len(problems)), file=sys.stderr)
             return EXIT_MANIFEST
@@ -116,11 +134,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     if problems:
         for problem in problems:
-            print(problem, file=sys.stderr)
+            print(problem.format(lang), file=sys.stderr)
         return EXIT_MANIFEST
-
     if args.command == "menu":
         return _menu(entries, lang, as_json=args.json)
+    if args.command == "plugins":
+        return _plugins(lang, as_json=args.json)
+    if args.command == "manifest":
+        return _show_manifest(manifest, lang, as_json=args.json)
 
     from .api import Request
     from .terminal import TerminalUI
@@ -138,6 +159,73 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(text("usage.no_handler", lang, entry=entry.id), file=sys.stderr)
         return EXIT_NO_CARD
     return int(result.exit_code)
+
+
+def _pre_option(argv: Sequence[str], name: str) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == name and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith(name + "="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _manifest_check_path(argv: Sequence[str]) -> str | None:
+    """PATH of ``manifest check PATH``: the file to load and check instead of the one in force."""
+    words = [a for a in argv if not a.startswith("-")]
+    for i in range(len(words) - 2):
+        if words[i] == "manifest" and words[i + 1] == "check":
+            return words[i + 2]
+    return None
+
+
+def _show_manifest(manifest: object, lang: str, *, as_json: bool) -> int:
+    from .manifest import Manifest
+
+    assert isinstance(manifest, Manifest)
+    rows = []
+    for key, source in sorted(manifest.origins.items()):
+        value = _lookup(manifest.data, key)
+        if isinstance(value, dict):
+            continue
+        rows.append({"key": key, "value": value, "file": str(source.path), "origin": source.origin})
+    if as_json:
+        import json
+
+        files = [{"path": str(s.path), "origin": s.origin} for s in manifest.sources]
+        print(json.dumps({"files": files, "keys": rows}, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not manifest.sources:
+        print(text("manifest.builtin", lang))
+    for s in manifest.sources:
+        print(text("manifest.show_file", lang, origin=text(f"manifest.origin.{s.origin}", lang), path=s.path))
+    width = max((len(str(r["key"])) for r in rows), default=0)
+    for r in rows:
+        print(f"  {str(r['key']).ljust(width)} = {r['value']!r}  ({r['origin']})")
+    return EXIT_OK
+
+
+def _lookup(data: object, key: str) -> object:
+    for part in key.split("."):
+        data = data.get(part) if isinstance(data, dict) else None
+    return data
+
+
+def _plugins(lang: str, *, as_json: bool) -> int:
+    from .plugins import plugin_states
+
+    states = plugin_states()
+    if as_json:
+        import json
+
+        data = [{"name": i.name, "distribution": i.dist, "version": i.version, "state": st} for i, st in states]
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not states:
+        print(text("plugins.none", lang))
+    for info, state in states:
+        print(f"{info.name}  {info.dist} {info.version}  {text(f'plugins.{state}', lang)}")
+    return EXIT_OK
 
 
 def _manifest_lang(data: object) -> str | None:

@@ -32,12 +32,14 @@ def aosign_manifest_tables() -> list[str]:  # type: ignore[empty-body]
 
 
 @hookspec
-def aosign_manifest_problems(manifest: Mapping[str, Any], lang: str) -> list[str]:  # type: ignore[empty-body]
+def aosign_manifest_problems(  # type: ignore[empty-body]
+    manifest: Mapping[str, Any], lang: str
+) -> list[tuple[str, str]]:
     """Check the plugin's tables of the manifest.
 
-    :param manifest: the parsed manifest.
+    :param manifest: the parsed manifest (merged from the system and user files).
     :param lang: the language for the texts.
-    :returns: one text per problem (empty when all is well).
+    :returns: one ``(dotted key, text)`` per problem (empty when all is well); the host adds file, line, column.
     """
 
 

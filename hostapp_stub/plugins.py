@@ -14,6 +14,7 @@ import importlib
 import json
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,11 +24,20 @@ import pluggy
 from . import hookspecs
 from .api import PROJECT, MenuEntry
 
-__all__ = ["DuplicateEntryError", "PluginInfo", "installed_plugins", "load_plugins", "menu_entries"]
+__all__ = [
+    "DuplicateEntryError",
+    "PluginInfo",
+    "installed_plugins",
+    "load_plugins",
+    "menu_entries",
+    "plugin_info",
+    "plugin_states",
+]
 
 _CACHE_FORMAT = 1
 _pm: pluggy.PluginManager | None = None
 _infos: dict[str, PluginInfo] = {}
+_states: dict[str, tuple[PluginInfo, str]] = {}
 
 
 class DuplicateEntryError(Exception):
@@ -111,11 +121,17 @@ def _load(value: str) -> object:
     return obj
 
 
-def load_plugins(pm: pluggy.PluginManager | None = None, *, use_cache: bool = True) -> pluggy.PluginManager:
-    """The plugin manager with every installed plugin registered; idempotent.
+def load_plugins(
+    pm: pluggy.PluginManager | None = None,
+    *,
+    use_cache: bool = True,
+    allowed: Callable[[str], bool] | None = None,
+) -> pluggy.PluginManager:
+    """The plugin manager with every installed plugin that may load registered; idempotent.
 
     :param pm: a fresh manager to fill instead of the process-wide one (tests).
     :param use_cache: False to scan the installed distributions whatever the cache says.
+    :param allowed: says, by distribution name, whether a plugin may load; one that may not is never imported.
     """
     global _pm
     if pm is None:
@@ -124,15 +140,21 @@ def load_plugins(pm: pluggy.PluginManager | None = None, *, use_cache: bool = Tr
         pm = _pm = pluggy.PluginManager(PROJECT)
     pm.add_hookspecs(hookspecs)
     infos = installed_plugins(use_cache=use_cache)
+
+    def may_load(info: PluginInfo) -> bool:
+        ok = allowed is None or allowed(info.dist)
+        _states[info.name] = (info, "loaded" if ok else "blocked")
+        return ok
+
     try:
-        loaded = [(info, _load(info.value)) for info in infos]
+        loaded = [(info, _load(info.value)) for info in infos if may_load(info)]
     except (ImportError, AttributeError):
         if not use_cache:
             raise
         # the cache named something that is gone: scan afresh (and let a real import error surface then)
         infos = installed_plugins(use_cache=False)
         _write_cache(_cache_file(), infos)
-        loaded = [(info, _load(info.value)) for info in infos]
+        loaded = [(info, _load(info.value)) for info in infos if may_load(info)]
     for info, plugin in loaded:
         if pm.get_plugin(info.name) is None and not pm.is_blocked(info.name):
             pm.register(plugin, name=info.name)
@@ -144,6 +166,11 @@ def load_plugins(pm: pluggy.PluginManager | None = None, *, use_cache: bool = Tr
 def plugin_info(name: str) -> PluginInfo | None:
     """The distribution behind a loaded plugin."""
     return _infos.get(name)
+
+
+def plugin_states() -> list[tuple[PluginInfo, str]]:
+    """Every installed plugin seen by :func:`load_plugins`, with ``loaded`` or ``blocked``."""
+    return list(_states.values())
 
 
 def menu_entries(pm: pluggy.PluginManager) -> list[MenuEntry]:
