@@ -6,9 +6,9 @@ REFERENCE DATA or RESET RETRY COUNTER: those carry PINs.
 
 from __future__ import annotations
 
-import logging
 from enum import IntEnum, unique
 
+from .log import get_logger
 from .secret import wipe_bytearray
 from .transport import SmartCardConnection
 
@@ -28,7 +28,7 @@ __all__ = [
     "sw_name",
 ]
 
-logger = logging.getLogger(__name__)
+logger = get_logger(__name__)
 
 #: below DEBUG, like ykman's TRAFFIC level
 LOG_LEVEL_TRAFFIC = 5

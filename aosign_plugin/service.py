@@ -7,20 +7,20 @@ retries. Secrets are wiped whatever happens.
 
 from __future__ import annotations
 
-import logging
 from contextlib import ExitStack
 from typing import Protocol
 
 from . import messages
 from .backends import CardBackend
 from .errors import CardDeadError, NoAnswerError, NotConfirmedError, PinBlockedError, PinPolicyError
+from .log import get_logger
 from .policy import Field, PolicySettings, Verdict, check_base, check_new_pin
 from .secret import Secret
 from .state import UNBLOCK_WARN_AT, Advice, CardState, CardStatus, PinState
 
 __all__ = ["PinService", "Prompter"]
 
-logger = logging.getLogger(__name__)
+logger = get_logger(__name__)
 
 
 class Prompter(Protocol):

@@ -7,8 +7,6 @@ VERIFYs (no try spent) and sends each try-consuming command exactly once. Status
 
 from __future__ import annotations
 
-import logging
-
 from .apdu import (
     INS_CHANGE_REFERENCE_DATA,
     INS_RESET_RETRY_COUNTER,
@@ -26,12 +24,13 @@ from .errors import (
     PinBlockedError,
     PinIncorrectError,
 )
+from .log import get_logger
 from .secret import Secret, wipe_bytearray
 from .state import MAX_TRIES, Counter, SecretKind
 
 __all__ = ["PinSession"]
 
-logger = logging.getLogger(__name__)
+logger = get_logger(__name__)
 
 
 def _retries_from_sw(sw: int) -> int | None:

@@ -122,6 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.verbose:
         # -v info, -vv debug, -vvv also the APDU traffic (plugins redact every PIN in it)
         level = {1: logging.INFO, 2: logging.DEBUG}.get(args.verbose, 5)
+        logging.addLevelName(5, "TRAFFIC")
         logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
 
     if args.command == "manifest" and args.manifest_command == "check":

@@ -14,11 +14,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .messages import text
-from .tomlpos import Position, key_positions, locate
+
+if TYPE_CHECKING:
+    from .tomlpos import Position
 
 __all__ = [
     "HOST_TABLES",
@@ -41,12 +44,18 @@ class ManifestError(Exception):
 
 @dataclass(frozen=True)
 class Source:
-    """One manifest file as read: where it is, what it says and where each key stands."""
+    """One manifest file as read: where it is, what it says and (found when first asked) where each key stands."""
 
     path: Path
     origin: str  # "explicit", "env", "user", "system"
     data: Mapping[str, Any]
-    positions: Mapping[str, Position] = field(default_factory=dict)
+    text: str = ""
+
+    @cached_property
+    def positions(self) -> dict[str, Position]:
+        from .tomlpos import key_positions
+
+        return key_positions(self.text)
 
 
 @dataclass(frozen=True)
@@ -86,11 +95,13 @@ class Manifest:
 
     def place(self, key: str) -> tuple[Path | None, Position | None]:
         """The file and position a dotted key (or its nearest enclosing key) came from."""
+        from .tomlpos import locate
+
         parts = key.split(".")
         while parts:
             source = self.origins.get(".".join(parts))
             if source is not None:
-                return source.path, locate(dict(source.positions), key)
+                return source.path, locate(source.positions, key)
             parts.pop()
         if self.sources:
             return self.sources[-1].path, None
@@ -150,7 +161,7 @@ def load_manifest_file(path: Path, origin: str, lang: str) -> Source:
         raise ManifestError(text("manifest.syntax", lang, path=path, error=f"not UTF-8 ({e.reason})")) from None
     except tomllib.TOMLDecodeError as e:
         raise ManifestError(text("manifest.syntax", lang, path=path, error=e)) from None
-    return Source(path=path, origin=origin, data=data, positions=key_positions(body))
+    return Source(path=path, origin=origin, data=data, text=body)
 
 
 def _walk(data: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, Any]]:
@@ -213,7 +224,9 @@ def load_manifest(explicit: str | None, lang: str) -> Manifest:
             refused = ["manifest", *locked]
             for key, _ in _walk(data):
                 if _is_locked(key, refused):
-                    where = locate(dict(source.positions), key)
+                    from .tomlpos import locate
+
+                    where = locate(source.positions, key)
                     problems.append(Problem(source.path, where, key, text("manifest.locked", lang)))
             data = _without(data, refused)
         _merge(merged, data)

@@ -9,7 +9,6 @@ that is gone or miss one that came. A cached plugin that fails to import also fo
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import json
 import os
@@ -54,21 +53,21 @@ class PluginInfo:
     version: str
 
 
-def _fingerprint() -> str:
-    h = hashlib.sha256(f"{_CACHE_FORMAT}\0{sys.version}\0{sys.prefix}".encode())
+def _fingerprint() -> list[object]:
+    """What the installed plugins depend on: the interpreter and every sys.path folder with its mtime."""
+    key: list[object] = [_CACHE_FORMAT, sys.version, sys.prefix]
     for entry in sys.path:
         try:
-            st = os.stat(entry or ".")
+            key.append([entry, os.stat(entry or ".").st_mtime_ns])
         except OSError:
             continue
-        h.update(f"\0{entry}\0{st.st_mtime_ns}".encode())
-    return h.hexdigest()[:32]
+    return key
 
 
 def _cache_file() -> Path:
     from .platforms import cache_dir
 
-    return cache_dir() / f"plugins-{_fingerprint()}.json"
+    return cache_dir() / "plugins.json"
 
 
 def _scan() -> list[PluginInfo]:
@@ -91,7 +90,8 @@ def installed_plugins(*, use_cache: bool = True) -> list[PluginInfo]:
     if path is not None:
         try:
             data: Any = json.loads(path.read_text(encoding="utf-8"))
-            return [PluginInfo(**item) for item in data["plugins"]]
+            if data["key"] == json.loads(json.dumps(_fingerprint())):
+                return [PluginInfo(**item) for item in data["plugins"]]
         except (OSError, ValueError, KeyError, TypeError):
             pass
     found = _scan()
@@ -101,11 +101,9 @@ def installed_plugins(*, use_cache: bool = True) -> list[PluginInfo]:
 
 
 def _write_cache(path: Path, found: list[PluginInfo]) -> None:
-    data = {"format": _CACHE_FORMAT, "plugins": [vars(p) for p in found]}
+    data = {"key": _fingerprint(), "plugins": [vars(p) for p in found]}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        for old in path.parent.glob("plugins-*.json"):
-            old.unlink(missing_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(data), encoding="utf-8")
         os.replace(tmp, path)

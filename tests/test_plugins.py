@@ -91,7 +91,7 @@ def test_discovery_cache_follows_installs_and_removals(tmp_path: Path, monkeypat
     monkeypatch.syspath_prepend(str(site))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     assert [p.name for p in installed_plugins()] == ["aosign"]
-    assert list((tmp_path / "cache").rglob("plugins-*.json"))  # written
+    assert list((tmp_path / "cache").rglob("plugins.json"))  # written
     assert [p.name for p in installed_plugins()] == ["aosign"]  # read back
     _install_fake_plugin(site, "extra")
     assert sorted(p.name for p in installed_plugins()) == ["aosign", "extra"]
@@ -103,7 +103,7 @@ def test_discovery_cache_follows_installs_and_removals(tmp_path: Path, monkeypat
 def test_stale_cache_entry_forces_a_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     installed_plugins()
-    cache = next((tmp_path / "cache").rglob("plugins-*.json"))
+    cache = next((tmp_path / "cache").rglob("plugins.json"))
     data = json.loads(cache.read_text())
     data["plugins"].append({"name": "ghost", "value": "no_such_module_here", "dist": "ghost", "version": "0"})
     cache.write_text(json.dumps(data))
