@@ -4,6 +4,12 @@ It speaks any :class:`~aosign_plugin.dialect.CardDialect`. Persistent state (has
 :class:`~aosign_plugin.sim.store.StateStore`; the power-on session state (selected, verified) lives here and
 is cleared by :meth:`SimCard.power_off` / :meth:`SimCard.reset`.
 
+Beside the PIN application (selected by the dialect's AID) the card has a small file system with a PKCS#15
+application describing its PIN (:mod:`aosign_plugin.sim.pkcs15`): SELECT by file identifier, path or DF name
+(P1 00/01/02/04/08/09, P2 00/04 for the FCP, 0C for none) and READ BINARY (B0) at an offset. The PIN commands
+work while the PIN application or the PKCS#15 DF 5015 (or a file in it) is current; the PIN application itself
+knows no file commands (B0 there answers 6D00, as it always did).
+
 Anti-tearing: a PIN or code check first decrements its counter and persists it, and only then compares; a
 correct value refills the counter with a second write. Pulling the card between the two leaves one try spent,
 never one gained.
@@ -17,6 +23,7 @@ from ..apdu import INS_CHANGE_REFERENCE_DATA, INS_RESET_RETRY_COUNTER, INS_SELEC
 from ..dialect import CardDialect, ChangeStyle
 from ..secret import wipe_bytearray
 from .apdulog import ApduLog
+from .pkcs15 import APP_FID, MF_FID, PKCS15_AID, CardFile, FileSystem, build_file_system
 from .store import CardState, SecretRecord, StateStore
 
 __all__ = [
@@ -61,6 +68,18 @@ def card_accepts(value: bytes | bytearray | memoryview) -> bool:
 
 def _sw(sw: int) -> bytes:
     return bytes([sw >> 8, sw & 0xFF])
+
+
+_INS_READ_BINARY = 0xB0
+_SW_END_OF_FILE = 0x6282
+#: the PIN application selected by the dialect's AID: a DF outside the file system
+_PIN_APP: tuple[int, ...] = ()
+_MF: tuple[int, ...] = (MF_FID,)
+_PKCS15_DF = (MF_FID, APP_FID)
+#: SELECT by file identifier (any, child DF, child EF), by DF name, by path from the MF or from the current DF
+_SELECT_P1 = frozenset({0x00, 0x01, 0x02, 0x04, 0x08, 0x09})
+#: P2 asking for the FCP template (00: "FCI", answered with the FCP too; 04: FCP); 0C asks for nothing
+_FCP_P2 = frozenset({0x00, 0x04})
 
 
 def _tries_sw(tries_left: int) -> int:
@@ -111,6 +130,11 @@ class SimCard:
         self.atr = ATR
         self.selected = False
         self.verified = False
+        #: the current DF (path from the MF), or ``()`` for the PIN application
+        self.current_df: tuple[int, ...] = _MF
+        #: the current EF (path from the MF), if any
+        self.current_ef: tuple[int, ...] | None = None
+        self._fs: tuple[tuple[str, CardDialect], FileSystem] | None = None
 
     # -- power
 
@@ -130,6 +154,15 @@ class SimCard:
     def _clear_session(self) -> None:
         self.selected = False
         self.verified = False
+        self.current_df = _MF
+        self.current_ef = None
+
+    def files(self, state: CardState) -> FileSystem:
+        """The card's file system for ``state`` (built once per serial and dialect)."""
+        key = (state.serial, state.dialect)
+        if self._fs is None or self._fs[0] != key:
+            self._fs = (key, build_file_system(state.dialect, state.serial))
+        return self._fs[1]
 
     # -- commands
 
@@ -143,17 +176,24 @@ class SimCard:
         cmd = parse_command(apdu)
         scratch: list[bytearray] = []
         logged: list[bytearray] | None = None
+        data = b""
+        sw: int
         try:
             with self.store.locked() as state:
                 if self.log is not None and cmd is not None and cmd.ins in _SECRET_INS:
                     logged = self._log_fields(state, cmd, apdu)
-                sw = SW.WRONG_LENGTH if cmd is None else self._dispatch(state, cmd, apdu, scratch)
+                if cmd is None:
+                    sw = SW.WRONG_LENGTH
+                elif cmd.ins in (INS_SELECT, _INS_READ_BINARY):
+                    sw, data = self._file_command(state, cmd, apdu)
+                else:
+                    sw = self._dispatch(state, cmd, apdu, scratch)
                 if self.log is not None:
                     self.log.record(apdu, sw, logged)
         finally:
             for buf in scratch + (logged or []):
                 wipe_bytearray(buf)
-        return _sw(sw)
+        return data + _sw(sw)
 
     def _log_fields(self, state: CardState, cmd: ParsedCommand, apdu: bytes | bytearray) -> list[bytearray] | None:
         """The secret fields of a PIN command as the dialect splits them (for the log), whatever the SW."""
@@ -167,10 +207,6 @@ class SimCard:
 
     def _dispatch(self, state: CardState, cmd: ParsedCommand, apdu: bytes | bytearray, fields: list[bytearray]) -> int:
         d = state.dialect
-        if cmd.ins == INS_SELECT:
-            if cmd.cla not in (0x00, d.cla):
-                return SW.CLASS_NOT_SUPPORTED
-            return self._select(d, cmd, apdu)
         if cmd.cla != d.cla:
             return SW.CLASS_NOT_SUPPORTED
         if cmd.ins not in _SECRET_INS:
@@ -183,16 +219,88 @@ class SimCard:
             return self._change(state, cmd, apdu, fields)
         return self._reset_retry_counter(state, cmd, apdu, fields)
 
-    def _select(self, d: CardDialect, cmd: ParsedCommand, apdu: bytes | bytearray) -> int:
+    # -- files
+
+    def _file_command(self, state: CardState, cmd: ParsedCommand, apdu: bytes | bytearray) -> tuple[int, bytes]:
+        """SELECT or READ BINARY: (SW, response data)."""
+        if cmd.cla not in (0x00, state.dialect.cla):
+            return SW.CLASS_NOT_SUPPORTED, b""
+        if cmd.ins == INS_SELECT:
+            return self._select(state, cmd, apdu)
+        return self._read_binary(state, cmd, apdu)
+
+    def _select(self, state: CardState, cmd: ParsedCommand, apdu: bytes | bytearray) -> tuple[int, bytes]:
+        d = state.dialect
         if cmd.lc is None:
-            return SW.WRONG_LENGTH
-        aid = bytes(apdu[cmd.offset : cmd.offset + cmd.lc])
-        if cmd.p1 == 0x04 and cmd.p2 in (0x00, 0x0C) and d.aid is not None and aid == d.aid:
+            return SW.WRONG_LENGTH, b""
+        value = bytes(apdu[cmd.offset : cmd.offset + cmd.lc])
+        if cmd.p1 == 0x04 and d.aid is not None and value == d.aid and value != PKCS15_AID:
+            if cmd.p2 not in (0x00, 0x0C):
+                return SW.FILE_NOT_FOUND, b""
             self.selected = True
-            return SW.OK
-        # no files, no other applications: anything else is not found, and a failed SELECT leaves the
-        # current selection as it was (ISO 7816-4)
-        return SW.FILE_NOT_FOUND
+            self.current_df, self.current_ef = _PIN_APP, None
+            return SW.OK, b""
+        if cmd.p2 not in _FCP_P2 and cmd.p2 != 0x0C:
+            return SW.INCORRECT_PARAMETERS, b""
+        if cmd.p1 not in _SELECT_P1:
+            return SW.INCORRECT_PARAMETERS, b""
+        fs = self.files(state)
+        if cmd.p1 == 0x04:
+            target = fs.by_name(value)
+        else:
+            if len(value) % 2:
+                return SW.WRONG_LENGTH, b""
+            fids = [value[i] << 8 | value[i + 1] for i in range(0, len(value), 2)]
+            target = self._resolve(fs, cmd.p1, fids)
+        # a failed SELECT leaves the current selection as it was (ISO 7816-4)
+        if target is None:
+            return SW.FILE_NOT_FOUND, b""
+        if target.is_df:
+            self.current_df, self.current_ef = target.path, None
+        else:
+            self.current_df, self.current_ef = target.path[:-1], target.path
+        # the PIN is the PIN application's, and the PKCS#15 application describes it: both give access to it
+        self.selected = self.current_df[:2] == _PKCS15_DF
+        return SW.OK, (target.fcp() if cmd.p2 in _FCP_P2 else b"")
+
+    def _resolve(self, fs: FileSystem, p1: int, fids: list[int]) -> CardFile | None:
+        """The file that P1 (00, 01, 02, 08 or 09) and the file identifiers name, if there is one."""
+        df = self.current_df if self.current_df != _PIN_APP else _MF
+        if p1 in (0x00, 0x01, 0x02):
+            if len(fids) != 1:
+                return None
+            if p1 == 0x00:
+                return fs.by_fid(df, fids[0])
+            found = fs.child(df, fids[0])
+            if found is None or found.is_df != (p1 == 0x01):
+                return None
+            return found
+        if p1 == 0x08:
+            if fids and fids[0] == MF_FID:  # tolerated: the path should leave out the MF
+                fids = fids[1:]
+            return fs.by_path(_MF, fids)
+        return fs.by_path(df, fids)
+
+    def _read_binary(self, state: CardState, cmd: ParsedCommand, apdu: bytes | bytearray) -> tuple[int, bytes]:
+        if self.current_df == _PIN_APP:
+            # the PIN application has no files
+            return SW.INVALID_INSTRUCTION, b""
+        if cmd.p1 & 0x80:
+            return SW.FUNCTION_NOT_SUPPORTED, b""  # no short EF identifiers
+        if cmd.lc is not None or len(apdu) != 5:
+            return SW.WRONG_LENGTH, b""
+        if self.current_ef is None:
+            return SW.COMMAND_NOT_ALLOWED, b""  # no current EF
+        ef = self.files(state).get(self.current_ef)
+        if ef is None or ef.data is None:
+            return SW.COMMAND_NOT_ALLOWED, b""
+        offset = cmd.p1 << 8 | cmd.p2
+        wanted = apdu[4] or 256
+        if offset > len(ef.data):
+            return SW.WRONG_PARAMETERS, b""  # offset outside the EF
+        # at the end exactly: no data and 6282, which readers take as "nothing more" (OpenSC stops there)
+        chunk = ef.data[offset : offset + wanted]
+        return (SW.OK if len(chunk) == wanted else _SW_END_OF_FILE), chunk
 
     def _ref_sw(self, d: CardDialect, cmd: ParsedCommand) -> int | None:
         """SW for a bad P1/P2 of 24/2C, or ``None`` when it names the PIN."""
