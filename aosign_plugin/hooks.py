@@ -151,3 +151,13 @@ def aosign_unlock(request: Request, ui: HostUI) -> EntryResult | None:
         return EntryResult(0, {"result": "unlocked"})
 
     return _run(request, ui, action, "unlock")
+
+
+@hookimpl
+def aosign_gui_run(entry_id: str, request: Request, parent: object) -> EntryResult | None:
+    """The PIN dialogs for ``change-pin`` and ``unlock``; None for the other entries (and other plugins')."""
+    if entry_id not in ("change-pin", "unlock"):
+        return None
+    from .gui import run_entry  # PySide6: loaded only here, when the host's window asks for a dialog
+
+    return run_entry(entry_id, request, parent)

@@ -3,8 +3,9 @@
 A PKCS#11 module runs inside the signing application with the user's card: loading one that another account (or
 a program running as the user from a world-writable folder) could replace would hand it the PIN. So, on POSIX,
 the module must be an absolute path to a regular file owned by root or the user and not writable by group or
-others, in folders that are not either (all the way up; a sticky folder such as /tmp is allowed), and, when the manifest pins a SHA-256, have that digest. When the manifest names
-no module, it is found through p11-kit's module configs by name.
+others, in folders that are not either (all the way up; a sticky folder such as /tmp is allowed), and, when the
+manifest pins a SHA-256, have that digest. When the manifest names no module, it is found through p11-kit's
+module configs by name.
 """
 
 from __future__ import annotations

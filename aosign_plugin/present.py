@@ -18,9 +18,9 @@ from .errors import (
     PinIncorrectError,
     PinPolicyError,
 )
-from .state import CardStatus, Counter, SecretKind
+from .state import Advice, CardStatus, Counter, SecretKind
 
-__all__ = ["ExitCode", "error_report", "status_json", "status_lines"]
+__all__ = ["ExitCode", "advice_for", "advice_text", "error_report", "status_json", "status_lines"]
 
 
 @unique
@@ -45,12 +45,20 @@ def _tries(counter: Counter, lang: str) -> str:
     return messages.text("status.tries", lang, left=counter.tries_left, max=counter.max_tries)
 
 
+def advice_for(advice: Advice, left: int | None, lang: str) -> str:
+    """An advice's text; where it would give a count that the backend does not know, the wording without one."""
+    key = f"advice.{advice.value}"
+    if left is None and f"{key}.nocount" in messages.catalog(lang):
+        return messages.text(f"{key}.nocount", lang)
+    return messages.text(key, lang, left=left if left is not None else "?")
+
+
 def advice_text(status: CardStatus, lang: str) -> str | None:
     advice = status.advice
     if advice is None:
         return None
-    left = status.unblock.tries_left if advice.value == "unblock_low" else status.pin.tries_left
-    return messages.text(f"advice.{advice.value}", lang, left=left if left is not None else "?")
+    left = status.unblock.tries_left if advice is Advice.UNBLOCK_LOW else status.pin.tries_left
+    return advice_for(advice, left, lang)
 
 
 def status_lines(status: CardStatus, lang: str) -> list[str]:
@@ -100,7 +108,8 @@ def error_report(error: AosignError, lang: str) -> tuple[ExitCode, list[str]]:
     if isinstance(error, PinIncorrectError):
         left = error.tries_left
         if error.kind is SecretKind.UNBLOCK:
-            lines = [t("code.incorrect", lang), t("code.tries_left", lang, left=left if left is not None else "?")]
+            lines = [t("code.incorrect", lang)]
+            lines.append(t("code.tries_left", lang, left=left) if left is not None else t("code.tries_unknown", lang))
             if left == 1:
                 lines.append(t("unlock.final_try", lang))
             return ExitCode.WRONG_SECRET, lines

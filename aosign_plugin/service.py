@@ -81,10 +81,18 @@ class PinService:
 
     @staticmethod
     def _advise(status: CardStatus, ui: Prompter) -> None:
+        from .present import advice_for
+
         advice = status.advice
         if advice is Advice.PIN_FINAL_TRY or advice is Advice.RESET_RECOMMENDED:
-            left = status.pin.tries_left
-            ui.notice(messages.text(f"advice.{advice.value}", ui.lang, left=left if left is not None else "?"))
+            ui.notice(advice_for(advice, status.pin.tries_left, ui.lang))
+
+    def _pinpad(self, ui: Prompter) -> bool:
+        """A backend whose PINs are typed on the reader: nothing is asked here (and no policy can be applied)."""
+        if getattr(self.backend, "protected_path", False):
+            ui.notice(messages.text("pinpad.enter_on_reader", ui.lang))
+            return True
+        return False
 
     # --- use cases --------------------------------------------------------------------------------------------
 
@@ -102,6 +110,9 @@ class PinService:
         if status.state is CardState.LOCKED:
             raise PinBlockedError()
         self._advise(status, ui)
+        if self._pinpad(ui):
+            self.backend.change_pin(None, None, seen=status.pin)
+            return status
         with ExitStack() as stack:
             current = self._ask(ui, stack, Field.CURRENT_PIN, echo)
             self._require(check_base(current, Field.CURRENT_PIN), ui)
@@ -143,8 +154,12 @@ class PinService:
         elif status.unblock.low or (
             status.unblock.tries_left is not None and status.unblock.tries_left <= UNBLOCK_WARN_AT
         ):
-            left = status.unblock.tries_left
-            ui.notice(messages.text("advice.unblock_low", ui.lang, left=left if left is not None else "?"))
+            from .present import advice_for
+
+            ui.notice(advice_for(Advice.UNBLOCK_LOW, status.unblock.tries_left, ui.lang))
+        if self._pinpad(ui):
+            self.backend.unblock_pin(None, None, seen=status.unblock)
+            return status
         with ExitStack() as stack:
             code = self._ask(ui, stack, Field.UNBLOCK_CODE, echo)
             self._require(check_base(code, Field.UNBLOCK_CODE), ui)

@@ -34,12 +34,13 @@ TABLES: dict[str, tuple[str, ...]] = {
     "policy": ("min_length", "max_length", "guessable"),
     "card": ("aid", "cla", "pin_ref", "unblock_ref", "pad_to", "pad_byte", "change", "unblock_status"),
     "pcsc": ("reader",),
-    "pkcs11": ("module", "sha256", "p11kit", "token"),
+    "pkcs11": ("module", "sha256", "p11kit", "token", "unblock"),
     "sim": ("state", "log"),
     "audit": ("enabled", "path", "max_bytes", "backups"),
 }
 
 OS_KEYS = ("linux", "windows", "macos")
+UNBLOCK_STYLES = ("so-initpin", "context-specific", "unlogged-setpin")
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,10 @@ class Settings:
     pkcs11_modules: Mapping[str, str] = field(default_factory=dict)
     pkcs11_sha256: Mapping[str, str] = field(default_factory=dict)
     pkcs11_p11kit: str | None = None
+    #: this OS's module, from ``module.<os>`` or found through p11-kit
+    pkcs11_module: str | None = None
+    #: how the unblocking code resets the PIN over PKCS#11 (OpenSC's user_pin_unblock_style)
+    pkcs11_unblock: str = "so-initpin"
     pkcs11_token: str | None = None
     sim_state: Path | None = None
     sim_log: Path | None = None
@@ -237,11 +242,18 @@ def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[Problem]
                 else:
                     digests[os_key] = digest.lower()
     p11kit = c.string(p11, "pkcs11", "p11kit")
-    _check_this_os_module(c, modules, digests, p11kit)
+    module = _check_this_os_module(c, modules, digests, p11kit)
+    unblock = c.choice(p11, "pkcs11", "unblock", UNBLOCK_STYLES)
     token = c.string(p11, "pkcs11", "token")
     if token is not None and not token.startswith("pkcs11:"):
         c.problems.append(Problem("pkcs11.token", "manifest.token_uri"))
         token = None
+    elif token is not None:
+        from .pkcs11uri import validate_uri
+
+        for detail in validate_uri(token):
+            c.problems.append(Problem("pkcs11.token", "manifest.token_uri_invalid", {"detail": detail}))
+            token = None
     sim = c.table("sim")
     audit_table = c.table("audit")
     enabled = c.boolean(audit_table, "audit", "enabled")
@@ -262,6 +274,8 @@ def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[Problem]
         pkcs11_modules=modules,
         pkcs11_sha256=digests,
         pkcs11_p11kit=p11kit,
+        pkcs11_module=module,
+        pkcs11_unblock=unblock or "so-initpin",
         pkcs11_token=token,
         sim_state=_path(c, sim, "sim", "state"),
         sim_log=_path(c, sim, "sim", "log"),
@@ -276,7 +290,7 @@ def _is_sha256(text: str) -> bool:
 
 def _check_this_os_module(
     c: _Checker, modules: Mapping[str, str], digests: Mapping[str, str], p11kit: str | None
-) -> None:
+) -> str | None:
     """The rules of :mod:`aosign_plugin.modulepath` for this OS's module, when the manifest names or finds one."""
     from .modulepath import ModuleProblem, check_module, p11kit_module
     from .platforms import os_key
@@ -289,13 +303,15 @@ def _check_this_os_module(
         path = p11kit_module(p11kit)
         if path is None:
             c.problems.append(Problem(key, "manifest.p11kit_unknown", {"name": p11kit}))
-            return
+            return None
     if path is None:
-        return
+        return None
     try:
         check_module(path, digests.get(here))
     except ModuleProblem as e:
         c.problems.append(Problem(key, f"manifest.module_{e.rule}", {"path": e.path}))
+        return None
+    return path
 
 
 def _is_absolute(path: str) -> bool:

@@ -71,3 +71,20 @@ def aosign_unlock(request: Request, ui: HostUI) -> EntryResult | None:
     :param ui: prompts and output.
     :returns: the exit code of CONTRACT.md.
     """
+
+
+@hookspec(firstresult=True)
+def aosign_gui_run(entry_id: str, request: Request, parent: object) -> EntryResult | None:
+    """Run a menu entry with the plugin's own dialog in the host's window. Stops at first non-None result.
+
+    Called by ``aosign-host gui`` only. An implementation imports its GUI toolkit (PySide6) inside the function,
+    never at module level: the command line loads the same hook modules and must not load Qt.
+
+    :param entry_id: the id of the menu entry chosen (``change-pin``); ids are unique across plugins, so a plugin
+        answers only for the entries it registered.
+    :param request: language, manifest and the entry's flags, as for the entry's own hook.
+    :param parent: the host's main window, a ``PySide6.QtWidgets.QWidget`` (typed ``object`` so that this module
+        never imports Qt), or None.
+    :returns: the result once the dialog is closed; None when the plugin has no dialog for this entry: the host
+        then calls the entry's own hook with its generic window prompts.
+    """

@@ -21,14 +21,16 @@ class CardBackend(Protocol):
         """Read both counters without spending a try."""
         ...
 
-    def change_pin(self, old: Secret, new: Secret, *, seen: Counter) -> None:
+    def change_pin(self, old: Secret | None, new: Secret | None, *, seen: Counter) -> None:
         """Change the PIN with one try of ``old``; ``seen`` is the counter the user was shown.
+
+        ``None`` for both: the PINs are entered on the reader's PIN pad (backends with ``protected_path``).
 
         :raises CardStateChangedError: the counter dropped since ``seen``; nothing was sent.
         """
         ...
 
-    def unblock_pin(self, code: Secret, new: Secret, *, seen: Counter) -> None:
+    def unblock_pin(self, code: Secret | None, new: Secret | None, *, seen: Counter) -> None:
         """Reset the PIN with one try of the unblocking ``code``; ``seen`` as for :meth:`change_pin`."""
         ...
 
@@ -42,9 +44,9 @@ def open_backend(settings: Settings) -> CardBackend:
 
         return PcscBackend(settings)
     if settings.backend is Backend.PKCS11:
-        from ..errors import CardUnavailableError
+        from .pkcs11 import Pkcs11Backend
 
-        raise CardUnavailableError("module", "the pkcs11 backend is not available in this version")
+        return Pkcs11Backend(settings, unblock_style=settings.pkcs11_unblock, module_path=settings.pkcs11_module)
     from .sim import SimBackend
 
     return SimBackend(settings)

@@ -68,12 +68,16 @@ class ApduBackend(abc.ABC):
         ):
             raise CardStateChangedError("the card's counter changed since it was shown")
 
-    def change_pin(self, old: Secret, new: Secret, *, seen: Counter) -> None:
+    def change_pin(self, old: Secret | None, new: Secret | None, *, seen: Counter) -> None:
+        if old is None or new is None:
+            raise CardUnavailableError("protocol", "this backend has no PIN pad")
         with self._session() as session:
             self._guard(session.pin_counter(), seen)
             session.change_pin(old, new)
 
-    def unblock_pin(self, code: Secret, new: Secret, *, seen: Counter) -> None:
+    def unblock_pin(self, code: Secret | None, new: Secret | None, *, seen: Counter) -> None:
+        if code is None or new is None:
+            raise CardUnavailableError("protocol", "this backend has no PIN pad")
         with self._session() as session:
             self._guard(session.unblock_counter(), seen)
             session.unblock_pin(code, new)

@@ -127,6 +127,7 @@ MESSAGES: dict[str, str] = {
         "{left} unlock tries left. If they are all wrong the AOSign IC card becomes unusable and must be revoked "
         "and applied for anew."
     ),
+    "code.tries_unknown": "The unlock tries left could not be read. Ten wrong entries in a row while unlocking make the card unusable for good.",
     "card.dead": "Ten wrong entries while unlocking: this AOSign IC card can no longer be used.",
     "card.dead_howto": (
         "The card must be revoked and a new one applied for: complete the revocation procedure without delay, "
@@ -167,6 +168,12 @@ MESSAGES: dict[str, str] = {
     "manifest.module_table": "must be given per OS (module.linux and so on: {allowed}).",
     "manifest.module_absolute": "must be an absolute path.",
     "manifest.token_uri": 'must be an RFC 7512 URI starting with "pkcs11:".',
+    "manifest.token_uri_invalid": "cannot be used as an RFC 7512 URI: {detail}",
+    "unavailable.no_token": "The PKCS#11 module shows no AOSign IC card token. Check that the card is in the reader. ({detail})",
+    "unavailable.several_tokens": "Several tokens match: {detail}. Name the token in the manifest's [pkcs11] token (its label or serial).",
+    "pinpad.enter_on_reader": "Enter the PIN on the reader's PIN pad (the card then checks the PIN rules itself).",
+    "advice.reset_recommended.nocount": "Several wrong PINs in a row (few tries left). The issuer recommends resetting the PIN after 2 or 3 wrong entries: with the 'About your PIN' sheet at hand, run aosign-host unlock.",
+    "advice.unblock_low.nocount": "Few unlock tries left. If they are all wrong the AOSign IC card becomes unusable: it must then be revoked and a new card applied for.",
     "manifest.bad_sha256": "must be a SHA-256 digest (64 hex digits).",
     "manifest.p11kit_unknown": "no p11-kit module config named '{name}.module' was found.",
     "manifest.module_relative": "{path}: must be an absolute path.",
@@ -175,4 +182,56 @@ MESSAGES: dict[str, str] = {
     "manifest.module_writable": "{path}: writable by group or others, so the PKCS#11 module is not loaded; remove that write permission.",
     "manifest.module_owner": "{path}: owned by another account (neither root nor you), so the PKCS#11 module is not loaded.",
     "manifest.module_digest": "{path}: its SHA-256 differs from the manifest's; check that the module was not replaced.",
+    # --- gui (aosign_plugin.gui) ---
+    "gui.status.heading": "Card status",
+    "gui.change.intro": (
+        "Changing the PIN for the first time? Enter the PIN printed on the 'About your PIN' sheet "
+        "(PIN(暗証番号)について) handed over with your AOSign IC card. If you changed it before, enter the PIN of "
+        "the card in the reader."
+    ),
+    "gui.show_input": "Show what you type",
+    "gui.final_try.agree": "I agree to use the last unlock try",
+    "gui.lost_sheet.heading": "If the 'About your PIN' sheet is lost",
+    "gui.lost_sheet.text": (
+        "If the 'About your PIN' sheet is lost, the issuer keeps no copy of the PIN, so this AOSign IC card can no "
+        "longer be used. Revoke it without delay (revocation, 失効手続) and apply for a new AOSign IC card (new "
+        "application, 新規申込). Once the revocation is complete, the card stays unusable even if the sheet turns "
+        "up, so start the procedure only once the sheet is surely lost."
+    ),
+    "gui.reload": "Read the card again",
+    "gui.ok": "OK",
+    "gui.cancel": "Cancel",
+    "gui.close": "Close",
+    "gui.dead.title": "This AOSign IC card can no longer be used",
+    "gui.dead.steps": (
+        "Ten wrong entries in a row while unlocking make the AOSign IC card unusable: it must be revoked and a new "
+        "one applied for. Please do the following:"
+    ),
+    "gui.dead.revoke": "1. Revocation (失効手続): revoke this AOSign IC card without delay (see the issuer's revocation procedure).",
+    "gui.dead.apply": "2. New application (新規申込): apply for a new AOSign IC card (see the issuer's application procedure).",
+    "gui.dead.no_operation": "Neither a PIN change nor an unlock is possible with this AOSign IC card.",
+    "gui.hint.new_pin": (
+        "{min_length} to {max_length} half-width letters and digits. Avoid anything others could guess (birth dates, "
+        "phone numbers); one character repeated (111111) is not accepted."
+    ),
+    "gui.feedback.usable": "This PIN can be used.",
+    "gui.feedback.match": "Matches the new PIN.",
+    "gui.wrong.check_input": "Tick [Show what you type] and check the PIN for typing errors.",
+    "gui.locked_howto": (
+        "The card must be unlocked: with the 'About your PIN' sheet at hand, click [Unlock the card (reset the PIN)]."
+    ),
+    "gui.advice.reset_recommended": (
+        "Several wrong PINs in a row ({left} tries left). The issuer recommends resetting the PIN after 2 or 3 wrong "
+        "entries: with the 'About your PIN' sheet at hand, click [Unlock the card (reset the PIN)]."
+    ),
+    "gui.card.state_changed": (
+        "The card's tries changed after they were shown (another application may have used the card). They are now "
+        "shown again: check them, then type the PINs again."
+    ),
+    "gui.unlock.not_confirmed": "The last unlock try needs an explicit yes: tick the box, then click [OK].",
+    "gui.unavailable.card_gone": (
+        "The card stopped answering during the operation. Insert the AOSign IC card again, then click "
+        "[Read the card again]. ({detail})"
+    ),
+    # --- end gui ---
 }

@@ -138,6 +138,7 @@ MESSAGES: dict[str, str] = {
         "ロック解除はあと{left}回試せます。すべて誤入力するとAOSignICカードは使用できなくなり、"
         "失効および発行の申込が必要となります。"
     ),
+    "code.tries_unknown": "ロック解除の残り回数は読めませんでした。ロック解除の操作において、PIN(暗証番号)を連続して10回誤入力した場合は使用できなくなりますので注意してください。",
     "card.dead": "ロック解除の操作において連続して10回誤入力したため、AOSignICカードは使用できなくなりました。",
     "card.dead_howto": (
         "AOSignICカードの失効および、発行の申込が必要となります。"
@@ -176,6 +177,12 @@ MESSAGES: dict[str, str] = {
     "manifest.module_table": "OSごとに指定してください(module.linux など: {allowed})。",
     "manifest.module_absolute": "絶対パスを指定してください。",
     "manifest.token_uri": '"pkcs11:" で始まる RFC 7512 のURIを指定してください。',
+    "manifest.token_uri_invalid": "RFC 7512 のURIとして使えません: {detail}",
+    "unavailable.no_token": "PKCS#11モジュールにAOSignICカードのトークンが見つかりません。ICカードリーダにカードが挿入されているか確認してください。({detail})",
+    "unavailable.several_tokens": "条件に合うトークンが複数あります: {detail}。マニフェストの [pkcs11] token でラベルやシリアル番号を指定してください。",
+    "pinpad.enter_on_reader": "ICカードリーダのPINパッドでPIN(暗証番号)を入力してください(この場合、PINの規則はカード側で確認されます)。",
+    "advice.reset_recommended.nocount": "PIN(暗証番号)の誤入力が続いています(残りわずか)。誤入力が2~3回になった時点で、PIN(暗証番号)のリセットをおすすめします。「PIN(暗証番号)について」をご用意のうえ、aosign-host unlock でリセットできます。",
+    "advice.unblock_low.nocount": "ロック解除の残り回数がわずかです。すべて誤入力するとAOSignICカードは使用できなくなり、AOSignICカードの失効および、発行の申込が必要となりますので注意してください。",
     "manifest.bad_sha256": "SHA-256の16進数64文字で指定してください。",
     "manifest.p11kit_unknown": "p11-kitのモジュール設定 {name}.module が見つかりません。",
     "manifest.module_relative": "{path}: 絶対パスを指定してください。",
@@ -184,4 +191,61 @@ MESSAGES: dict[str, str] = {
     "manifest.module_writable": "{path}: 所有者以外(グループまたは他のユーザー)が書き込めるため、PKCS#11モジュールを読み込めません。書き込み権限を外してください。",
     "manifest.module_owner": "{path}: root でも利用者本人でもないアカウントの所有のため、PKCS#11モジュールを読み込めません。",
     "manifest.module_digest": "{path}: ファイルのSHA-256がマニフェストの値と一致しません。モジュールが差し替えられていないか確認してください。",
+    # --- gui (aosign_plugin.gui) ---
+    "gui.status.heading": "カードの状態",
+    "gui.change.intro": (
+        "今回初めてPIN(暗証番号)を変更される場合は、AOSignICカード発行時にお渡しした「PIN(暗証番号)について」に記載のPIN(暗証番号)を入力してください。"
+        "PINを変更済みの場合は、ICカードリーダに挿入しているAOSignICカードのPINを入力してください。"
+    ),
+    "gui.show_input": "入力内容を表示する",
+    "gui.final_try.agree": "ロック解除の最後の1回を使うことに同意します",
+    "gui.lost_sheet.heading": "「PIN(暗証番号)について」を紛失した場合",
+    "gui.lost_sheet.text": (
+        "「PIN(暗証番号)について」を紛失されている場合、当社ではPIN(暗証番号)を保管することができないため、"
+        "該当のAOSignICカードは以降利用することができなくなります。"
+        "速やかに失効手続を行い、また新たにAOSignICカードの発行申込を行ってください。"
+        "ただし、失効手続が完了後、「PIN(暗証番号)について」を発見されても失効済のAOSignICカードはご利用できません。"
+        "そのため、紛失確定してからのお手続をおすすめします。"
+    ),
+    "gui.reload": "カードを読み直す",
+    "gui.ok": "OK",
+    "gui.cancel": "キャンセル",
+    "gui.close": "閉じる",
+    "gui.dead.title": "このAOSignICカードは使用できません",
+    "gui.dead.steps": (
+        "ロック解除の操作において、PIN(暗証番号)を連続して10回誤入力した場合は使用できなくなり、"
+        "AOSignICカードの失効および、発行の申込が必要となります。次の手続を行ってください。"
+    ),
+    "gui.dead.revoke": "1. 失効手続: 速やかにこのAOSignICカードの失効手続を行ってください(失効申込手続をご確認ください)。",
+    "gui.dead.apply": "2. 新規申込: 新たにAOSignICカードの発行申込を行ってください(新規申込手続をご確認ください)。",
+    "gui.dead.no_operation": "このAOSignICカードでは、PIN(暗証番号)の変更もロック解除もできません。",
+    "gui.hint.new_pin": (
+        "半角英数字{min_length}桁以上、{max_length}桁以内になるよう入力してください。"
+        "他人に類推されやすいもの(例:生年月日、電話番号)は避けてください。"
+        "すべて同じ文字列(例:111111)は認められません。"
+    ),
+    "gui.feedback.usable": "このPIN(暗証番号)は使用できます。",
+    "gui.feedback.match": "新しいPIN(暗証番号)と一致しています。",
+    "gui.wrong.check_input": "[入力内容を表示する]にチェックを入れて、PIN(暗証番号)に誤りがないかご確認ください。",
+    "gui.locked_howto": (
+        "ロックした場合、「AOSignICカードのロック解除」が必要となります。"
+        "「PIN(暗証番号)について」をご用意のうえ、[ICカードのロック解除(PIN(暗証番号)のリセット)]をクリックしてください。"
+    ),
+    "gui.advice.reset_recommended": (
+        "PIN(暗証番号)の誤入力が続いています(残り{left}回)。"
+        "誤入力が2~3回になった時点で、PIN(暗証番号)のリセットをおすすめします。"
+        "「PIN(暗証番号)について」をご用意のうえ、[ICカードのロック解除(PIN(暗証番号)のリセット)]からリセットできます。"
+    ),
+    "gui.card.state_changed": (
+        "表示した後にカードの残り回数が変わりました(ほかのアプリケーションがカードを使った可能性があります)。"
+        "表示を更新しましたので、残り回数を確認してから、もう一度入力してください。"
+    ),
+    "gui.unlock.not_confirmed": (
+        "ロック解除の最後の1回には明示的な同意が必要です。同意する場合はチェックを入れてから[OK]をクリックしてください。"
+    ),
+    "gui.unavailable.card_gone": (
+        "操作中にカードとの通信が途切れました。ICカードリーダにAOSignICカードを挿入し直し、"
+        "[カードを読み直す]をクリックしてください。({detail})"
+    ),
+    # --- end gui ---
 }
