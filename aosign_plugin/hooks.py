@@ -16,6 +16,7 @@ from . import messages
 __all__ = [
     "aosign_card_status",
     "aosign_change_pin",
+    "aosign_gui_run",
     "aosign_manifest_problems",
     "aosign_manifest_tables",
     "aosign_register_menu_entries",
@@ -84,6 +85,11 @@ def _run(
             reason = e.reason if isinstance(e, CardUnavailableError) else type(e).__name__
             ui.emit_json({"error": {"code": reason, "exit_code": int(code), "message": " ".join(lines)}})
         elif not request.flag("quiet"):
+            if request.surface == "window":
+                from .gui.wording import window_lines  # no Qt in it
+
+                detail = e.detail if isinstance(e, CardUnavailableError) else None
+                lines = window_lines(lines, ui.lang, left=getattr(e, "tries_left", None), detail=detail)
             for line in lines:
                 ui.notice(line)
         tries = e.tries_left if isinstance(e, PinError) else None
@@ -126,7 +132,12 @@ def aosign_card_status(request: Request, ui: HostUI) -> EntryResult | None:
         if request.flag("json"):
             ui.emit_json(data)
         else:
-            for line in status_lines(status, ui.lang):
+            lines = status_lines(status, ui.lang)
+            if request.surface == "window":
+                from .gui.wording import window_lines  # no Qt in it
+
+                lines = window_lines(lines, ui.lang, left=status.pin.tries_left)
+            for line in lines:
                 ui.say(line)
         return EntryResult(0, data)
 

@@ -54,6 +54,8 @@ class Request:
     manifest: Mapping[str, Any] = field(default_factory=dict)
     manifest_path: Path | None = None
     options: Mapping[str, bool] = field(default_factory=dict)
+    #: where the texts will be shown: ``terminal`` (they may name commands) or ``window`` (they name buttons)
+    surface: str = "terminal"
 
     def flag(self, name: str) -> bool:
         return bool(self.options.get(name, False))

@@ -109,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_show = msub.add_parser("show", help=text("help.manifest_show", help_lang))
     p_show.add_argument("--json", action="store_true", help=text("help.json", help_lang))
     _globals(p_show, help_lang, suppress=True)
+    p_gui = sub.add_parser("gui", help=text("help.gui", help_lang))
+    _globals(p_gui, help_lang, suppress=True)
     by_id = {}
     for entry in entries:
         p = sub.add_parser(entry.id, help=entry.label.get(help_lang) or entry.id)
@@ -144,6 +146,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _plugins(lang, as_json=args.json)
     if args.command == "manifest":
         return _show_manifest(manifest, lang, as_json=args.json)
+    if args.command == "gui":
+        from .gui import run_window  # PySide6 loads only here
+
+        return run_window(pm, entries, manifest.data, manifest.path, lang)
 
     from .api import Request
     from .terminal import TerminalUI

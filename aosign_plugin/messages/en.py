@@ -234,4 +234,35 @@ MESSAGES: dict[str, str] = {
         "[Read the card again]. ({detail})"
     ),
     # --- end gui ---
+    # --- pyhanko (aosign_plugin.pyhanko_signer) ---
+    "pyhanko.help": "sign with the AOSign IC card (its state is checked first; the PIN is asked once)",
+    "pyhanko.unavailable": "python-pkcs11 is needed: pip install 'aosign-plugin[pyhanko]'",
+    "pyhanko.opt.manifest": "path of the manifest (default: found where aosign-host finds it)",
+    "pyhanko.opt.lib": "path of the PKCS#11 module (overrides the manifest's [pkcs11] module)",
+    "pyhanko.opt.token_label": "label of the token (overrides the manifest's [pkcs11] token)",
+    "pyhanko.opt.slot_no": "slot number (overrides the manifest's [pkcs11] token)",
+    "pyhanko.opt.cert_label": "label of the signing certificate",
+    "pyhanko.opt.cert_id": "ID of the signing certificate (hex)",
+    "pyhanko.opt.key_label": "label of the signing key (default: the certificate's label)",
+    "pyhanko.opt.key_id": "ID of the signing key (hex)",
+    "pyhanko.opt.other_cert": "label of a CA certificate to pull from the token into the signature (repeatable)",
+    "pyhanko.opt.other_cert_file": "file of a CA certificate to include in the signature (PEM or DER, repeatable)",
+    "pyhanko.opt.raw_mechanism": "hash here and ask the token for a raw signature only (ECDSA)",
+    "pyhanko.opt.final_try": "agree to use the PIN's last try when only one is left",
+    "pyhanko.opt.lang": "language of the texts (ja or en)",
+    "pyhanko.prompt": "PIN",
+    "pyhanko.locked": "The AOSign IC card is locked: it cannot sign. The PIN was not asked for (nothing was sent to the card).",
+    "pyhanko.locked_now": "Ten wrong PINs in a row: the AOSign IC card is now locked. Nothing was signed.",
+    "pyhanko.final_try_refused": "Signing stopped. To sign with the last try, run the command again with --final-try.",
+    "pyhanko.need_cert": "Name the signing certificate or key with --cert-label, --cert-id, --key-label or --key-id.",
+    "pyhanko.bad_id": "{option} takes the ID in hex (for example 01 or 0a:1b).",
+    "pyhanko.bad_cert_file": "Cannot read the certificate file: {detail}",
+    "pyhanko.option_locked": "{option} cannot be used: the administrator's manifest {path} locks {key}.",
+    "pyhanko.exact_unreadable": "The card's exact tries could not be read over PC/SC; the PKCS#11 token's flags decide. ({detail})",
+    "pyhanko.exact_other_reader": (
+        "The card read over PC/SC ({reader}) is in another reader than the signing token ({token}); its tries are not "
+        "used, the PKCS#11 token's flags decide."
+    ),
+    "pyhanko.objects": "The token holds no signing key or certificate like that: {detail}",
+    # --- end pyhanko ---
 }

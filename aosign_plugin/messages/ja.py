@@ -248,4 +248,35 @@ MESSAGES: dict[str, str] = {
         "[カードを読み直す]をクリックしてください。({detail})"
     ),
     # --- end gui ---
+    # --- pyhanko (aosign_plugin.pyhanko_signer) ---
+    "pyhanko.help": "AOSignICカードで署名します(カードの状態を確かめてから、PIN(暗証番号)を1回だけお尋ねします)",
+    "pyhanko.unavailable": "python-pkcs11 が必要です: pip install 'aosign-plugin[pyhanko]'",
+    "pyhanko.opt.manifest": "マニフェストのパス(省略時は aosign-host と同じ場所を探します)",
+    "pyhanko.opt.lib": "PKCS#11モジュールのパス(マニフェストの [pkcs11] module より優先)",
+    "pyhanko.opt.token_label": "トークンのラベル(マニフェストの [pkcs11] token より優先)",
+    "pyhanko.opt.slot_no": "スロット番号(マニフェストの [pkcs11] token より優先)",
+    "pyhanko.opt.cert_label": "署名に使う証明書のラベル",
+    "pyhanko.opt.cert_id": "署名に使う証明書のID(16進数)",
+    "pyhanko.opt.key_label": "署名に使う秘密鍵のラベル(省略時は証明書のラベル)",
+    "pyhanko.opt.key_id": "署名に使う秘密鍵のID(16進数)",
+    "pyhanko.opt.other_cert": "トークンから取り出して署名に含めるCA証明書のラベル(複数指定できます)",
+    "pyhanko.opt.other_cert_file": "署名に含めるCA証明書のファイル(PEMまたはDER、複数指定できます)",
+    "pyhanko.opt.raw_mechanism": "ハッシュをこちらで計算し、トークンには生の署名だけを求めます(ECDSA)",
+    "pyhanko.opt.final_try": "PIN(暗証番号)の入力が残り1回のとき、その最後の1回を使うことに同意します",
+    "pyhanko.opt.lang": "表示の言語(ja または en)",
+    "pyhanko.prompt": "PIN(暗証番号)",
+    "pyhanko.locked": "AOSignICカードはロックした状態のため、署名できません。PIN(暗証番号)はお尋ねしていません(カードには何も送っていません)。",
+    "pyhanko.locked_now": "PIN(暗証番号)を連続して10回誤入力したため、AOSignICカードはロックした状態となりました。署名はしていません。",
+    "pyhanko.final_try_refused": "署名を中止しました。最後の1回を使って署名する場合は、--final-try を指定してもう一度実行してください。",
+    "pyhanko.need_cert": "署名に使う証明書か鍵を、--cert-label、--cert-id、--key-label、--key-id のいずれかで指定してください。",
+    "pyhanko.bad_id": "{option} にはIDを16進数で指定してください(例: 01、0a:1b)。",
+    "pyhanko.bad_cert_file": "証明書ファイルを読めません: {detail}",
+    "pyhanko.option_locked": "{option} は使えません。管理者のマニフェスト {path} が {key} を固定しています。",
+    "pyhanko.exact_unreadable": "カードの正確な残り回数をPC/SCで読めなかったため、PKCS#11トークンの表示で判断します。({detail})",
+    "pyhanko.exact_other_reader": (
+        "PC/SCで読んだカード({reader})は、署名に使うトークン({token})とは別のリーダにあります。"
+        "そのカードの残り回数は使わず、PKCS#11トークンの表示で判断します。"
+    ),
+    "pyhanko.objects": "トークンに署名用の鍵または証明書が見つかりません: {detail}",
+    # --- end pyhanko ---
 }

@@ -1,0 +1,338 @@
+"""The host's main window: every plugin's menu entries, and the card's status kept up to date.
+
+The window knows nothing of PINs. It lists the entries the plugins registered, in the user's language; a click
+asks the plugins for a dialog of their own (``aosign_gui_run``) and, when none has one, runs the entry's hook with
+:class:`WindowUI`, generic window prompts. The status panel shows what the ``aosign_card_status`` hook says,
+polled on a timer (it spends no try), so a card inserted or removed shows within a second.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pluggy
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..api import EntryResult, MenuEntry, Request
+from .texts import LANGUAGE_NAMES, text
+
+__all__ = ["POLL_MS", "MainWindow", "StatusCollector", "WindowUI"]
+
+#: how often the card's status is read (ms): often enough to show a card inserted or removed, cheap for the card
+POLL_MS = 1000
+
+_STYLE_PLAIN = "QLabel { padding: 4px; }"
+_STYLE_WARN = "QLabel { color: #6d3a00; background: #fff4e5; border: 1px solid #ffb74d; padding: 4px; }"
+_STYLE_ERROR = "QLabel { color: #b3261e; background: #fdecea; border: 1px solid #e57373; padding: 4px; }"
+
+
+class StatusCollector:
+    """A :class:`~hostapp_stub.api.HostUI` that asks nothing and keeps what the status hook says."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.lines: list[str] = []
+        self.notices: list[str] = []
+        self.data: Mapping[str, Any] | None = None
+
+    @property
+    def interactive(self) -> bool:
+        return False
+
+    def say(self, text: str) -> None:
+        self.lines.append(text)
+
+    def notice(self, text: str) -> None:
+        self.notices.append(text)
+
+    def emit_json(self, data: Mapping[str, Any]) -> None:
+        self.data = data
+
+    def ask_secret(self, label: str, *, echo: bool = False) -> bytearray:
+        raise EOFError
+
+    def confirm(self, question: str) -> bool:
+        return False
+
+
+class WindowUI:
+    """The :class:`~hostapp_stub.api.HostUI` for entries without a dialog of their own: each question is a small
+    window; what the entry says is shown when it is done.
+
+    :param title: the entry's label, the title of every window it opens.
+    """
+
+    def __init__(self, lang: str, parent: QWidget | None, title: str) -> None:
+        self.lang = lang
+        self.parent = parent
+        self.title = title
+        self.lines: list[str] = []
+
+    @property
+    def interactive(self) -> bool:
+        return True
+
+    def say(self, text: str) -> None:
+        self.lines.append(text)
+
+    def notice(self, text: str) -> None:
+        self.lines.append(text)
+
+    def emit_json(self, data: Mapping[str, Any]) -> None:
+        self.lines.append(json.dumps(data, ensure_ascii=False, indent=2))
+
+    def ask_secret(self, label: str, *, echo: bool = False) -> bytearray:
+        """:raises KeyboardInterrupt: the user cancelled."""
+        mode = QLineEdit.EchoMode.Normal if echo else QLineEdit.EchoMode.Password
+        answer, ok = QInputDialog.getText(self.parent, self.title, label, mode)
+        if not ok:
+            raise KeyboardInterrupt
+        return bytearray(answer, "utf-8")
+
+    def confirm(self, question: str) -> bool:
+        buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+        answer = QMessageBox.question(self.parent, self.title, question, buttons, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+
+class MainWindow(QMainWindow):
+    """The host's window.
+
+    :param pm: the plugin manager, plugins loaded.
+    :param entries: their menu entries.
+    :param manifest: the manifest in force (passed on in every :class:`~hostapp_stub.api.Request`).
+    :param manifest_path: the file it came from, None for the built-in default.
+    :param lang: the language to start in (``ja`` or ``en``); the window can switch.
+    :param poll_ms: how often the card's status is read; 0 reads it only on demand (:meth:`refresh_status`).
+    """
+
+    def __init__(
+        self,
+        pm: pluggy.PluginManager,
+        entries: Sequence[MenuEntry],
+        manifest: Mapping[str, Any],
+        manifest_path: Path | None,
+        lang: str,
+        *,
+        poll_ms: int = POLL_MS,
+    ) -> None:
+        super().__init__()
+        self.pm = pm
+        self.entries = list(entries)
+        self.manifest = manifest
+        self.manifest_path = manifest_path
+        self.lang = lang
+        #: the last result of a menu entry run from the window
+        self.last_result: EntryResult | None = None
+        self._status_seen: tuple[str, str] | None = None
+        self._running = False
+        self._build()
+        self._timer = QTimer(self)
+        self._timer.setInterval(poll_ms)
+        self._timer.timeout.connect(self.refresh_status)
+        self.set_language(lang)
+        if poll_ms > 0:
+            self._timer.start()
+
+    def _build(self) -> None:
+        central = QWidget()
+        layout = QVBoxLayout(central)
+
+        top = QHBoxLayout()
+        self._title = QLabel()
+        font = self._title.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        self._title.setFont(font)
+        self._lang_label = QLabel()
+        self._lang_box = QComboBox()
+        self._lang_box.setObjectName("language")
+        for code, name in LANGUAGE_NAMES.items():
+            self._lang_box.addItem(name, code)
+        self._lang_label.setBuddy(self._lang_box)
+        self._lang_box.currentIndexChanged.connect(self._language_chosen)
+        top.addWidget(self._title)
+        top.addStretch(1)
+        top.addWidget(self._lang_label)
+        top.addWidget(self._lang_box)
+        layout.addLayout(top)
+
+        self._menu_box = QGroupBox()
+        menu = QVBoxLayout(self._menu_box)
+        self._buttons: dict[str, QPushButton] = {}
+        for entry in self.entries:
+            button = QPushButton()
+            button.setObjectName(f"entry:{entry.id}")
+            button.setMinimumHeight(36)
+            button.clicked.connect(lambda *_args, e=entry: self.run_entry(e))
+            menu.addWidget(button)
+            self._buttons[entry.id] = button
+        self._menu_empty = QLabel()
+        self._menu_empty.setVisible(not self.entries)
+        menu.addWidget(self._menu_empty)
+        layout.addWidget(self._menu_box)
+
+        self._status_box = QGroupBox()
+        status = QVBoxLayout(self._status_box)
+        self._status = QLabel()
+        self._status.setObjectName("status")
+        self._status.setWordWrap(True)
+        self._status.setTextFormat(Qt.TextFormat.PlainText)
+        self._status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._status_note = QLabel()
+        self._status_note.setWordWrap(True)
+        self._status_note.setStyleSheet("QLabel { color: #555555; }")
+        status.addWidget(self._status)
+        status.addWidget(self._status_note)
+        layout.addWidget(self._status_box)
+
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        self._quit = QPushButton()
+        self._quit.setObjectName("quit")
+        self._quit.clicked.connect(self.close)
+        bottom.addWidget(self._quit)
+        layout.addLayout(bottom)
+
+        self.setCentralWidget(central)
+        self.setMinimumWidth(560)
+
+    # --- language ---------------------------------------------------------------------------------------------
+
+    def set_language(self, lang: str) -> None:
+        """Show every text in ``lang`` (``ja`` or ``en``), the plugins' entries and the card's status too."""
+        self.lang = lang
+        index = self._lang_box.findData(lang)
+        if index != self._lang_box.currentIndex():
+            self._lang_box.blockSignals(True)
+            self._lang_box.setCurrentIndex(index)
+            self._lang_box.blockSignals(False)
+        self.setWindowTitle(text("window.title", lang))
+        self._title.setText(text("window.title", lang))
+        self._lang_label.setText(text("lang.label", lang))
+        self._menu_box.setTitle(text("menu.heading", lang))
+        self._menu_empty.setText(text("menu.empty", lang))
+        for entry in self.entries:
+            self._buttons[entry.id].setText(entry.label.get(lang) or entry.id)
+        self._status_box.setTitle(text("status.heading", lang))
+        self._status_note.setText(text("status.auto", lang))
+        self._quit.setText(text("quit", lang))
+        self._status_seen = None
+        self.refresh_status()
+
+    def _language_chosen(self, index: int) -> None:
+        lang = self._lang_box.itemData(index)
+        if isinstance(lang, str) and lang != self.lang:
+            self.set_language(lang)
+
+    # --- the card's status ------------------------------------------------------------------------------------
+
+    def request(self, entry: MenuEntry | None = None) -> Request:
+        """The request for a hook: the window's language, the manifest, no flags."""
+        options = {opt.name: False for opt in entry.options} if entry is not None else {}
+        return Request(
+            lang=self.lang, manifest=self.manifest, manifest_path=self.manifest_path, options=options, surface="window"
+        )
+
+    def refresh_status(self) -> None:
+        """Read the card's status through the plugins' status hook (no try spent) and show it."""
+        if self._running:
+            return
+        ui = StatusCollector(self.lang)
+        try:
+            result = self.pm.hook.aosign_card_status(request=self.request(), ui=ui)
+        except Exception as e:  # a plugin's bug must not take the window down with it
+            lines, style = [text("status.failed", self.lang, error=f"{type(e).__name__}: {e}")], _STYLE_ERROR
+        else:
+            if result is None:
+                lines, style = [text("status.none", self.lang)], _STYLE_WARN
+            else:
+                lines = ui.lines + ui.notices
+                data = result.data or {}
+                if result.exit_code != 0 or data.get("state") in ("locked", "dead"):
+                    style = _STYLE_ERROR
+                elif data.get("advice"):
+                    style = _STYLE_WARN
+                else:
+                    style = _STYLE_PLAIN
+        shown = ("\n".join(lines), style)
+        if shown != self._status_seen:  # repaint only on a change: an insert, a removal, a try spent elsewhere
+            self._status_seen = shown
+            self._status.setText(shown[0])
+            self._status.setStyleSheet(style)
+
+    def status_text(self) -> str:
+        """What the status panel says now."""
+        return self._status.text()
+
+    # --- running an entry -------------------------------------------------------------------------------------
+
+    def entry_button(self, entry_id: str) -> QPushButton:
+        return self._buttons[entry_id]
+
+    def run_entry(self, entry: MenuEntry) -> EntryResult | None:
+        """Run ``entry``: the plugin's own dialog when it has one, else its hook with :class:`WindowUI`."""
+        if self._running:
+            return None
+        self._running = True  # no status reads while the entry talks to the card
+        label = entry.label.get(self.lang) or entry.id
+        result: EntryResult | None = None
+        try:
+            result = self.pm.hook.aosign_gui_run(entry_id=entry.id, request=self.request(entry), parent=self)
+            if result is None:
+                result = self._run_with_window_ui(entry, label)
+        except Exception as e:  # shown, not raised: the window stays usable
+            QMessageBox.critical(self, label, text("failed", self.lang, entry=label, error=f"{type(e).__name__}: {e}"))
+        finally:
+            self._running = False
+        self.last_result = result
+        self.refresh_status()
+        return result
+
+    def _run_with_window_ui(self, entry: MenuEntry, label: str) -> EntryResult | None:
+        hook = getattr(self.pm.hook, entry.hook, None)
+        if hook is None:
+            QMessageBox.warning(self, label, text("no_handler", self.lang, entry=label))
+            return None
+        ui = WindowUI(self.lang, self, label)
+        try:
+            result: EntryResult | None = hook(request=self.request(entry), ui=ui)
+        except KeyboardInterrupt:
+            QMessageBox.information(self, label, text("cancelled", self.lang))
+            return None
+        if result is None:
+            QMessageBox.warning(self, label, text("no_handler", self.lang, entry=label))
+            return None
+        if ui.lines:
+            box = QMessageBox.information if result.exit_code == 0 else QMessageBox.warning
+            box(self, label, "\n".join(ui.lines))
+        return result
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter clicks the focused button, as in a dialog (a main window only knows Space)."""
+        focused = self.focusWidget()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(focused, QPushButton):
+            focused.click()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._timer.stop()
+        super().closeEvent(event)
