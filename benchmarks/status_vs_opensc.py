@@ -107,14 +107,15 @@ def main() -> None:
             layered.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
             _, ctx = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
-            _, card, proto = scard.SCardConnect(ctx, READER, scard.SCARD_SHARE_SHARED, scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1)
+            any_protocol = scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1
+            _, card, proto = scard.SCardConnect(ctx, READER, scard.SCARD_SHARE_SHARED, any_protocol)
             scard.SCardBeginTransaction(card)
             for apdu in apdus:
                 scard.SCardTransmit(card, proto, list(apdu))
             scard.SCardEndTransaction(card, scard.SCARD_LEAVE_CARD)
             scard.SCardDisconnect(card, scard.SCARD_LEAVE_CARD)
             scard.SCardReleaseContext(ctx)
-            bare.append(time.perf_counter() - t0)  # fmt: skip
+            bare.append(time.perf_counter() - t0)
     finally:
         stop_process(server)
         stop_process(pcscd)
