@@ -47,7 +47,7 @@ def check_module(path: str, sha256: str | None = None) -> Path:
         raise ModuleProblem("relative", path)
     try:
         st = os.stat(p)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in the path
         raise ModuleProblem("missing", path) from None
     if not stat.S_ISREG(st.st_mode):
         raise ModuleProblem("not_a_file", path)

@@ -6,6 +6,7 @@ Each problem names the key and what is allowed, in the catalogs' words (``manife
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum, unique
@@ -193,7 +194,16 @@ def _dialect(c: _Checker) -> CardDialect:
 
 def _path(c: _Checker, t: Mapping[str, Any], name: str, key: str) -> Path | None:
     value = c.string(t, name, key)
-    return Path(value).expanduser() if value else None
+    if not value:
+        return None
+    if "\x00" in value:
+        c.problems.append(Problem(f"{name}.{key}", "manifest.bad_path"))
+        return None
+    try:
+        return Path(value).expanduser()
+    except RuntimeError:  # ~someone who has no home folder here
+        c.problems.append(Problem(f"{name}.{key}", "manifest.no_home"))
+        return None
 
 
 def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[Problem]]:
@@ -242,6 +252,9 @@ def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[Problem]
                 else:
                     digests[os_key] = digest.lower()
     p11kit = c.string(p11, "pkcs11", "p11kit")
+    if p11kit is not None and not re.fullmatch(r"[A-Za-z0-9._-]+", p11kit):
+        c.problems.append(Problem("pkcs11.p11kit", "manifest.p11kit_name"))
+        p11kit = None
     module = _check_this_os_module(c, modules, digests, p11kit)
     unblock = c.choice(p11, "pkcs11", "unblock", UNBLOCK_STYLES)
     token = c.string(p11, "pkcs11", "token")
@@ -281,7 +294,8 @@ def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[Problem]
         sim_log=_path(c, sim, "sim", "log"),
         audit=audit,
     )
-    return settings, c.problems
+    unique = list({(p.key, p.message, tuple(sorted(p.params.items()))): p for p in c.problems}.values())
+    return settings, unique
 
 
 def _is_sha256(text: str) -> bool:

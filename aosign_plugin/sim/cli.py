@@ -93,6 +93,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--state", type=Path)
     serve.add_argument("--log", type=Path, help="append the card's APDU log (hashed secrets only) here")
     serve.add_argument("--connect-timeout", type=float, default=10.0, help=argparse.SUPPRESS)
+    serve.add_argument(
+        "--fault",
+        metavar="SPEC",
+        help="tests: make the card vanish (or go mute) at one command, e.g. ins=24,when=before "
+        "(when=before|after, ins=HEX, nth=N counted from the start of serving, action=vanish|mute)",
+    )
 
     show = sub.add_parser("show", help="serial, dialect and counters (never secrets)")
     show.add_argument("--state", type=Path)
@@ -326,14 +332,23 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     from .apdulog import ApduLog
     from .store import CardStateError
-    from .vpcd import DEFAULT_HOST, DEFAULT_PORT, StopServing, VpcdServer, connect_vpcd
+    from .vpcd import DEFAULT_HOST, DEFAULT_PORT, Fault, FaultAction, StopServing, VpcdServer, connect_vpcd
 
+    try:
+        fault = Fault.parse(args.fault) if args.fault is not None else None
+    except ValueError as exc:
+        _err(f"--fault: {exc}")
+        return EXIT_BAD_USAGE
     loaded = _load(args.state)
     if loaded is None:
         return EXIT_NO_CARD
     store, state = loaded
     port = DEFAULT_PORT if args.port is None else args.port
-    server = VpcdServer(store, log=ApduLog(args.log) if args.log is not None else None)
+
+    def on_fault(fired: Fault, number: int) -> None:
+        print(f"fault: {fired.describe()} (command {number} since serving started)", flush=True)
+
+    server = VpcdServer(store, log=ApduLog(args.log) if args.log is not None else None, fault=fault, on_fault=on_fault)
 
     def on_signal(signum: int, frame: object) -> None:
         server.request_stop()
@@ -349,7 +364,11 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"serving {state.serial} on {DEFAULT_HOST}:{port}", flush=True)
     try:
-        if not server.serve(sock):
+        if server.serve(sock):
+            pass
+        elif server.fault_fired and fault is not None and fault.action is FaultAction.VANISH:
+            _err(f"the card vanished: {fault.describe()}")
+        else:
             _err(f"vpcd closed the connection on port {port} (pcscd stopped?)")
     except CardStateError as exc:
         _err(str(exc))

@@ -4,6 +4,9 @@ The card is a TCP client of vpcd. Each message is a 2-byte big-endian length, th
 payload is a control: 0 power off, 1 power on, 2 reset, 4 get ATR (answered with the ATR). A longer payload is
 a command APDU, answered with the response APDU.
 
+Faults for tests (:class:`Fault`): the card can vanish (power off, link closed) or go mute (never answer again)
+before or after the card runs a chosen command, counted from the start of serving.
+
 Card quirk of the link, not of the card: vpcd writes the length and the payload in two writes without
 ``TCP_NODELAY``, so delayed ACK stalls every APDU by ~40 ms unless ``TCP_QUICKACK`` is set again before every
 ``recv`` (Linux clears it by itself).
@@ -15,7 +18,8 @@ import socket
 import sys
 import time
 from collections.abc import Callable
-from enum import IntEnum, unique
+from dataclasses import dataclass
+from enum import Enum, IntEnum, unique
 from typing import Literal
 
 from ..secret import wipe_bytearray
@@ -27,6 +31,8 @@ __all__ = [
     "DEFAULT_HOST",
     "DEFAULT_PORT",
     "ApduHook",
+    "Fault",
+    "FaultAction",
     "StopServing",
     "VpcdControl",
     "VpcdServer",
@@ -54,6 +60,78 @@ class VpcdControl(IntEnum):
 
 class StopServing(Exception):
     """Raised by :meth:`VpcdServer.request_stop` (from a signal handler) to leave a blocking call."""
+
+
+class _Vanished(Exception):
+    """A :class:`Fault` pulled the card: leave :meth:`VpcdServer.serve`."""
+
+
+@unique
+class FaultAction(Enum):
+    """What the card does when its :class:`Fault` fires."""
+
+    #: power off and close the link to vpcd: the card left the reader (the server stops)
+    VANISH = "vanish"
+    #: never answer again (not even the ATR), keeping the link open until vpcd closes it or a stop is requested
+    MUTE = "mute"
+
+
+@dataclass(frozen=True)
+class Fault:
+    """Where the served card fails: at the ``nth`` command APDU with instruction ``ins`` (any command when
+    ``None``), counted from the start of serving; ``before`` the card runs it (it never reaches the card) or
+    ``after`` (its effect is persisted, its answer is never sent).
+    """
+
+    when: Literal["before", "after"]
+    ins: int | None = None
+    nth: int = 1
+    action: FaultAction = FaultAction.VANISH
+
+    def __post_init__(self) -> None:
+        if self.when not in ("before", "after"):
+            raise ValueError("when must be before or after")
+        if self.ins is not None and not 0 <= self.ins <= 0xFF:
+            raise ValueError("ins must be a byte (00-FF)")
+        if self.nth < 1:
+            raise ValueError("nth must be 1 or more")
+
+    def matches(self, apdu: bytes | bytearray) -> bool:
+        """Whether ``apdu`` counts towards :attr:`nth`."""
+        return self.ins is None or (len(apdu) > 1 and apdu[1] == self.ins)
+
+    def describe(self) -> str:
+        """``vanish before command #1 with INS 24``: the spec in words."""
+        which = "command" if self.ins is None else f"command with INS {self.ins:02X}"
+        return f"{self.action.value} {self.when} {which} #{self.nth}"
+
+    @classmethod
+    def parse(cls, spec: str) -> Fault:
+        """``when=before|after[,ins=HEX][,nth=N][,action=vanish|mute]``, e.g. ``ins=24,when=after``.
+
+        ``ins`` is hex (``24`` or ``0x24``): CHANGE REFERENCE DATA; ``nth`` is decimal, 1 by default.
+
+        :raises ValueError: naming the bad part.
+        """
+        values: dict[str, str] = {}
+        for part in spec.split(","):
+            key, sep, value = part.strip().partition("=")
+            if not sep or key not in ("when", "ins", "nth", "action") or key in values:
+                raise ValueError(f"bad fault part {part.strip()!r} (want when=, ins=, nth=, action=, each once)")
+            values[key] = value.strip()
+        if values.get("when") not in ("before", "after"):
+            raise ValueError("a fault needs when=before or when=after")
+        when: Literal["before", "after"] = "before" if values["when"] == "before" else "after"
+        try:
+            ins = int(values["ins"], 16) if "ins" in values else None
+            nth = int(values.get("nth", "1"), 10)
+        except ValueError:
+            raise ValueError("ins must be hex and nth a decimal number") from None
+        try:
+            action = FaultAction(values.get("action", FaultAction.VANISH.value))
+        except ValueError:
+            raise ValueError("action must be vanish or mute") from None
+        return cls(when=when, ins=ins, nth=nth, action=action)
 
 
 def _quickack(sock: socket.socket) -> None:
@@ -87,11 +165,29 @@ class VpcdServer:
     :param store: the card's state; loaded and saved per command under its lock.
     :param log: the card's APDU log, or ``None``.
     :param hook: see :data:`ApduHook`.
+    :param fault: make the card vanish or go mute at one command (tests).
+    :param on_fault: called with the fault and the command's number when it fires (before the link closes).
     """
 
-    def __init__(self, store: CardStore, *, log: ApduLog | None = None, hook: ApduHook | None = None) -> None:
+    def __init__(
+        self,
+        store: CardStore,
+        *,
+        log: ApduLog | None = None,
+        hook: ApduHook | None = None,
+        fault: Fault | None = None,
+        on_fault: Callable[[Fault, int], None] | None = None,
+    ) -> None:
         self.card = SimCard(store, log=log)
         self.hook = hook
+        self.fault = fault
+        self.on_fault = on_fault
+        #: command APDUs received since serving started
+        self.commands = 0
+        #: the fault fired (the card vanished or went mute)
+        self.fault_fired = False
+        self._fault_count = 0
+        self._muted = False
         self._busy = False
         self._stop = False
         self._sock: socket.socket | None = None
@@ -105,7 +201,8 @@ class VpcdServer:
     def serve(self, sock: socket.socket) -> bool:
         """Answer vpcd on ``sock`` until vpcd closes it or :meth:`request_stop` is called; closes ``sock``.
 
-        :returns: True when stopped on request, False when vpcd closed the link (pcscd stopped).
+        :returns: True when stopped on request, False when vpcd closed the link (pcscd stopped) or the card
+            vanished (:attr:`fault_fired`).
         """
         self._sock = sock
         try:
@@ -128,6 +225,8 @@ class VpcdServer:
             return True
         except StopServing:
             return True
+        except _Vanished:
+            return False
         finally:
             self._sock = None
             sock.close()
@@ -147,7 +246,26 @@ class VpcdServer:
             got += k
         return buf
 
+    def _fault_due(self, payload: bytearray) -> bool:
+        fault = self.fault
+        if fault is None or self.fault_fired or not fault.matches(payload):
+            return False
+        self._fault_count += 1
+        return self._fault_count == fault.nth
+
+    def _fire(self) -> None:
+        assert self.fault is not None
+        self.fault_fired = True
+        if self.on_fault is not None:
+            self.on_fault(self.fault, self.commands)
+        if self.fault.action is FaultAction.VANISH:
+            self.card.power_off()
+            raise _Vanished
+        self._muted = True
+
     def _handle(self, payload: bytearray) -> bytes | None:
+        if self._muted:
+            return None
         if len(payload) == 1:
             ctrl = payload[0]
             if ctrl == VpcdControl.POWER_OFF:
@@ -157,6 +275,11 @@ class VpcdServer:
             elif ctrl == VpcdControl.GET_ATR:
                 return self.card.atr
             return None
+        self.commands += 1
+        fire = self._fault_due(payload)
+        if fire and self.fault is not None and self.fault.when == "before":
+            self._fire()
+            return None
         if self.hook is not None:
             replaced = self.hook("before", bytes(payload))
             if replaced is not None:
@@ -165,5 +288,8 @@ class VpcdServer:
         if self.hook is not None:
             replaced = self.hook("after", resp)
             if replaced is not None:
-                return replaced
+                resp = replaced
+        if fire:
+            self._fire()
+            return None
         return resp
