@@ -84,7 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     lang = _pre_option(args_in, "--lang") or env_lang or _manifest_lang(manifest.data) or help_lang
     if lang not in ("ja", "en"):
         lang = help_lang
-    problems = check_manifest(pm, manifest, lang)
+    # the built-in default (no file) has nothing to check
+    problems = check_manifest(pm, manifest, lang) if manifest.sources else []
     if problems and "manifest" not in args_in:
         for problem in problems:
             print(problem.format(lang), file=sys.stderr)
@@ -112,7 +113,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_gui = sub.add_parser("gui", help=text("help.gui", help_lang))
     _globals(p_gui, help_lang, suppress=True)
     by_id = {}
-    for entry in entries:
+    # the entry asked for is all argparse needs to know (building a sub-parser per entry is most of what a hundred
+    # plugins cost); without one (help, a typo), all of them, for the list and the error
+    word = _command_word(args_in)
+    builtin = word in ("menu", "plugins", "manifest", "gui") and not {"-h", "--help"} & set(args_in)
+    wanted = [] if builtin else [e for e in entries if e.id == word] or entries
+    for entry in wanted:
         p = sub.add_parser(entry.id, help=entry.label.get(help_lang) or entry.id)
         for opt in entry.options:
             p.add_argument(f"--{opt.name}", action="store_true", help=opt.help.get(help_lang, ""))
@@ -167,6 +173,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(text("usage.no_handler", lang, entry=entry.id), file=sys.stderr)
         return EXIT_NO_CARD
     return int(result.exit_code)
+
+
+def _command_word(argv: Sequence[str]) -> str | None:
+    """The command of ``argv``: its first word that is neither an option nor the value of one."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in ("--manifest", "--lang"):
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
 
 
 def _pre_option(argv: Sequence[str], name: str) -> str | None:

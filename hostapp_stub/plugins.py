@@ -88,20 +88,36 @@ def installed_plugins(*, use_cache: bool = True) -> list[PluginInfo]:
     """The ``aosign_host`` entry points of every installed distribution (from the cache when it is valid)."""
     path = _cache_file() if use_cache else None
     if path is not None:
-        try:
-            data: Any = json.loads(path.read_text(encoding="utf-8"))
-            if data["key"] == json.loads(json.dumps(_fingerprint())):
-                return [PluginInfo(**item) for item in data["plugins"]]
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
+        key = json.dumps(_fingerprint())
+        for entry in _read_cache(path):
+            if entry.get("key") == key:
+                try:
+                    return [PluginInfo(**item) for item in entry["plugins"]]
+                except (KeyError, TypeError):
+                    break
     found = _scan()
     if path is not None:
         _write_cache(path, found)
     return found
 
 
+#: fingerprints kept: each way of starting the host (console script, python -m, a GUI launcher) has its own
+_CACHE_ENTRIES = 4
+
+
+def _read_cache(path: Path) -> list[dict[str, Any]]:
+    try:
+        data: Any = json.loads(path.read_text(encoding="utf-8"))
+        entries = data["entries"]
+        return [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
 def _write_cache(path: Path, found: list[PluginInfo]) -> None:
-    data = {"key": _fingerprint(), "plugins": [vars(p) for p in found]}
+    key = json.dumps(_fingerprint())
+    kept = [e for e in _read_cache(path) if e.get("key") != key][: _CACHE_ENTRIES - 1]
+    data = {"format": _CACHE_FORMAT, "entries": [{"key": key, "plugins": [vars(p) for p in found]}, *kept]}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")

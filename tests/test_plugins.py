@@ -105,8 +105,21 @@ def test_stale_cache_entry_forces_a_scan(tmp_path: Path, monkeypatch: pytest.Mon
     installed_plugins()
     cache = next((tmp_path / "cache").rglob("plugins.json"))
     data = json.loads(cache.read_text())
-    data["plugins"].append({"name": "ghost", "value": "no_such_module_here", "dist": "ghost", "version": "0"})
+    data["entries"][0]["plugins"].append(
+        {"name": "ghost", "value": "no_such_module_here", "dist": "ghost", "version": "0"}
+    )
     cache.write_text(json.dumps(data))
     pm = load_plugins(pluggy.PluginManager(PROJECT))
     assert "ghost" not in [n for n, _ in pm.list_name_plugin()]
     assert "aosign" in [n for n, _ in pm.list_name_plugin()]
+
+
+def test_cache_keeps_one_entry_per_way_of_starting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    installed_plugins()
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    monkeypatch.syspath_prepend(str(other))  # as if started another way: another sys.path[0]
+    installed_plugins()
+    cache = next((tmp_path / "cache").rglob("plugins.json"))
+    assert len(json.loads(cache.read_text())["entries"]) == 2
