@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["AuditSettings", "default_audit_path", "record"]
+__all__ = ["AuditSettings", "default_audit_path", "outcome_fields", "record"]
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,29 @@ class AuditSettings:
     path: Path | None = None
     max_bytes: int = 1 << 20
     backups: int = 3
+
+
+def outcome_fields(operation: str, result: str, error: object | None = None) -> dict[str, object]:
+    """The result and the tries left after an operation, for its audit line.
+
+    :param result: the exit code's name (``ok``, ``wrong_secret``...).
+    :param error: the plugin's error, if the operation ended in one (its ``kind`` and ``tries_left`` are read).
+    """
+    from .state import MAX_TRIES, SecretKind
+
+    if error is None:
+        return {
+            "result": result,
+            "pin_tries_left": MAX_TRIES,
+            "unblock_tries_left": MAX_TRIES if operation == "unlock" else None,
+        }
+    tries = getattr(error, "tries_left", None)
+    kind = getattr(error, "kind", None)
+    return {
+        "result": result,
+        "pin_tries_left": tries if kind is SecretKind.PIN else None,
+        "unblock_tries_left": tries if kind is SecretKind.UNBLOCK else None,
+    }
 
 
 def default_audit_path() -> Path:

@@ -63,12 +63,12 @@ def _run(
     request: Request, ui: HostUI, action: Callable[[Any], EntryResult], operation: str | None = None
 ) -> EntryResult:
     """Open the backend, run ``action(service)``, turn errors into texts and exit codes, audit PIN operations."""
+    from .audit import outcome_fields
     from .backends import open_backend
     from .errors import AosignError, CardUnavailableError, PinError
     from .present import error_report
     from .service import PinService
     from .settings import parse_settings
-    from .state import MAX_TRIES, SecretKind
 
     settings, _ = parse_settings(request.manifest)  # the host refused an invalid manifest already
     backend: Any = None
@@ -76,9 +76,7 @@ def _run(
     try:
         backend = open_backend(settings)
         result = action(PinService(backend, settings.policy))
-        audit = {"result": "ok", "pin_tries_left": MAX_TRIES, "unblock_tries_left": None}
-        if operation == "unlock":
-            audit["unblock_tries_left"] = MAX_TRIES
+        audit = outcome_fields(operation or "", "ok")
     except AosignError as e:
         code, lines = error_report(e, ui.lang)
         if request.flag("json"):
@@ -92,13 +90,8 @@ def _run(
                 lines = window_lines(lines, ui.lang, left=getattr(e, "tries_left", None), detail=detail)
             for line in lines:
                 ui.notice(line)
+        audit = outcome_fields(operation or "", code.name.lower(), e)
         tries = e.tries_left if isinstance(e, PinError) else None
-        kind = e.kind if isinstance(e, PinError) else None
-        audit = {
-            "result": code.name.lower(),
-            "pin_tries_left": tries if kind is SecretKind.PIN else None,
-            "unblock_tries_left": tries if kind is SecretKind.UNBLOCK else None,
-        }
         result = EntryResult(int(code), {"error": type(e).__name__, "tries_left": tries})
     if operation is not None:
         from .audit import record

@@ -7,7 +7,7 @@ Each problem names the key and what is allowed, in the catalogs' words (``manife
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum, unique
 from pathlib import Path
@@ -121,6 +121,28 @@ class _Checker:
             return None
         return value
 
+    def per_os(
+        self, table: Mapping[str, Any], key: str, check: Callable[[str], str | None], bad: str
+    ) -> dict[str, str]:
+        """A ``[pkcs11] key.<os>`` table: each value a string that ``check`` accepts (and may normalise)."""
+        out: dict[str, str] = {}
+        if key not in table:
+            return out
+        value = table[key]
+        allowed = {"allowed": ", ".join(OS_KEYS)}
+        if not isinstance(value, Mapping):
+            self.problems.append(Problem(f"pkcs11.{key}", "manifest.module_table", allowed))
+            return out
+        for os_key, item in value.items():
+            checked = check(item) if isinstance(item, str) else None
+            if os_key not in OS_KEYS:
+                self.problems.append(Problem(f"pkcs11.{key}.{os_key}", "manifest.unknown_key", allowed))
+            elif checked is None:
+                self.problems.append(Problem(f"pkcs11.{key}.{os_key}", bad))
+            else:
+                out[os_key] = checked
+        return out
+
     def boolean(self, table: Mapping[str, Any], name: str, key: str) -> bool | None:
         if key not in table:
             return None
@@ -221,36 +243,8 @@ def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[Problem]
     pcsc = c.table("pcsc")
     reader = c.string(pcsc, "pcsc", "reader")
     p11 = c.table("pkcs11")
-    modules: dict[str, str] = {}
-    if "module" in p11:
-        value = p11["module"]
-        if not isinstance(value, Mapping):
-            c.problems.append(Problem("pkcs11.module", "manifest.module_table", {"allowed": ", ".join(OS_KEYS)}))
-        else:
-            for os_key, path in value.items():
-                if os_key not in OS_KEYS:
-                    c.problems.append(
-                        Problem(f"pkcs11.module.{os_key}", "manifest.unknown_key", {"allowed": ", ".join(OS_KEYS)})
-                    )
-                elif not isinstance(path, str) or not _is_absolute(path):
-                    c.problems.append(Problem(f"pkcs11.module.{os_key}", "manifest.module_absolute"))
-                else:
-                    modules[os_key] = path
-    digests: dict[str, str] = {}
-    if "sha256" in p11:
-        value = p11["sha256"]
-        if not isinstance(value, Mapping):
-            c.problems.append(Problem("pkcs11.sha256", "manifest.module_table", {"allowed": ", ".join(OS_KEYS)}))
-        else:
-            for os_key, digest in value.items():
-                if os_key not in OS_KEYS:
-                    c.problems.append(
-                        Problem(f"pkcs11.sha256.{os_key}", "manifest.unknown_key", {"allowed": ", ".join(OS_KEYS)})
-                    )
-                elif not isinstance(digest, str) or not _is_sha256(digest):
-                    c.problems.append(Problem(f"pkcs11.sha256.{os_key}", "manifest.bad_sha256"))
-                else:
-                    digests[os_key] = digest.lower()
+    modules = c.per_os(p11, "module", lambda v: v if _is_absolute(v) else None, "manifest.module_absolute")
+    digests = c.per_os(p11, "sha256", lambda v: v.lower() if _is_sha256(v) else None, "manifest.bad_sha256")
     p11kit = c.string(p11, "pkcs11", "p11kit")
     if p11kit is not None and not re.fullmatch(r"[A-Za-z0-9._-]+", p11kit):
         c.problems.append(Problem("pkcs11.p11kit", "manifest.p11kit_name"))

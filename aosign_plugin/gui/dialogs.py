@@ -49,7 +49,7 @@ from ..policy import Field, check_base, check_new_pin
 from ..present import ExitCode, advice_text, error_report, status_lines
 from ..secret import Secret
 from ..service import PinService
-from ..state import MAX_TRIES, UNBLOCK_WARN_AT, Advice, CardState, CardStatus, PinState, SecretKind
+from ..state import UNBLOCK_WARN_AT, Advice, CardState, CardStatus, PinState
 from .prompter import AnswerPrompter
 from .wording import window_lines
 
@@ -534,22 +534,9 @@ class PinDialog(QDialog):
 
     def _audit(self, code: ExitCode, error: AosignError | None) -> str | None:
         """The same audit line as the command line's (``hooks._run``); never a secret."""
-        from ..audit import record
+        from ..audit import outcome_fields, record
 
-        if error is None:
-            fields: dict[str, object] = {
-                "result": "ok",
-                "pin_tries_left": MAX_TRIES,
-                "unblock_tries_left": MAX_TRIES if self.entry_id == "unlock" else None,
-            }
-        else:
-            tries = error.tries_left if isinstance(error, PinError) else None
-            kind = error.kind if isinstance(error, PinError) else None
-            fields = {
-                "result": code.name.lower(),
-                "pin_tries_left": tries if kind is SecretKind.PIN else None,
-                "unblock_tries_left": tries if kind is SecretKind.UNBLOCK else None,
-            }
+        fields = outcome_fields(self.entry_id, code.name.lower(), error)
         backend = self._service.backend if self._service is not None else None
         return record(
             self._settings.audit,
