@@ -29,7 +29,6 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import click
@@ -143,16 +142,6 @@ def _load_settings(explicit: str | None, lang: str) -> tuple[Settings, Manifest]
     return settings, manifest
 
 
-def _locked_by(manifest: Manifest, key: str) -> Path | None:
-    """The system manifest that locks ``key`` (``[manifest] locked``), when the files are merged; else ``None``."""
-    from hostapp_stub.manifest import _is_locked, _locked
-
-    for source in manifest.sources:
-        if source.origin == "system" and _is_locked(key, _locked(source)):
-            return source.path
-    return None
-
-
 def _overridden(
     settings: Settings, manifest: Manifest, lang: str, *, lib: str | None, token_label: str | None, slot_no: int | None
 ) -> Settings:
@@ -166,7 +155,7 @@ def _overridden(
         (lib is not None, "--lib", f"pkcs11.module.{os_key()}"),
         (token_given, "--token-label/--slot-no", "pkcs11.token"),
     ):
-        path = _locked_by(manifest, key) if given else None
+        path = manifest.locked_by(key) if given else None
         if path is not None:
             text = messages.text("pyhanko.option_locked", lang, option=option, path=path, key=key)
             raise SignerRefused(ExitCode.BAD_INPUT, [text])
@@ -317,10 +306,8 @@ def _logged_in(card: _Card, shown: CardStatus, lang: str) -> Iterator[Any]:
 
     Closed on exit; a failed login leaves no session behind (the backend closes the slot's sessions).
     """
-    from .backends.pkcs11 import _guard, _pin_args
     from .errors import PinPolicyError
     from .policy import Field, check_base
-    from .state import SecretKind
 
     backend = card.backend
     with ExitStack() as stack:
@@ -332,18 +319,14 @@ def _logged_in(card: _Card, shown: CardStatus, lang: str) -> Iterator[Any]:
             verdict = check_base(secret, Field.CURRENT_PIN)
             if not verdict.ok:
                 raise PinPolicyError(verdict)
-        _guard(card.status().pin, shown.pin)  # someone spent tries while the PIN was typed: nothing is sent
-        token = backend._find()
-        (arg,) = stack.enter_context(_pin_args(secret))
         try:
-            session = stack.enter_context(backend._session(token, user="user", secret=arg, kind=SecretKind.PIN))
+            # someone spent tries while the PIN was typed: nothing is sent
+            session = stack.enter_context(backend.user_session(secret, seen=shown.pin, now=card.status().pin))
         except PinError as e:
             raise card.after_wrong_pin(e) from None
         finally:
-            if arg is not None:
-                arg.wipe()  # the login is done: no copy of the PIN is kept while pyHanko signs
             if secret is not None:
-                secret.wipe()
+                secret.wipe()  # the login is done: no copy of the PIN is kept while pyHanko signs
         yield session
 
 

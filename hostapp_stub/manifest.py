@@ -107,6 +107,13 @@ class Manifest:
             return self.sources[-1].path, None
         return None, None
 
+    def locked_by(self, key: str) -> Path | None:
+        """The system manifest that locks ``key`` (``[manifest] locked``), or None when nothing locks it."""
+        for source in self.sources:
+            if source.origin == "system" and _is_locked(key, _locked(source)):
+                return source.path
+        return None
+
     def plugin_allowed(self, dist: str) -> bool:
         """Whether the ``[plugins]`` table lets distribution ``dist`` load (names compare case-insensitively)."""
         table = self.data.get("plugins", {})

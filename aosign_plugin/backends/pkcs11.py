@@ -507,6 +507,25 @@ class Pkcs11Backend:
         if rv != 0:
             raise _RawError(rv)
 
+    @contextmanager
+    def user_session(self, pin: Secret | None, *, seen: Counter, now: Counter | None = None) -> Iterator[Any]:
+        """A read/write session logged in as the user with ``pin`` (``None``: on the PIN pad), for signing.
+
+        The PIN's copy handed to the module is wiped as soon as the login returns, and the session closed on exit;
+        a failed login leaves no session behind.
+
+        :param seen: the PIN counter the user was shown; :param now: a fresher reading, when the caller has one
+            (an exact one over PC/SC), else the token's flags are read.
+        :raises CardStateChangedError: the counter got worse since ``seen``; nothing was sent.
+        :raises PinIncorrectError, PinBlockedError: the login failed.
+        """
+        token = self._find()
+        _guard(now if now is not None else counters_from_flags(self._flags or 0)[0], seen)
+        with _pin_args(pin) as (arg,), self._session(token, user="user", secret=arg, kind=SecretKind.PIN) as session:
+            if arg is not None:
+                arg.wipe()  # logged in: no copy of the PIN is kept while the session is used
+            yield session
+
     # --- the protocol ------------------------------------------------------------------------------------------------
 
     def status(self) -> CardStatus:
