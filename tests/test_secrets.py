@@ -151,3 +151,26 @@ def test_secret_repr_and_wipe() -> None:
     buf = s._buf
     s.wipe()
     assert s.wiped and len(buf) == 0
+
+
+def test_canaries_never_leak_over_pkcs11(tmp_path: Path) -> None:
+    """The same through the PKCS#11 backend on a real SoftHSM2 token (its own token files are the module's)."""
+    from softhsm import SoftHsm
+
+    hsm = SoftHsm(tmp_path)
+    hsm.init_token(pin=CANARY_PIN, code=CANARY_CODE)
+    runs = []
+    for lang in ("ja", "en"):
+        runs.append(hsm.host("-vvv", "status", "--json", lang=lang))
+        runs.append(hsm.host("-vvv", "change-pin", answers=["Cnry0R7yBad", CANARY_NEW, CANARY_NEW], lang=lang))
+        runs.append(hsm.host("-vvv", "change-pin", answers=[CANARY_PIN, CANARY_NEW, CANARY_NEW], lang=lang))
+        runs.append(hsm.host("-vvv", "change-pin", answers=[CANARY_NEW, CANARY_PIN, CANARY_PIN], lang=lang))
+        runs.append(hsm.host("-vvv", "unlock", answers=["Cnry0R7yBad", CANARY_NEW, CANARY_NEW], lang=lang))
+        runs.append(hsm.host("-vvv", "unlock", answers=[CANARY_CODE, CANARY_PIN, CANARY_PIN], lang=lang))
+    assert [r.code for r in runs] == [0, 3, 0, 0, 3, 0] * 2, [(r.code, r.err) for r in runs]
+    for i, run in enumerate(runs):
+        _assert_clean((run.out + run.err).encode(), f"output of run {i}")
+    for path in _files_under(tmp_path):
+        if "tokens" not in path.relative_to(tmp_path).parts:
+            _assert_clean(path.read_bytes(), str(path))
+    assert list((tmp_path / "home").rglob("audit.jsonl")), "the audit log was written (and checked)"
