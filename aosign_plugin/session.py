@@ -33,6 +33,21 @@ __all__ = ["PinSession"]
 logger = get_logger(__name__)
 
 
+#: answers to an empty VERIFY on the unblocking code's reference that mean "this card does not say"
+_CANNOT_TELL = frozenset(
+    {
+        SW.REFERENCE_DATA_NOT_FOUND,
+        SW.INCORRECT_PARAMETERS,
+        SW.WRONG_PARAMETERS,
+        SW.FUNCTION_NOT_SUPPORTED,
+        SW.CONDITIONS_NOT_SATISFIED,
+        SW.COMMAND_NOT_ALLOWED,
+        SW.WRONG_LENGTH,
+        SW.INVALID_DATA,
+    }
+)
+
+
 def _retries_from_sw(sw: int) -> int | None:
     """``63Cx`` → x (0-15); ``6300`` → None (wrong, count not given); anything else → -1."""
     if sw & 0xFFF0 == 0x63C0:
@@ -90,7 +105,15 @@ class PinSession:
         """The unblocking code's tries: an empty VERIFY on its reference, or unknown per the dialect."""
         if self.dialect.unblock_status is UnblockStatus.UNKNOWN:
             return Counter(tries_left=None)
-        return self._read_counter(self.dialect.unblock_ref, SecretKind.UNBLOCK)
+        try:
+            return self._read_counter(self.dialect.unblock_ref, SecretKind.UNBLOCK)
+        except CardProtocolError as e:
+            # a card that cannot tell the code's tries this way (no such reference, no empty VERIFY on it) still
+            # takes PINs: shown as unknown rather than refusing to work at all
+            if e.sw in _CANNOT_TELL:
+                logger.debug("The card does not tell the unblocking code's tries (%s)", f"{e.sw:04X}")
+                return Counter(tries_left=None)
+            raise
 
     # --- try-consuming commands: each sent once, never repeated --------------------------------------------------
 

@@ -120,3 +120,27 @@ def test_secret_command_buffer_wiped_and_not_logged(caplog: pytest.LogCaptureFix
     assert "redacted" in caplog.text
     caplog.clear()
     logging.getLogger("aosign_plugin.apdu").setLevel(logging.NOTSET)
+
+
+@pytest.mark.parametrize("sw", [0x6A88, 0x6A86, 0x6986, 0x6A80])
+def test_unblock_tries_unknown_when_the_card_cannot_tell(sw: int) -> None:
+    from aosign_plugin.dialect import CardDialect
+    from aosign_plugin.session import PinSession
+
+    card = ScriptedCard([(b"", 0x9000), (b"", 0x63C7), (b"", sw)])
+    session = PinSession(ApduProtocol(card), CardDialect())
+    assert session.pin_counter().tries_left == 7
+    unblock = session.unblock_counter()
+    assert unblock.tries_left is None and not unblock.blocked
+    assert len(card.sent) == 3  # read once, nothing else sent
+
+
+def test_unblock_status_other_errors_still_raise() -> None:
+    from aosign_plugin.dialect import CardDialect
+    from aosign_plugin.errors import CardProtocolError
+    from aosign_plugin.session import PinSession
+
+    card = ScriptedCard([(b"", 0x9000), (b"", 0x6F00)])
+    session = PinSession(ApduProtocol(card), CardDialect())
+    with pytest.raises(CardProtocolError, match="6F00"):
+        session.unblock_counter()
