@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
@@ -107,29 +108,11 @@ def main() -> None:
             backend.status()
             layered.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
-            _, ctx = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
-            any_protocol = scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1
-            _, card, proto = scard.SCardConnect(ctx, READER, scard.SCARD_SHARE_SHARED, any_protocol)
-            scard.SCardBeginTransaction(card)
-            for apdu in apdus:
-                scard.SCardTransmit(card, proto, list(apdu))
-            scard.SCardEndTransaction(card, scard.SCARD_LEAVE_CARD)
-            scard.SCardDisconnect(card, scard.SCARD_LEAVE_CARD)
-            scard.SCardReleaseContext(ctx)
+            _bare_status(scard, apdus, choose=False)
             bare.append(time.perf_counter() - t0)
             # the same, choosing the reader as the contract says (list readers, which one holds a card)
             t0 = time.perf_counter()
-            _, ctx = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
-            _, readers = scard.SCardListReaders(ctx, [])
-            _, states = scard.SCardGetStatusChange(ctx, 0, [(r, scard.SCARD_STATE_UNAWARE) for r in readers])
-            holding = [name for name, event, _ in states if event & scard.SCARD_STATE_PRESENT and READER in name]
-            _, card, proto = scard.SCardConnect(ctx, holding[0], scard.SCARD_SHARE_SHARED, any_protocol)
-            scard.SCardBeginTransaction(card)
-            for apdu in apdus:
-                scard.SCardTransmit(card, proto, list(apdu))
-            scard.SCardEndTransaction(card, scard.SCARD_LEAVE_CARD)
-            scard.SCardDisconnect(card, scard.SCARD_LEAVE_CARD)
-            scard.SCardReleaseContext(ctx)
+            _bare_status(scard, apdus, choose=True)
             bare_choosing.append(time.perf_counter() - t0)
     finally:
         stop_process(server)
@@ -157,6 +140,24 @@ def main() -> None:
     print(f"  bare pyscard, choosing the reader   {ms(bare_choosing) * 1000:7.0f} us")
     print(f"  our layers (which choose it)        {ms(layered) * 1000:7.0f} us")
     print(f"  our overhead over the same calls    {(ms(layered) - ms(bare_choosing)) * 1000:7.0f} us")
+
+
+def _bare_status(scard: Any, apdus: list[bytes], *, choose: bool) -> None:
+    """The status APDUs through bare pyscard calls, in one transaction; ``choose``: pick the reader as we do."""
+    _, ctx = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+    reader = READER
+    if choose:
+        _, readers = scard.SCardListReaders(ctx, [])
+        _, states = scard.SCardGetStatusChange(ctx, 0, [(r, scard.SCARD_STATE_UNAWARE) for r in readers])
+        reader = next(name for name, event, _ in states if event & scard.SCARD_STATE_PRESENT and READER in name)
+    any_protocol = scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1
+    _, card, proto = scard.SCardConnect(ctx, reader, scard.SCARD_SHARE_SHARED, any_protocol)
+    scard.SCardBeginTransaction(card)
+    for apdu in apdus:
+        scard.SCardTransmit(card, proto, list(apdu))
+    scard.SCardEndTransaction(card, scard.SCARD_LEAVE_CARD)
+    scard.SCardDisconnect(card, scard.SCARD_LEAVE_CARD)
+    scard.SCardReleaseContext(ctx)
 
 
 def _ins(entry: dict[str, object]) -> str:
