@@ -32,12 +32,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests"))
+sys.path.insert(0, str(HERE.parent))
 
-import test_fuzz as fz  # noqa: E402
-import test_stateful as sf  # noqa: E402
-
-import aosign_plugin.sim.apdulog  # noqa: E402
+import aosign_plugin.simcard.apdu_log  # noqa: E402
+import tests.system.test_stateful as sf  # noqa: E402
+import tests.unit.test_fuzz as fz  # noqa: E402
 
 # --- 1. users -------------------------------------------------------------------------------------------------
 
@@ -157,7 +156,7 @@ class RandomUser:
 
 
 def run_users(seed: int, count: int, max_steps: int) -> sf.Coverage:
-    aosign_plugin.sim.apdulog.LOG_ITERATIONS = 1
+    aosign_plugin.simcard.apdu_log.LOG_ITERATIONS = 1
     coverage = sf.Coverage()
     parent = "/dev/shm" if os.path.isdir("/dev/shm") else None
     for i in range(count):

@@ -28,7 +28,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BIN = Path(sys.executable).parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 
 PLUGIN_MODULE = '''"""Benchmark plugin {n}: one menu entry."""
 
@@ -182,7 +182,7 @@ def main() -> None:
     rss["aosign-host menu"] = max(run(menu, env("c1", False))[2] for _ in range(5))
     rss["python -c pass"] = max(run([sys.executable, "-c", "pass"], env("c0", False))[2] for _ in range(5))
     if not args.no_pcsc:
-        from realparts import serve_card, start_pcscd, stop_process
+        from tests.support.realparts import serve_card, start_pcscd, stop_process
 
         pcscd = start_pcscd()
         server = None

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests"))
+sys.path.insert(0, str(HERE.parent))
 
-from realparts import serve_card, start_pcscd, stop_process  # noqa: E402
+from tests.support.realparts import serve_card, start_pcscd, stop_process  # noqa: E402
 
 READER = "Virtual PCD 00 01"
 PORT = 35964
@@ -42,7 +42,7 @@ def _timed(cmd: list[str], env: dict[str, str], stdin: bytes = b"") -> float:
 
 
 def _apdus(log: Path, since: int) -> tuple[int, list[dict[str, object]]]:
-    from aosign_plugin.sim.apdulog import read_log
+    from aosign_plugin.simcard.apdu_log import read_log
 
     entries = read_log(log).entries if log.exists() else []
     return len(entries), entries[since:]
@@ -95,8 +95,8 @@ def main() -> None:
         # in process: our backend's status vs the same three APDUs through bare pyscard
         from smartcard import scard
 
-        from aosign_plugin.backends.pcsc import PcscBackend
-        from aosign_plugin.settings import Settings
+        from aosign_plugin.backends.pcsc_backend import PcscBackend
+        from aosign_plugin.service.settings import Settings
 
         backend = PcscBackend(Settings(pcsc_reader=READER))
         layered: list[float] = []

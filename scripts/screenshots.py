@@ -23,7 +23,7 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
-from aosign_plugin.gui import ChangePinDialog, PinDialog, UnlockDialog
+from aosign_plugin.frontends.gui import ChangePinDialog, PinDialog, UnlockDialog
 from hostapp_stub.api import Request
 from hostapp_stub.gui.window import MainWindow
 from hostapp_stub.manifest import load_manifest

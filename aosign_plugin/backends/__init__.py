@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from ..secret import Secret
-    from ..settings import Settings
-    from ..state import CardStatus, Counter
+    from aosign_plugin.domain.card_status import CardStatus, Counter
+    from aosign_plugin.domain.secret import Secret
+    from aosign_plugin.service.settings import Settings
 
 __all__ = ["CardBackend", "open_backend"]
 
 
 class CardBackend(Protocol):
-    """The three things the service asks of a card. Errors are those of :mod:`aosign_plugin.errors` only."""
+    """The three things the service asks of a card. Errors are those of :mod:`aosign_plugin.domain.errors` only."""
 
     name: str
 
@@ -37,16 +37,16 @@ class CardBackend(Protocol):
 
 def open_backend(settings: Settings) -> CardBackend:
     """The backend the settings name, its heavy imports done only now."""
-    from ..settings import Backend
+    from aosign_plugin.service.settings import Backend
 
     if settings.backend is Backend.PCSC:
-        from .pcsc import PcscBackend
+        from aosign_plugin.backends.pcsc_backend import PcscBackend
 
         return PcscBackend(settings)
     if settings.backend is Backend.PKCS11:
-        from .pkcs11 import Pkcs11Backend
+        from aosign_plugin.pkcs11.pkcs11_backend import Pkcs11Backend
 
         return Pkcs11Backend(settings, unblock_style=settings.pkcs11_unblock, module_path=settings.pkcs11_module)
-    from .sim import SimBackend
+    from aosign_plugin.backends.sim_backend import SimBackend
 
     return SimBackend(settings)

@@ -1,0 +1,83 @@
+"""The card operations over APDUs, shared by the PC/SC and the in-process simulated card backends.
+
+Each operation opens the card, runs inside one transaction and closes it again: the card is never held while the
+user types.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from aosign_plugin.apdu.iso7816 import ApduProtocol
+from aosign_plugin.domain.card_status import CardStatus, Counter, PinState
+from aosign_plugin.domain.errors import CardStateChangedError, CardUnavailableError
+from aosign_plugin.domain.secret import Secret
+from aosign_plugin.session.dialect import CardDialect
+from aosign_plugin.session.pin_session import PinSession
+from aosign_plugin.transport import SmartCardConnection, TransportError
+
+__all__ = ["ApduBackend"]
+
+
+class ApduBackend(abc.ABC):
+    """A backend that speaks the card's APDUs through a :class:`SmartCardConnection`."""
+
+    name = "apdu"
+
+    def __init__(self, dialect: CardDialect) -> None:
+        self.dialect = dialect
+        #: APDUs the last operation sent (benchmarks and tests read it)
+        self.last_apdu_count = 0
+        self.reader: str | None = None
+
+    @abc.abstractmethod
+    def connect(self) -> SmartCardConnection:
+        """Open the card. :raises TransportError: it cannot be reached."""
+
+    @contextmanager
+    def _session(self) -> Iterator[PinSession]:
+        session: PinSession | None = None
+        try:
+            with self.connect() as conn:
+                self.reader = conn.reader
+                with conn.transaction():
+                    session = PinSession(ApduProtocol(conn), self.dialect)
+                    yield session
+        except TransportError as e:
+            raise CardUnavailableError(e.reason, e.detail) from None
+        finally:
+            self.last_apdu_count = session.apdus_sent if session is not None else 0
+
+    @staticmethod
+    def _read(session: PinSession, backend: str, reader: str | None) -> CardStatus:
+        pin = session.pin_counter()
+        unblock = session.unblock_counter()
+        return CardStatus(backend=backend, reader=reader, pin=pin, unblock=unblock)
+
+    def status(self) -> CardStatus:
+        with self._session() as session:
+            return self._read(session, self.name, self.reader)
+
+    @staticmethod
+    def _guard(now: Counter, seen: Counter) -> None:
+        # Someone spent tries since the user was shown the count: they must see it again before choosing to try.
+        if now.state is PinState.BLOCKED or (
+            now.tries_left is not None and seen.tries_left is not None and now.tries_left < seen.tries_left
+        ):
+            raise CardStateChangedError("the card's counter changed since it was shown")
+
+    def change_pin(self, old: Secret | None, new: Secret | None, *, seen: Counter) -> None:
+        if old is None or new is None:
+            raise CardUnavailableError("protocol", "this backend has no PIN pad")
+        with self._session() as session:
+            self._guard(session.pin_counter(), seen)
+            session.change_pin(old, new)
+
+    def unblock_pin(self, code: Secret | None, new: Secret | None, *, seen: Counter) -> None:
+        if code is None or new is None:
+            raise CardUnavailableError("protocol", "this backend has no PIN pad")
+        with self._session() as session:
+            self._guard(session.unblock_counter(), seen)
+            session.unblock_pin(code, new)

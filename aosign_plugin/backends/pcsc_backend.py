@@ -1,0 +1,24 @@
+"""PC/SC backend: a real reader through pcscd (or WinSCard / CryptoTokenKit's PC/SC layer)."""
+
+from __future__ import annotations
+
+from aosign_plugin.backends.apdu_backend import ApduBackend
+from aosign_plugin.service.settings import Settings
+from aosign_plugin.transport import SmartCardConnection
+
+__all__ = ["PcscBackend"]
+
+
+class PcscBackend(ApduBackend):
+    """The card in the one reader that matches ``[pcsc] reader`` and holds a card."""
+
+    name = "pcsc"
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings.dialect)
+        self.reader_match = settings.pcsc_reader
+
+    def connect(self) -> SmartCardConnection:
+        from aosign_plugin.transport.pyscard_reader import open_reader
+
+        return open_reader(self.reader_match)

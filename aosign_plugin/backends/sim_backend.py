@@ -1,0 +1,32 @@
+"""The embedded default: the simulated AOSign card, in process, speaking the same APDUs as a real one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aosign_plugin.backends.apdu_backend import ApduBackend
+from aosign_plugin.service.settings import Settings
+from aosign_plugin.transport import SmartCardConnection
+
+__all__ = ["SimBackend"]
+
+
+class SimBackend(ApduBackend):
+    """The simulated card whose state file the manifest's ``[sim] state`` names (else the user's data dir)."""
+
+    name = "sim"
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings.dialect)
+        if settings.sim_state is not None:
+            self.state_path = settings.sim_state
+        else:
+            from aosign_plugin.platforms import default_sim_state
+
+            self.state_path = default_sim_state()
+        self.log_path: Path | None = settings.sim_log
+
+    def connect(self) -> SmartCardConnection:
+        from aosign_plugin.transport.sim_link import SimConnection
+
+        return SimConnection(self.state_path, log_path=self.log_path)

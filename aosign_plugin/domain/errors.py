@@ -1,0 +1,131 @@
+"""Typed errors of the plugin. No pyscard, PKCS#11 or APDU exception leaves its backend: they become these.
+
+The texts of these exceptions are for logs and developers, in English, and never hold a PIN or code; what the user
+reads comes from the message catalogs (:mod:`aosign_plugin.frontends.terminal_view`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aosign_plugin.domain.card_status import SecretKind
+
+if TYPE_CHECKING:
+    from aosign_plugin.service.policy import Verdict
+
+__all__ = [
+    "AosignError",
+    "CardDeadError",
+    "CardProtocolError",
+    "CardRefusedInputError",
+    "CardStateChangedError",
+    "CardUnavailableError",
+    "ConfigError",
+    "NoAnswerError",
+    "NotConfirmedError",
+    "PinBlockedError",
+    "PinError",
+    "PinIncorrectError",
+    "PinPolicyError",
+]
+
+
+class AosignError(Exception):
+    """Base of every error the plugin raises on purpose."""
+
+
+class PinError(AosignError):
+    """Base of the PIN errors; ``tries_left`` is what the card said after the command (``None``: unknown)."""
+
+    def __init__(self, message: str, *, kind: SecretKind = SecretKind.PIN, tries_left: int | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.tries_left = tries_left
+
+
+class PinIncorrectError(PinError):
+    """The card counted a wrong PIN (or unblocking code); ``tries_left`` is what remains."""
+
+    def __init__(self, kind: SecretKind, tries_left: int | None) -> None:
+        left = "unknown" if tries_left is None else str(tries_left)
+        super().__init__(f"wrong {kind.value}, tries left: {left}", kind=kind, tries_left=tries_left)
+
+
+class PinBlockedError(PinError):
+    """The user PIN is blocked (locked); ``just_now`` when the last wrong PIN of this operation locked it."""
+
+    def __init__(self, *, just_now: bool = False) -> None:
+        super().__init__("the PIN is blocked", kind=SecretKind.PIN, tries_left=0)
+        self.just_now = just_now
+
+
+class CardDeadError(PinError):
+    """The unblocking code is exhausted: the card is unusable for good."""
+
+    def __init__(self, *, just_now: bool = False) -> None:
+        super().__init__(
+            "the unblocking code is exhausted; the card is unusable", kind=SecretKind.UNBLOCK, tries_left=0
+        )
+        self.just_now = just_now
+
+
+class PinPolicyError(PinError):
+    """Input refused before anything reached the card (policy, confirmation mismatch)."""
+
+    def __init__(self, verdict: Verdict) -> None:
+        reasons = ", ".join(r.reason.value for r in verdict.refusals)
+        super().__init__(f"refused by the PIN policy: {reasons}")
+        self.verdict = verdict
+
+
+class CardRefusedInputError(PinError):
+    """The card refused the new PIN's format (6A80/6700) without counting a try."""
+
+    def __init__(self, sw: int) -> None:
+        super().__init__(f"the card refused the new PIN (SW={sw:04X}); no try was counted")
+        self.sw = sw
+
+
+class NotConfirmedError(AosignError):
+    """The user did not confirm a last try (or could not be asked): nothing was sent."""
+
+
+class NoAnswerError(NotConfirmedError):
+    """Input ended before every answer was given: nothing was sent."""
+
+
+class CardStateChangedError(AosignError):
+    """The card's counters changed between the reading shown to the user and the operation: nothing was sent."""
+
+
+class CardUnavailableError(AosignError):
+    """No service, no reader, no card, no module, or the card did not answer (exit 6).
+
+    :param reason: a stable code naming the case (``no_service``, ``no_reader``, ``no_card``, ``several_cards``,
+        ``card_gone``, ``no_sim_card``, ``module``).
+    :param detail: reader names, paths or the SW: never a secret.
+    """
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+class CardProtocolError(CardUnavailableError):
+    """The card answered a status word this protocol does not expect; ``sw`` names it."""
+
+    def __init__(self, sw: int, during: str) -> None:
+        from aosign_plugin.apdu.iso7816 import sw_name
+
+        super().__init__("protocol", f"{sw_name(sw)} during {during}")
+        self.sw = sw
+        self.during = during
+
+
+class ConfigError(AosignError):
+    """The manifest is invalid (exit 7); ``problems`` lists what to fix."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems

@@ -1,0 +1,692 @@
+"""The change-PIN and unlock dialogs, driven by the same service layer as the command line.
+
+A dialog has no PIN logic of its own. It reads the card's state through :class:`~.pin_service.PinService`
+(no try spent) and shows the tries left before anything is typed; it checks every answer with the one policy as it
+is typed (:func:`~.policy.check_base`, :func:`~.policy.check_new_pin`) and enables
+[OK] only when nothing is refused and both new PINs match; one click on [OK] empties the fields into bytearrays,
+hands them to the service through an :class:`~.answer_prompter.AnswerPrompter` and so sends exactly one
+try; the result is said with :func:`~.terminal_view.error_report`, in the FAQ's words. The fields are
+emptied when the dialog closes, whichever way.
+
+Only the GUI imports this module (it imports PySide6).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import Enum
+from itertools import pairwise
+from typing import ClassVar
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QFont, QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from aosign_plugin import catalogs
+from aosign_plugin.domain.card_status import UNBLOCK_WARN_AT, Advice, CardState, CardStatus, PinState
+from aosign_plugin.domain.errors import (
+    AosignError,
+    CardDeadError,
+    CardStateChangedError,
+    CardUnavailableError,
+    PinBlockedError,
+    PinError,
+    PinIncorrectError,
+)
+from aosign_plugin.domain.secret import Secret
+from aosign_plugin.frontends.gui.answer_prompter import AnswerPrompter
+from aosign_plugin.frontends.gui.window_wording import window_lines
+from aosign_plugin.frontends.terminal_view import ExitCode, advice_text, error_report, status_lines
+from aosign_plugin.service.pin_service import PinService
+from aosign_plugin.service.policy import Field, check_base, check_new_pin
+from hostapp_stub.api import EntryResult, Request
+
+__all__ = ["DIALOGS", "ChangePinDialog", "PinDialog", "Tone", "UnlockDialog", "run_entry"]
+
+#: exit code of a dialog closed before anything was sent (the command line's "cancelled")
+EXIT_CANCELLED = 130
+_WIDTH = 600
+
+
+class Tone(Enum):
+    """How a text is shown: plain, done, to heed, or gone wrong."""
+
+    PLAIN = "plain"
+    OK = "ok"
+    WARN = "warn"
+    ERROR = "error"
+
+
+_BOX_STYLE = {
+    Tone.PLAIN: "",
+    Tone.OK: "QLabel { color: #1b5e20; background: #e8f5e9; border: 1px solid #81c784; padding: 6px; }",
+    Tone.WARN: "QLabel { color: #6d3a00; background: #fff4e5; border: 1px solid #ffb74d; padding: 6px; }",
+    Tone.ERROR: "QLabel { color: #b3261e; background: #fdecea; border: 1px solid #e57373; padding: 6px; }",
+}
+_TEXT_COLOR = {Tone.PLAIN: "#555555", Tone.OK: "#1b5e20", Tone.WARN: "#8a4b00", Tone.ERROR: "#b3261e"}
+_MARK = {Tone.PLAIN: "", Tone.OK: "✓ ", Tone.WARN: "⚠ ", Tone.ERROR: "✗ "}
+_SEVERITY = [Tone.PLAIN, Tone.OK, Tone.WARN, Tone.ERROR]
+
+
+def _error_lines(error: AosignError, lang: str) -> tuple[ExitCode, list[str]]:
+    code, lines = error_report(error, lang)
+    left = error.tries_left if isinstance(error, PinError) else None
+    detail = error.detail if isinstance(error, CardUnavailableError) else None
+    lines = window_lines(lines, lang, left=left, detail=detail)
+    if isinstance(error, PinIncorrectError):
+        lines.append(catalogs.text("gui.wrong.check_input", lang))
+    return code, lines
+
+
+def _counts(status: CardStatus) -> tuple[object, ...]:
+    return (status.pin.tries_left, status.pin.state, status.unblock.tries_left, status.unblock.state)
+
+
+def _wrapping_label(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def _set_box(label: QLabel, lines: Sequence[str], tone: Tone) -> None:
+    label.setText("\n".join(lines))
+    label.setStyleSheet(_BOX_STYLE[tone])
+    label.setVisible(bool(lines))
+
+
+class PinDialog(QDialog):
+    """What both PIN dialogs share: the state shown first, masked fields with live feedback, one try per click.
+
+    :param request: the host's request: language, manifest (which card, which policy), ``show-input`` flag.
+    :param parent: the host's window.
+    """
+
+    #: the menu entry this dialog runs
+    entry_id: ClassVar[str]
+    #: the fields, in the order the service asks them
+    fields: ClassVar[tuple[Field, ...]]
+    _title_key: ClassVar[str]
+    _intro_key: ClassVar[str]
+    _done_key: ClassVar[str]
+
+    def __init__(self, request: Request, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lang = request.lang
+        self._request = request
+        #: the menu entry to open next (the change dialog's [ICカードのロック解除(PIN(暗証番号)のリセット)]); None: none
+        self.next_entry: str | None = None
+        #: the result of the last operation, or of the state found when opened
+        self.outcome: EntryResult | None = None
+        #: try-consuming operations run from this dialog (one per click on [OK] that reached the card)
+        self.operations = 0
+        self._status: CardStatus | None = None
+        self._load_error: AosignError | None = None
+        self._final_required = False
+        self._done = False
+        self._closed = False
+        self._service: PinService | None = None
+        try:
+            from aosign_plugin.backends import open_backend
+            from aosign_plugin.service.settings import parse_settings
+
+            settings, _ = parse_settings(request.manifest)  # the host refused an invalid manifest already
+            self._settings = settings
+            self._service = PinService(open_backend(settings), settings.policy)
+        except AosignError as e:
+            self._load_error = e
+        self._build()
+        self.reload()
+
+    # --- layout ---------------------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        t = self._t
+        self.setWindowTitle(t(self._title_key))
+        self.setModal(True)
+        self.setMinimumWidth(_WIDTH)
+        self.resize(_WIDTH, 400)
+        layout = self._layout = QVBoxLayout(self)
+
+        heading = _wrapping_label("heading")
+        heading.setText(t(self._title_key))
+        font = QFont(heading.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        heading.setFont(font)
+        layout.addWidget(heading)
+
+        self._status_box = QGroupBox(t("gui.status.heading"))
+        box = QVBoxLayout(self._status_box)
+        self._status_label = _wrapping_label("status")
+        self._advice_label = _wrapping_label("advice")
+        box.addWidget(self._status_label)
+        box.addWidget(self._advice_label)
+        layout.addWidget(self._status_box)
+
+        self._intro = _wrapping_label("intro")
+        self._intro.setText(t(self._intro_key))
+        layout.addWidget(self._intro)
+
+        self._form = QWidget()
+        self._form.setObjectName("form")
+        form = QVBoxLayout(self._form)
+        form.setContentsMargins(0, 0, 0, 0)
+        self._edits: dict[Field, QLineEdit] = {}
+        self._feedback: dict[Field, QLabel] = {}
+        # the code's last try: said before anything is typed, agreed to (the checkbox below) before [OK]
+        self._final_warning = _wrapping_label("final_warning")
+        self._final_warning.setVisible(False)
+        form.addWidget(self._final_warning)
+        for field in self.fields:
+            label = QLabel(t(f"prompt.{field.value}"))
+            label.setWordWrap(True)
+            edit = QLineEdit()
+            edit.setObjectName(field.value)
+            edit.setAccessibleName(label.text())
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+            edit.setMaxLength(64)
+            edit.setInputMethodHints(
+                Qt.InputMethodHint.ImhHiddenText
+                | Qt.InputMethodHint.ImhSensitiveData
+                | Qt.InputMethodHint.ImhNoPredictiveText
+                | Qt.InputMethodHint.ImhNoAutoUppercase
+            )
+            edit.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)  # no copy of a PIN to the clipboard
+            edit.textChanged.connect(self._validate)
+            label.setBuddy(edit)
+            feedback = _wrapping_label(f"feedback_{field.value}")
+            feedback.setVisible(False)
+            form.addWidget(label)
+            form.addWidget(edit)
+            form.addWidget(feedback)
+            self._edits[field] = edit
+            self._feedback[field] = feedback
+        self._show = QCheckBox(t("gui.show_input"))
+        self._show.setObjectName("show_input")
+        self._show.setChecked(self._request.flag("show-input"))
+        self._show.toggled.connect(self._set_echo)
+        form.addWidget(self._show)
+        self._final_check = QCheckBox(t("gui.final_try.agree"))
+        self._final_check.setObjectName("final_try_ok")
+        self._final_check.setVisible(False)
+        self._final_check.toggled.connect(self._validate)
+        form.addWidget(self._final_check)
+        layout.addWidget(self._form)
+
+        self._dead = self._dead_page()
+        layout.addWidget(self._dead)
+
+        self._message = _wrapping_label("message")
+        self._message.setVisible(False)
+        layout.addWidget(self._message)
+
+        buttons = QHBoxLayout()
+        self._lost = QPushButton(t("gui.lost_sheet.heading"))
+        self._lost.setObjectName("lost_sheet")
+        self._lost.setAutoDefault(False)
+        self._lost.clicked.connect(self._show_lost_sheet)
+        self._to_unlock = QPushButton(t("entry.unlock"))  # the words of the host's menu button
+        self._to_unlock.setObjectName("to_unlock")
+        self._to_unlock.setAutoDefault(False)
+        self._to_unlock.clicked.connect(self._go_unlock)
+        self._reload = QPushButton(t("gui.reload"))
+        self._reload.setObjectName("reload")
+        self._reload.setAutoDefault(False)
+        self._reload.clicked.connect(self._reload_clicked)
+        self._ok = QPushButton(t("gui.ok"))
+        self._ok.setObjectName("ok")
+        self._ok.setDefault(True)  # Enter = [OK], only while it is enabled
+        self._ok.clicked.connect(self.submit)
+        self._cancel = QPushButton(t("gui.cancel"))
+        self._cancel.setObjectName("cancel")
+        self._cancel.setAutoDefault(False)
+        self._cancel.clicked.connect(self.reject)  # Esc does the same
+        buttons.addWidget(self._lost)
+        buttons.addWidget(self._to_unlock)
+        buttons.addWidget(self._reload)
+        buttons.addStretch(1)
+        buttons.addWidget(self._ok)
+        buttons.addWidget(self._cancel)
+        layout.addLayout(buttons)
+
+        chain: list[QWidget] = [
+            *self._edits.values(),
+            self._show,
+            self._final_check,
+            self._ok,
+            self._cancel,
+            self._to_unlock,
+            self._lost,
+            self._reload,
+        ]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
+        self._set_echo(self._show.isChecked())
+
+    def _dead_page(self) -> QWidget:
+        t = self._t
+        page = QWidget()
+        page.setObjectName("dead_card")
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        title = _wrapping_label("dead_title")
+        title.setText(t("gui.dead.title"))
+        font = QFont(title.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        title.setFont(font)
+        layout.addWidget(title)
+        for key in ("gui.dead.steps", "gui.dead.revoke", "gui.dead.apply", "gui.dead.no_operation"):
+            label = _wrapping_label(key.replace(".", "_"))
+            label.setText(t(key))
+            layout.addWidget(label)
+        heading = _wrapping_label("dead_lost_heading")
+        heading.setText(t("gui.lost_sheet.heading"))
+        bold = QFont(heading.font())
+        bold.setBold(True)
+        heading.setFont(bold)
+        layout.addWidget(heading)
+        lost = _wrapping_label("dead_lost_sheet")
+        lost.setText(t("gui.lost_sheet.text"))
+        layout.addWidget(lost)
+        page.setVisible(False)
+        return page
+
+    def _t(self, key: str, **params: object) -> str:
+        return catalogs.text(key, self.lang, **params)
+
+    # --- the card's state -------------------------------------------------------------------------------------
+
+    @property
+    def status(self) -> CardStatus | None:
+        """The state last read (no try spent), or None when the card could not be read."""
+        return self._status
+
+    def reload(self) -> None:
+        """Read the card's state again (no try spent) and show it."""
+        if self._service is not None:
+            try:
+                self._status = self._service.status()
+                self._load_error = None
+            except AosignError as e:
+                self._status = None
+                self._load_error = e
+        self._apply_state()
+        self._state_message()
+
+    def _reload_clicked(self) -> None:
+        self._set_message([], Tone.PLAIN)
+        self.reload()
+
+    def _state_message(self) -> None:
+        """When the state itself stops the operation, say so as the command line would, in the window's words."""
+        status = self._status
+        if self.operations == 0:
+            self.outcome = None  # read again: the state now decides
+        if self._load_error is not None:
+            code, _ = _error_lines(self._load_error, self.lang)  # the status box says it: no card, no reader…
+            self.outcome = EntryResult(int(code), {"error": type(self._load_error).__name__})
+        elif status is not None and status.state is CardState.DEAD:
+            code, lines = _error_lines(CardDeadError(), self.lang)
+            self.outcome = EntryResult(int(code), {"error": "CardDeadError", "tries_left": 0})
+            self._set_message(lines, Tone.ERROR)
+        elif status is not None and status.state is CardState.LOCKED and self.entry_id == "change-pin":
+            code, lines = _error_lines(PinBlockedError(), self.lang)
+            self.outcome = EntryResult(int(code), {"error": "PinBlockedError", "tries_left": 0})
+            self._set_message(lines, Tone.ERROR)
+
+    def _apply_state(self) -> None:
+        status = self._status
+        dead = status is not None and status.state is CardState.DEAD
+        if status is None:
+            error = self._load_error
+            lines = _error_lines(error, self.lang)[1] if error is not None else []
+            _set_box(self._status_label, lines, Tone.ERROR)
+            advice: tuple[list[str], Tone] = ([], Tone.PLAIN)
+        else:
+            self._status_label.setStyleSheet("")
+            text = advice_text(status, self.lang)
+            self._status_label.setText("\n".join(line for line in status_lines(status, self.lang) if line != text))
+            self._status_label.setVisible(True)
+            advice = self._advice(status)
+        _set_box(self._advice_label, *advice)
+        usable = status is not None and not dead and not self._done and self._usable(status)
+        # what cannot be used is not shown: a locked card in the change dialog, a dead card, no card, done
+        self._dead.setVisible(dead)
+        self._intro.setVisible(usable)
+        self._form.setVisible(usable)
+        self._form.setEnabled(usable)
+        self._ok.setVisible(usable)
+        self._reload.setVisible(status is None)
+        self._to_unlock.setVisible(self._offer_unlock(status))
+        self._lost.setVisible(self.entry_id == "unlock" and not dead)
+        self._cancel.setText(self._t("gui.close" if (self._done or not usable) else "gui.cancel"))
+        self._final_required = status is not None and self._needs_final_confirmation(status)
+        self._final_warning.setVisible(self._final_required)
+        self._final_check.setVisible(self._final_required)
+        if self._final_required:
+            _set_box(self._final_warning, [self._t("unlock.final_try")], Tone.ERROR)
+        else:
+            self._final_check.setChecked(False)
+        self._validate()
+        self._fit(exactly=True)
+        first = self._edits.get(self.fields[0])
+        if usable and first is not None:
+            first.setFocus()
+        elif not self._to_unlock.isHidden():
+            self._to_unlock.setFocus()
+        else:
+            self._cancel.setFocus()
+
+    def _usable(self, status: CardStatus) -> bool:
+        return True
+
+    def _offer_unlock(self, status: CardStatus | None) -> bool:
+        return False
+
+    def _needs_final_confirmation(self, status: CardStatus) -> bool:
+        return False
+
+    def _advice(self, status: CardStatus) -> tuple[list[str], Tone]:
+        return [], Tone.PLAIN
+
+    # --- live policy feedback -----------------------------------------------------------------------------------
+
+    def _validate(self) -> None:
+        """Check every answer as typed; [OK] is enabled only when the policy refuses nothing and both new PINs match."""
+        if self._closed or not self._edits:
+            return
+        service = self._service
+        secrets = {field: Secret(bytearray(edit.text(), "utf-8")) for field, edit in self._edits.items()}
+        try:
+            first_field = self.fields[0]
+            first, new, confirm = secrets[first_field], secrets[Field.NEW_PIN], secrets[Field.CONFIRM]
+            current = first if first_field is Field.CURRENT_PIN else None
+            ok = service is not None
+            if len(first):
+                verdict = check_base(first, first_field)
+                self._show_feedback(first_field, [(Tone.ERROR, r.message(self.lang)) for r in verdict.refusals])
+                ok = ok and verdict.ok
+            else:
+                self._show_feedback(first_field, [])
+                ok = False
+            policy = service.policy if service is not None else None
+            if not len(new) or policy is None:
+                hint = self._t(
+                    "gui.hint.new_pin",
+                    min_length=policy.min_length if policy else 4,
+                    max_length=policy.max_length if policy else 16,
+                )
+                self._show_feedback(Field.NEW_PIN, [(Tone.PLAIN, hint)])
+                ok = False
+            else:
+                verdict = check_new_pin(new, None, current, policy)
+                items = [(Tone.ERROR, r.message(self.lang)) for r in verdict.refusals]
+                items += [(Tone.WARN, w.message(self.lang)) for w in verdict.warnings]
+                self._show_feedback(Field.NEW_PIN, items or [(Tone.OK, self._t("gui.feedback.usable"))])
+                ok = ok and verdict.ok
+            if not len(confirm) or policy is None:
+                self._show_feedback(Field.CONFIRM, [])
+                ok = False
+            else:
+                verdict = check_new_pin(new, confirm, current, policy)
+                refused = [r for r in verdict.refusals if r.field is Field.CONFIRM]
+                items = [(Tone.ERROR, r.message(self.lang)) for r in refused]
+                self._show_feedback(Field.CONFIRM, items or [(Tone.OK, self._t("gui.feedback.match"))])
+                ok = ok and verdict.ok
+        finally:
+            for secret in secrets.values():
+                secret.wipe()
+        if self._final_required and not self._final_check.isChecked():
+            ok = False
+        self._ok.setEnabled(ok and self._form.isEnabled() and not self._done)
+        self._fit()
+
+    def _fit(self, *, exactly: bool = False) -> None:
+        """Grow to show every wrapped line (feedback and messages come and go as the user types).
+
+        :param exactly: also shrink to fit (when first shown: the sizes are right only once the dialog is polished).
+        """
+        layout = self._layout
+        layout.activate()
+        width = max(self.width(), _WIDTH)
+        need = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
+        if need > self.height() or (exactly and need != self.height()):
+            self.resize(width, need)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit(exactly=True)
+
+    def _show_feedback(self, field: Field, items: Sequence[tuple[Tone, str]]) -> None:
+        label = self._feedback[field]
+        tone = max((tone for tone, _ in items), key=_SEVERITY.index, default=Tone.PLAIN)
+        label.setText("\n".join(_MARK[tone] + text for tone, text in items))
+        label.setStyleSheet(f"QLabel {{ color: {_TEXT_COLOR[tone]}; }}")
+        label.setVisible(bool(items))
+
+    def _set_echo(self, show: bool) -> None:
+        mode = QLineEdit.EchoMode.Normal if show else QLineEdit.EchoMode.Password
+        for edit in self._edits.values():
+            edit.setEchoMode(mode)
+
+    # --- one click, one try -----------------------------------------------------------------------------------
+
+    def submit(self) -> None:
+        """What [OK] (or Enter) does: hand the typed answers to the service, which sends exactly one try."""
+        service, shown = self._service, self._status
+        if not self._ok.isEnabled() or service is None or shown is None or self._closed:
+            return
+        self._ok.setEnabled(False)  # one click, one try: a second click finds it disabled
+        answers = {field: bytearray(edit.text(), "utf-8") for field, edit in self._edits.items()}
+        self._clear_fields()  # the widgets hold no PIN from here on
+        error: AosignError | None = None
+        with AnswerPrompter(self.lang, answers, confirmed=self._final_check.isChecked()) as prompter:
+            try:
+                now = service.status()
+                if _counts(now) != _counts(shown):
+                    # another application spent (or reset) tries since they were shown: show them again first
+                    raise CardStateChangedError("the card's counters changed since the dialog showed them")
+                self._operate(service, prompter)
+                code = ExitCode.OK
+            except AosignError as e:
+                error = e
+                code = error_report(e, self.lang)[0]
+        self._after(code, error)
+
+    def _operate(self, service: PinService, prompter: AnswerPrompter) -> None:
+        raise NotImplementedError
+
+    def _after(self, code: ExitCode, error: AosignError | None) -> None:
+        sent = error is None or isinstance(error, PinIncorrectError) or getattr(error, "just_now", False)
+        if sent:
+            self.operations += 1
+        warning = self._audit(code, error)
+        if error is None:
+            self._done = True
+            lines, tone = [self._t(self._done_key)], Tone.OK
+            outcome = EntryResult(0, {"result": "changed" if self.entry_id == "change-pin" else "unlocked"})
+        else:
+            lines = _error_lines(error, self.lang)[1]
+            tone = Tone.WARN if code is ExitCode.BAD_INPUT else Tone.ERROR
+            tries = error.tries_left if isinstance(error, PinError) else None
+            outcome = EntryResult(int(code), {"error": type(error).__name__, "tries_left": tries})
+        if warning:
+            lines.append(self._t("audit.failed", detail=warning))
+        self.reload()  # the tries left now (no try spent); the lines below say what just happened
+        self.outcome = outcome
+        self._set_message(lines, tone)
+
+    def _audit(self, code: ExitCode, error: AosignError | None) -> str | None:
+        """The same audit line as the command line's (``hooks._run``); never a secret."""
+        from aosign_plugin.service.audit import outcome_fields, record
+
+        fields = outcome_fields(self.entry_id, code.name.lower(), error)
+        backend = self._service.backend if self._service is not None else None
+        return record(
+            self._settings.audit,
+            {
+                "operation": self.entry_id,
+                "backend": self._settings.backend.value,
+                "reader": getattr(backend, "reader", None),
+                "exit_code": int(code),
+                **fields,
+            },
+        )
+
+    def _set_message(self, lines: Sequence[str], tone: Tone) -> None:
+        _set_box(self._message, lines, tone)
+        advice = self._advice_label.text()
+        if lines and advice and all(line in lines for line in advice.split("\n")):
+            self._advice_label.setVisible(False)  # said once is enough: the message says it already
+        self._fit(exactly=True)
+
+    def message_text(self) -> str:
+        """What the dialog says about the last operation (or the state that stops it)."""
+        return "" if self._message.isHidden() else self._message.text()
+
+    # --- the other buttons ----------------------------------------------------------------------------------------
+
+    def _show_lost_sheet(self) -> None:
+        QMessageBox.information(self, self._t("gui.lost_sheet.heading"), self._t("gui.lost_sheet.text"))
+
+    def _go_unlock(self) -> None:
+        self.next_entry = "unlock"
+        self.accept()
+
+    # --- wiping ---------------------------------------------------------------------------------------------------
+
+    def _clear_fields(self) -> None:
+        for edit in self._edits.values():
+            edit.blockSignals(True)
+            edit.setText("")  # also clears the undo/redo history, which would hold what was typed
+            edit.blockSignals(False)
+        self._validate()
+
+    def _wipe(self) -> None:
+        """Empty every field and drop the dialog's references to them; the dialog cannot be used again."""
+        if self._closed:
+            return
+        self._clear_fields()
+        self._closed = True
+        for edit in self._edits.values():
+            edit.setEnabled(False)
+        self._edits = {}
+
+    def done(self, result: int) -> None:
+        """Accept, reject (Esc, [キャンセル]) and close all end here: the fields are wiped first."""
+        self._wipe()
+        super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._wipe()
+        super().closeEvent(event)
+
+    def entry_result(self) -> EntryResult:
+        """The result for the host: the last operation's, else the state's, else cancelled."""
+        return self.outcome or EntryResult(EXIT_CANCELLED, {"result": "cancelled"})
+
+
+class ChangePinDialog(PinDialog):
+    """「PIN(暗証番号)の変更」: the current PIN, the new PIN, the new PIN again."""
+
+    entry_id = "change-pin"
+    fields = (Field.CURRENT_PIN, Field.NEW_PIN, Field.CONFIRM)
+    _title_key = "entry.change_pin"
+    _intro_key = "gui.change.intro"
+    _done_key = "change.done"
+
+    def _usable(self, status: CardStatus) -> bool:
+        return status.state is CardState.READY
+
+    def _offer_unlock(self, status: CardStatus | None) -> bool:
+        if status is None or status.state is CardState.DEAD:
+            return False
+        return status.advice in (Advice.UNLOCK, Advice.RESET_RECOMMENDED, Advice.PIN_FINAL_TRY)
+
+    def _advice(self, status: CardStatus) -> tuple[list[str], Tone]:
+        advice = status.advice
+        text = advice_text(status, self.lang)
+        if advice is None or advice is Advice.REVOKE or text is None:
+            return [], Tone.PLAIN
+        if advice is Advice.UNLOCK:
+            return [], Tone.PLAIN  # the message below says it, in the FAQ's words
+        tone = Tone.ERROR if advice is Advice.PIN_FINAL_TRY else Tone.WARN
+        return window_lines([text], self.lang, left=status.pin.tries_left), tone
+
+    def _operate(self, service: PinService, prompter: AnswerPrompter) -> None:
+        service.change_pin(prompter, echo=self._show.isChecked())
+
+
+class UnlockDialog(PinDialog):
+    """「ICカードのロック解除」: the PIN printed on the sheet, the new PIN, the new PIN again."""
+
+    entry_id = "unlock"
+    fields = (Field.UNBLOCK_CODE, Field.NEW_PIN, Field.CONFIRM)
+    _title_key = "entry.unlock"
+    _intro_key = "unlock.intro"
+    _done_key = "unlock.done"
+
+    def _usable(self, status: CardStatus) -> bool:
+        return status.state is not CardState.DEAD
+
+    def _needs_final_confirmation(self, status: CardStatus) -> bool:
+        return status.unblock.state is PinState.FINAL_TRY
+
+    def _advice(self, status: CardStatus) -> tuple[list[str], Tone]:
+        code = status.unblock
+        if code.state is PinState.FINAL_TRY or code.state is PinState.BLOCKED:
+            return [], Tone.PLAIN  # the final-try warning and its checkbox, or the dead-card page, say it
+        if code.low or (code.tries_left is not None and code.tries_left <= UNBLOCK_WARN_AT):
+            left = code.tries_left if code.tries_left is not None else "?"
+            return [self._t("advice.unblock_low", left=left)], Tone.ERROR
+        return [], Tone.PLAIN
+
+    def _operate(self, service: PinService, prompter: AnswerPrompter) -> None:
+        # the last try of the code is confirmed through the prompter: the dialog's checkbox answers the question
+        service.unlock(prompter, echo=self._show.isChecked(), final_try_ok=False)
+
+
+#: the dialog of each menu entry that has one
+DIALOGS: dict[str, type[PinDialog]] = {ChangePinDialog.entry_id: ChangePinDialog, UnlockDialog.entry_id: UnlockDialog}
+
+
+def run_entry(entry_id: str, request: Request, parent: object = None) -> EntryResult | None:
+    """Open the dialog of ``entry_id`` modally over ``parent`` and return its result once it is closed.
+
+    The change dialog may lead on to the unlock dialog (its [ICカードのロック解除(PIN(暗証番号)のリセット)] button);
+    the last one's result is returned. Each dialog is deleted when closed.
+
+    :param parent: the host's window (a ``QWidget``), or None.
+    :returns: None when ``entry_id`` has no dialog (the host then runs the entry its own way).
+    """
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
+        return None  # no window to show a dialog in: the host runs the entry its own way
+    owner = parent if isinstance(parent, QWidget) else None
+    result: EntryResult | None = None
+    current: str | None = entry_id
+    while current is not None and current in DIALOGS:
+        dialog = DIALOGS[current](request, owner)
+        try:
+            dialog.exec()
+            result = dialog.entry_result()
+            current = dialog.next_entry
+        finally:
+            dialog.deleteLater()
+    return result

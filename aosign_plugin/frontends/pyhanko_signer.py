@@ -1,0 +1,441 @@
+"""The AOSign IC card as a pyHanko signer: ``pyhanko sign addsig aosign IN.pdf OUT.pdf``.
+
+Registered with pyHanko through the ``pyhanko.cli_plugin.signing`` entry point (extra ``aosign-plugin[pyhanko]``);
+this is the only module that imports pyHanko, and nothing else of ours imports it.
+
+Signing is pyHanko's (:class:`pyhanko.sign.pkcs11.PKCS11Signer`); this module only opens the session it signs in, and
+guards it the way the plugin guards every PIN use:
+
+- The module and token come from the deployment manifest (the ``[pkcs11]`` table, the manifest found as the host
+  finds it), with pyHanko-style options to override them (``--lib``, ``--token-label``, ``--slot-no``), refused
+  where the administrator's system manifest locks the key.
+- Before anything is asked, the token is found (absent: a clear error, nothing asked) and its state read without
+  spending a try: a locked card is reported with how to unlock it (``aosign-host unlock``), a dead one with the
+  revocation steps; the last try is refused unless ``--final-try`` acknowledges it; after two or more wrong PINs the
+  issuer's advice is shown, then the PIN is asked.
+- PKCS#11 tells a PIN's state only through token flags, and some modules set none until a login in the same process
+  (OpenSC's generic driver sends no status query). When the manifest's backend is ``pcsc``, the card's exact counters
+  are read as well, with the empty VERIFY of the card's dialect, from the PC/SC reader the token sits in.
+- The PIN is asked through pyHanko's prompter on a terminal; otherwise one line is read from standard input into a
+  bytearray. Never from argv or the environment. It is checked against the card's base rules first: a PIN that
+  cannot be right never reaches the token. A wrong PIN ends the command (exit 3) with the fresh state: never a retry.
+- Exit codes and texts are the host's (:mod:`aosign_plugin.frontends.terminal_view`, CONTRACT.md).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from typing import IO, TYPE_CHECKING, Any
+
+import click
+from pyhanko.cli.plugin_api import SigningCommandPlugin
+
+from aosign_plugin import catalogs
+from aosign_plugin.domain.card_status import Advice, CardState, CardStatus, Counter, PinState
+from aosign_plugin.domain.errors import (
+    AosignError,
+    CardDeadError,
+    CardUnavailableError,
+    NoAnswerError,
+    PinBlockedError,
+    PinError,
+)
+from aosign_plugin.frontends.terminal_view import ExitCode, advice_for, error_report, status_lines
+from aosign_plugin.service.settings import Backend, Settings
+
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from pyhanko.cli._ctx import CLIContext
+    from pyhanko.sign.signers.pdf_cms import Signer
+
+    from aosign_plugin.domain.secret import Secret
+    from aosign_plugin.pkcs11.pkcs11_backend import Pkcs11Backend
+    from hostapp_stub.manifest import Manifest
+
+__all__ = ["AosignSigningPlugin", "SignerRefused"]
+
+
+def _env_lang() -> str | None:
+    value = os.environ.get("AOSIGN_LANG")
+    return value if value in catalogs.LANGUAGES else None
+
+
+def _help_lang() -> str:
+    """The language of ``--help``: ``$AOSIGN_LANG``, else the system's (the manifest is not read for help)."""
+    from hostapp_stub.platforms import system_language
+
+    return _env_lang() or system_language()
+
+
+class SignerRefused(click.ClickException):
+    """The signer stops before signing: the lines to show (never a secret) and CONTRACT.md's exit code.
+
+    A :class:`click.ClickException`, so that pyHanko's exception handling passes it on to click, which shows it and
+    exits with :attr:`exit_code`.
+    """
+
+    def __init__(self, code: ExitCode, lines: Sequence[str]) -> None:
+        super().__init__("\n".join(lines))
+        # click exits with exit_code, a class attribute of its exceptions: ours differs per instance
+        self.exit_code = int(code)  # type: ignore[misc]
+        self.lines = list(lines)
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(self.message, file=file or sys.stderr)
+
+
+def _say(text: str) -> None:
+    click.echo(text, err=True)
+
+
+def _report(error: AosignError, lang: str, *, at_login: bool = False) -> SignerRefused:
+    """The refusal for one of our errors: :func:`~.terminal_view.error_report`, except that a locked card is
+    told in signing words (the host's lock text says a PIN change failed).
+
+    :param at_login: the error came from the login (the PIN was asked and sent), not from the state read before.
+    """
+    t = catalogs.text
+    if isinstance(error, PinBlockedError):
+        if error.just_now:
+            lines = [t("pin.incorrect", lang), t("pyhanko.locked_now", lang)]
+        else:
+            lines = [t("pyhanko.locked_at_login" if at_login else "pyhanko.locked", lang)]
+        return SignerRefused(ExitCode.LOCKED, [*lines, t("pin.locked_howto", lang)])
+    code, lines = error_report(error, lang)
+    return SignerRefused(code, lines)
+
+
+def _hex_id(value: str | None, option: str, lang: str) -> bytes | None:
+    if value is None:
+        return None
+    try:
+        raw = bytes.fromhex(value.replace(":", ""))
+    except ValueError:
+        raw = b""
+    if not raw:
+        raise SignerRefused(ExitCode.BAD_INPUT, [catalogs.text("pyhanko.bad_id", lang, option=option)])
+    return raw
+
+
+# --- the manifest -------------------------------------------------------------------------------------------------
+
+
+def _load_settings(explicit: str | None, lang: str) -> tuple[Settings, Manifest]:
+    """The manifest in force, found and merged as the host does, and this plugin's settings from it.
+
+    :raises SignerRefused: unreadable or invalid (exit 7), every problem with its file and line.
+    """
+    from aosign_plugin.service.settings import parse_settings
+    from hostapp_stub.manifest import ManifestError, Problem, load_manifest
+
+    try:
+        manifest = load_manifest(explicit, lang)
+    except ManifestError as e:
+        raise SignerRefused(ExitCode.MANIFEST, [str(e)]) from None
+    settings, found = parse_settings(manifest.data)
+    problems = list(manifest.problems)
+    for p in found:
+        path, position = manifest.place(p.key)
+        problems.append(Problem(path, position, p.key, catalogs.text(p.message, lang, **p.params)))
+    if problems:
+        raise SignerRefused(ExitCode.MANIFEST, [p.format(lang) for p in problems])
+    return settings, manifest
+
+
+def _overridden(
+    settings: Settings, manifest: Manifest, lang: str, *, lib: str | None, token_label: str | None, slot_no: int | None
+) -> Settings:
+    """The settings with the command line's module and token, where the administrator allows it."""
+    from aosign_plugin.pkcs11.token_uri import Pkcs11Uri
+    from aosign_plugin.platforms import os_key
+
+    changes: dict[str, Any] = {}
+    token_given = token_label is not None or slot_no is not None
+    for given, option, key in (
+        (lib is not None, "--lib", f"pkcs11.module.{os_key()}"),
+        (token_given, "--token-label/--slot-no", "pkcs11.token"),
+    ):
+        path = manifest.locked_by(key) if given else None
+        if path is not None:
+            text = catalogs.text("pyhanko.option_locked", lang, option=option, path=path, key=key)
+            raise SignerRefused(ExitCode.BAD_INPUT, [text])
+    if lib is not None:
+        changes["pkcs11_module"] = lib
+    if token_given:
+        changes["pkcs11_token"] = str(Pkcs11Uri(token=token_label, slot_id=slot_no))
+    return dataclasses.replace(settings, **changes) if changes else settings
+
+
+# --- the card's state ---------------------------------------------------------------------------------------------
+
+_RANK = {state: i for i, state in enumerate(PinState)}
+
+
+def _worse(exact: Counter, flags: Counter) -> Counter:
+    """The exact counter, unless the token's flags say worse."""
+    return flags if _RANK[flags.state] > _RANK[exact.state] else exact
+
+
+class _Card:
+    """The token the signature is made with, and how its state is read."""
+
+    def __init__(self, settings: Settings, lang: str) -> None:
+        from aosign_plugin.pkcs11.pkcs11_backend import Pkcs11Backend
+
+        self.settings = settings
+        self.lang = lang
+        self.backend: Pkcs11Backend = Pkcs11Backend(
+            settings, unblock_style=settings.pkcs11_unblock, module_path=settings.pkcs11_module
+        )
+        self._exact_warned = False
+
+    def status(self) -> CardStatus:
+        """The token's state, read as the service reads it (no try spent); with the manifest's backend ``pcsc``,
+        the exact counters of the card in the token's reader as well.
+
+        :raises CardUnavailableError: no module, no token, several tokens.
+        """
+        status = self.backend.status()
+        if self.settings.backend is not Backend.PCSC:
+            return status
+        exact = self._exact(status)
+        if exact is None:
+            return status
+        return CardStatus(
+            backend=status.backend,
+            reader=status.reader,
+            pin=_worse(exact.pin, status.pin),
+            unblock=_worse(exact.unblock, status.unblock),
+        )
+
+    def _exact(self, status: CardStatus) -> CardStatus | None:
+        """The card's own counters over PC/SC, when the card in ``[pcsc] reader`` is in the token's slot."""
+        from aosign_plugin.backends.pcsc_backend import PcscBackend
+
+        pcsc = PcscBackend(self.settings)
+        try:
+            exact = pcsc.status()
+        except CardUnavailableError as e:
+            self._once(
+                "pyhanko.exact_unreadable",
+                detail=catalogs.text(f"unavailable.{e.reason}", self.lang, detail=e.detail or "-"),
+            )
+            return None
+        # OpenSC (and most modules over PC/SC) name a slot after its reader, cut to CK_SLOT_INFO's 64 bytes
+        reader = (exact.reader or "").encode("utf-8")[:64].decode("utf-8", "ignore").rstrip()
+        if not reader or not (status.reader or "").endswith(f" ({reader})"):
+            self._once("pyhanko.exact_other_reader", reader=exact.reader or "-", token=status.reader or "-")
+            return None
+        return exact
+
+    def _once(self, key: str, **params: object) -> None:
+        if not self._exact_warned:
+            self._exact_warned = True
+            _say(catalogs.text(key, self.lang, **params))
+
+    def after_wrong_pin(self, error: PinError) -> SignerRefused:
+        """The refusal for a failed login: where the token counted a wrong PIN, with the state read right after it
+        (the exact count, where the card's counters are read over PC/SC)."""
+        from aosign_plugin.domain.card_status import SecretKind
+        from aosign_plugin.domain.errors import PinIncorrectError
+
+        if not isinstance(error, PinIncorrectError):
+            return _report(error, self.lang, at_login=True)
+        try:
+            fresh: CardStatus | None = self.status()
+        except AosignError:
+            fresh = None
+        if fresh is not None and fresh.pin.state is PinState.BLOCKED:
+            return _report(PinBlockedError(just_now=True), self.lang)
+        if fresh is not None and fresh.pin.tries_left is not None:
+            error = PinIncorrectError(SecretKind.PIN, fresh.pin.tries_left)
+        refusal = _report(error, self.lang)
+        if fresh is None:
+            return refusal
+        state = [line for line in status_lines(fresh, self.lang) if line not in refusal.lines]
+        return SignerRefused(ExitCode.WRONG_SECRET, [*refusal.lines, *state])
+
+
+def _check_state(status: CardStatus, final_try: bool, lang: str) -> None:
+    """Stop on a locked or dead card and on an unacknowledged last try; else show the advice due before asking."""
+    if status.state is CardState.DEAD:
+        raise CardDeadError()
+    if status.state is CardState.LOCKED:
+        raise PinBlockedError()
+    if status.pin.state is PinState.FINAL_TRY:
+        warning = advice_for(Advice.PIN_FINAL_TRY, status.pin.tries_left, lang)
+        if not final_try:
+            lines = [warning, catalogs.text("pyhanko.final_try_refused", lang), catalogs.text("nothing_sent", lang)]
+            raise SignerRefused(ExitCode.BAD_INPUT, lines)
+        _say(warning)
+    elif status.advice is Advice.RESET_RECOMMENDED:
+        _say(advice_for(Advice.RESET_RECOMMENDED, status.pin.tries_left, lang))
+
+
+# --- the PIN ------------------------------------------------------------------------------------------------------
+
+
+def _ask_pin(lang: str) -> Secret:
+    """The PIN: through pyHanko's prompter on a terminal, else one line of standard input (as the host reads it).
+
+    pyHanko's prompter returns a ``str``, which cannot be wiped: it is copied into a bytearray at once and dropped.
+    """
+    from aosign_plugin.domain.secret import Secret
+    from hostapp_stub.terminal import TerminalUI
+
+    label = catalogs.text("pyhanko.prompt", lang)
+    ui = TerminalUI(lang)
+    try:
+        if ui.interactive:
+            from pyhanko.cli.plugin_api import prompt_for_password
+
+            typed = prompt_for_password(f"{label}: ")
+            buf = bytearray(typed.encode("utf-8"))
+            del typed
+        else:
+            buf = ui.ask_secret(label)
+    except EOFError:
+        raise NoAnswerError("no PIN given") from None
+    return Secret(buf)
+
+
+@contextmanager
+def _logged_in(card: _Card, shown: CardStatus, lang: str) -> Iterator[Any]:
+    """A user session on the token: PIN asked (or typed on the PIN pad), base rules checked, one login, no retry.
+
+    Closed on exit; a failed login leaves no session behind (the backend closes the slot's sessions).
+    """
+    from aosign_plugin.domain.errors import PinPolicyError
+    from aosign_plugin.service.policy import Field, check_base
+
+    backend = card.backend
+    with ExitStack() as stack:
+        secret: Secret | None = None
+        if backend.protected_path:
+            _say(catalogs.text("pinpad.enter_on_reader", lang))
+        else:
+            secret = stack.enter_context(_ask_pin(lang))
+            verdict = check_base(secret, Field.CURRENT_PIN)
+            if not verdict.ok:
+                raise PinPolicyError(verdict)
+        try:
+            # someone spent tries while the PIN was typed: nothing is sent
+            session = stack.enter_context(backend.user_session(secret, seen=shown.pin, now=card.status().pin))
+        except PinError as e:
+            raise card.after_wrong_pin(e) from None
+        finally:
+            if secret is not None:
+                secret.wipe()  # the login is done: no copy of the PIN is kept while pyHanko signs
+        yield session
+
+
+# --- the plugin ---------------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _aosign_signer(
+    context: CLIContext,
+    *,
+    manifest: str | None = None,
+    lib: str | None = None,
+    token_label: str | None = None,
+    slot_no: int | None = None,
+    cert_label: str | None = None,
+    cert_id: str | None = None,
+    key_label: str | None = None,
+    key_id: str | None = None,
+    other_cert: Sequence[str] = (),
+    other_cert_file: Sequence[str] = (),
+    raw_mechanism: bool = False,
+    final_try: bool = False,
+    lang: str | None = None,
+) -> Iterator[Signer]:
+    from hostapp_stub.platforms import system_language
+
+    first_lang = lang or _env_lang() or system_language()
+    settings, in_force = _load_settings(manifest, first_lang)
+    lang = lang or _env_lang() or settings.language or first_lang
+    if not (cert_label or cert_id or key_label or key_id):
+        raise SignerRefused(ExitCode.BAD_INPUT, [catalogs.text("pyhanko.need_cert", lang)])
+    ids = _hex_id(cert_id, "--cert-id", lang), _hex_id(key_id, "--key-id", lang)
+    ca_chain: list[Any] = []
+    if other_cert_file:
+        from pyhanko.keys import load_certs_from_pemder
+
+        try:
+            ca_chain = list(load_certs_from_pemder(other_cert_file))  # type: ignore[no-untyped-call]
+        except (OSError, ValueError) as e:
+            raise SignerRefused(ExitCode.BAD_INPUT, [catalogs.text("pyhanko.bad_cert_file", lang, detail=e)]) from None
+    settings = _overridden(settings, in_force, lang, lib=lib, token_label=token_label, slot_no=slot_no)
+
+    with ExitStack() as stack:
+        try:
+            card = _Card(settings, lang)
+            shown = card.status()
+            _check_state(shown, final_try, lang)
+            session = stack.enter_context(_logged_in(card, shown, lang))
+        except AosignError as e:
+            raise _report(e, lang) from None
+        from pkcs11 import PKCS11Error
+        from pyhanko.sign.pkcs11 import PKCS11Signer
+
+        signer = PKCS11Signer(
+            session,
+            cert_label=cert_label,
+            cert_id=ids[0],
+            key_label=key_label,
+            key_id=ids[1],
+            other_certs_to_pull=tuple(other_cert),
+            ca_chain=ca_chain,
+            use_raw_mechanism=raw_mechanism,
+            prefer_pss=context.prefer_pss,
+        )
+        try:
+            signer.signing_cert  # noqa: B018  (loads the key and certificates now: a missing one is named here)
+        except PKCS11Error as e:
+            detail = str(e) or type(e).__name__
+            raise SignerRefused(ExitCode.NO_CARD, [catalogs.text("pyhanko.objects", lang, detail=detail)]) from None
+        yield signer
+
+
+class AosignSigningPlugin(SigningCommandPlugin):
+    """``pyhanko sign addsig aosign``: sign with the AOSign IC card, its PIN guarded by aosign-plugin."""
+
+    subcommand_name = "aosign"
+    help_summary = catalogs.text("pyhanko.help", _help_lang())
+    unavailable_message = catalogs.text("pyhanko.unavailable", _help_lang())
+
+    def is_available(self) -> bool:
+        from importlib.util import find_spec
+
+        return find_spec("pkcs11") is not None
+
+    def click_options(self) -> list[click.Option]:
+        lang = _help_lang()
+
+        def h(key: str) -> str:
+            return catalogs.text(f"pyhanko.opt.{key}", lang)
+
+        return [
+            click.Option(("--manifest",), type=str, help=h("manifest")),
+            click.Option(("--lib",), type=str, help=h("lib")),
+            click.Option(("--token-label",), type=str, help=h("token_label")),
+            click.Option(("--slot-no",), type=int, help=h("slot_no")),
+            click.Option(("--cert-label",), type=str, help=h("cert_label")),
+            click.Option(("--cert-id",), type=str, help=h("cert_id")),
+            click.Option(("--key-label",), type=str, help=h("key_label")),
+            click.Option(("--key-id",), type=str, help=h("key_id")),
+            click.Option(("--other-cert",), type=str, multiple=True, help=h("other_cert")),
+            click.Option(("--other-cert-file",), type=str, multiple=True, help=h("other_cert_file")),
+            click.Option(("--raw-mechanism",), is_flag=True, default=False, help=h("raw_mechanism")),
+            click.Option(("--final-try",), is_flag=True, default=False, help=h("final_try")),
+            click.Option(("--lang",), type=click.Choice(catalogs.LANGUAGES), help=h("lang")),
+        ]
+
+    def create_signer(self, context: CLIContext, **kwargs: Any) -> AbstractContextManager[Signer]:
+        return _aosign_signer(context, **kwargs)

@@ -1,0 +1,416 @@
+"""The one PIN policy: pure functions over :class:`~aosign_plugin.domain.secret.Secret` values, no card, no prompts.
+
+The card's rules (issuer FAQ): 4 to 16 half-width ASCII letters and digits, never one repeated character,
+and guessable PINs (dates, phone numbers, plain runs) to be avoided. A deployment may only tighten these
+(:class:`PolicySettings`). :func:`check_base` applies the card's base rules to a PIN or code that already
+exists; :func:`check_new_pin` applies the whole policy to a new PIN.
+
+Secrets are read through :meth:`Secret.view` and decoded byte by byte: no ``str`` or ``bytes`` copy of a PIN
+is made, and nothing in a :class:`Refusal` or its message comes from the PIN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum, unique
+
+from aosign_plugin import catalogs
+from aosign_plugin.domain.secret import Secret
+
+__all__ = [
+    "CARD_MAX_LENGTH",
+    "CARD_MIN_LENGTH",
+    "Field",
+    "Guessable",
+    "PolicySettings",
+    "Reason",
+    "Refusal",
+    "Severity",
+    "Verdict",
+    "check_base",
+    "check_new_pin",
+]
+
+CARD_MIN_LENGTH = 4
+CARD_MAX_LENGTH = 16
+
+
+@unique
+class Reason(Enum):
+    """Why a PIN is refused or warned about; the value is the message key suffix (``policy.<value>``)."""
+
+    EMPTY = "empty"
+    TOO_SHORT = "too_short"
+    TOO_LONG = "too_long"
+    FULL_WIDTH = "full_width"
+    SPACE = "space"
+    SYMBOL = "symbol"
+    NON_ASCII = "non_ascii"
+    CONTROL = "control"
+    REPEATED = "repeated"
+    DATE = "date"
+    PHONE = "phone"
+    SEQUENCE = "sequence"
+    SAME_AS_CURRENT = "same_as_current"
+    MISMATCH = "mismatch"
+
+
+@unique
+class Severity(Enum):
+    """A refusal stops the operation; a warning is shown and the operation goes on."""
+
+    REFUSE = "refuse"
+    WARN = "warn"
+
+
+@unique
+class Guessable(Enum):
+    """What the deployment does with guessable PINs (dates, phone numbers, runs)."""
+
+    REFUSE = "refuse"
+    WARN = "warn"
+
+
+@unique
+class Field(Enum):
+    """Which answer a refusal is about."""
+
+    CURRENT_PIN = "current_pin"
+    UNBLOCK_CODE = "unblock_code"
+    NEW_PIN = "new_pin"
+    CONFIRM = "confirm"
+
+
+#: the only reasons that settings may turn into warnings; the card itself refuses a repeated character
+_GUESSABLE = frozenset({Reason.DATE, Reason.PHONE, Reason.SEQUENCE})
+_REASON_ORDER = {reason: i for i, reason in enumerate(Reason)}
+_FIELD_ORDER = {field: i for i, field in enumerate(Field)}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """One problem with one answer. It holds no part of the PIN: it can be shown, logged and compared."""
+
+    reason: Reason
+    severity: Severity
+    field: Field
+    min_length: int
+    max_length: int
+
+    def __post_init__(self) -> None:
+        if self.severity is Severity.WARN and self.reason not in _GUESSABLE:
+            raise ValueError(f"{self.reason.name} is always refused, it cannot be a warning")
+
+    @property
+    def key(self) -> str:
+        """The message key: ``policy.<reason>``, or ``policy.warn.<reason>`` for a warning."""
+        if self.severity is Severity.WARN:
+            return f"policy.warn.{self.reason.value}"
+        return f"policy.{self.reason.value}"
+
+    def message(self, lang: str) -> str:
+        """What to fix, in ``lang`` (``ja`` or ``en``); never contains the PIN.
+
+        :raises ValueError: an unsupported language.
+        """
+        return catalogs.text(self.key, lang, min_length=self.min_length, max_length=self.max_length)
+
+    def field_label(self, lang: str) -> str:
+        """The short name of the answer concerned (``新しいPIN(暗証番号)``, ``the new PIN``)."""
+        return catalogs.text(f"policy.field.{self.field.value}", lang)
+
+
+@dataclass(frozen=True)
+class PolicySettings:
+    """A deployment's policy (manifest ``[policy]``); it may only tighten the card's rules.
+
+    :raises ValueError: ``min_length`` below 4, ``max_length`` above 16, or min above max.
+    :raises TypeError: a length that is not an ``int`` or ``guessable`` that is not a :class:`Guessable`.
+    """
+
+    min_length: int = CARD_MIN_LENGTH
+    max_length: int = CARD_MAX_LENGTH
+    guessable: Guessable = Guessable.REFUSE
+
+    def __post_init__(self) -> None:
+        for name in ("min_length", "max_length"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+        if not isinstance(self.guessable, Guessable):
+            raise TypeError(f"guessable must be a Guessable, not {type(self.guessable).__name__}")
+        if self.min_length < CARD_MIN_LENGTH:
+            raise ValueError(
+                f"min_length {self.min_length} is below the card's minimum of {CARD_MIN_LENGTH}: "
+                "the policy may only tighten the card's rules"
+            )
+        if self.max_length > CARD_MAX_LENGTH:
+            raise ValueError(
+                f"max_length {self.max_length} is above the card's maximum of {CARD_MAX_LENGTH}: "
+                "the policy may only tighten the card's rules"
+            )
+        if self.min_length > self.max_length:
+            raise ValueError(f"min_length {self.min_length} is above max_length {self.max_length}")
+
+
+_DEFAULT_SETTINGS = PolicySettings()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of a check: refusals (the operation must not go on) and warnings (it may)."""
+
+    refusals: tuple[Refusal, ...]
+    warnings: tuple[Refusal, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is refused (warnings may remain)."""
+        return not self.refusals
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        """The refusals' reasons, in order."""
+        return tuple(r.reason for r in self.refusals)
+
+    def first_message(self, lang: str) -> str | None:
+        """The first refusal's message, or ``None`` when nothing is refused."""
+        return self.refusals[0].message(lang) if self.refusals else None
+
+    def messages(self, lang: str) -> tuple[str, ...]:
+        """Every refusal's message, then every warning's."""
+        return tuple(r.message(lang) for r in (*self.refusals, *self.warnings))
+
+
+# --- decoding and classifying, on byte values only ---
+
+_REPLACEMENT = 0xFFFD  # stands for a byte sequence that is not UTF-8: counted as one NON_ASCII character
+#: second-byte ranges that exclude overlong forms, surrogates and code points above U+10FFFF
+_SECOND_BYTE = {0xE0: (0xA0, 0xBF), 0xED: (0x80, 0x9F), 0xF0: (0x90, 0xBF), 0xF4: (0x80, 0x8F)}
+
+
+def _code_points(buf: memoryview) -> Iterator[int]:
+    """Decode UTF-8 from ``buf`` one code point at a time.
+
+    Malformed input yields U+FFFD once per maximal ill-formed subpart (as ``bytes.decode("utf-8", "replace")``
+    does), so overlong forms, surrogates and values above U+10FFFF never come out as code points.
+    """
+    i, n = 0, len(buf)
+    while i < n:
+        lead = buf[i]
+        if lead < 0x80:
+            yield lead
+            i += 1
+            continue
+        if 0xC2 <= lead <= 0xDF:
+            need, cp = 1, lead & 0x1F
+        elif 0xE0 <= lead <= 0xEF:
+            need, cp = 2, lead & 0x0F
+        elif 0xF0 <= lead <= 0xF4:
+            need, cp = 3, lead & 0x07
+        else:
+            yield _REPLACEMENT
+            i += 1
+            continue
+        low, high = _SECOND_BYTE.get(lead, (0x80, 0xBF))
+        j = i + 1
+        while j <= i + need and j < n and low <= buf[j] <= high:
+            cp = cp << 6 | buf[j] & 0x3F
+            j += 1
+            low, high = 0x80, 0xBF
+        yield cp if j == i + need + 1 else _REPLACEMENT
+        i = j
+
+
+def _is_alnum(b: int) -> bool:
+    return 0x30 <= b <= 0x39 or 0x41 <= b <= 0x5A or 0x61 <= b <= 0x7A
+
+
+def _classify(cp: int) -> Reason | None:
+    """The character-class reason for one code point; ``None`` for an ASCII letter or digit."""
+    if cp < 0x20 or cp == 0x7F or 0x80 <= cp <= 0x9F:
+        return Reason.CONTROL
+    if cp == 0x20:
+        return Reason.SPACE
+    if cp < 0x7F:
+        return None if _is_alnum(cp) else Reason.SYMBOL
+    # full-width ASCII forms, the ideographic space, and the full-width signs (￥ ￠ ￡ ￢ ￣ ￤)
+    if 0xFF01 <= cp <= 0xFF5E or cp == 0x3000 or 0xFFE0 <= cp <= 0xFFE6:
+        return Reason.FULL_WIDTH
+    return Reason.NON_ASCII
+
+
+def _scan(buf: memoryview) -> tuple[int, set[Reason]]:
+    """Count the characters of ``buf`` and collect the character-class reasons found."""
+    length = 0
+    found: set[Reason] = set()
+    for cp in _code_points(buf):
+        length += 1
+        reason = _classify(cp)
+        if reason is not None:
+            found.add(reason)
+    return length, found
+
+
+# --- guessable patterns; ``buf`` holds only ASCII letters and digits here ---
+
+_DAYS_IN_MONTH = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _is_digit(b: int) -> bool:
+    return 0x30 <= b <= 0x39
+
+
+def _number(buf: memoryview, start: int, count: int) -> int:
+    value = 0
+    for i in range(start, start + count):
+        value = value * 10 + buf[i] - 0x30
+    return value
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def _is_day(year: int | None, month: int, day: int) -> bool:
+    """A real calendar day; ``year=None`` accepts 29 February (some year has it)."""
+    if not 1 <= month <= 12 or not 1 <= day <= _DAYS_IN_MONTH[month]:
+        return False
+    return not (month == 2 and day == 29 and year is not None and not _is_leap(year))
+
+
+def _is_date(buf: memoryview) -> bool:
+    """YYYYMMDD (1900-2099), YYMMDD (19YY or 20YY), MMDD or DDMM: the whole PIN, a valid day."""
+    n = len(buf)
+    if n not in (4, 6, 8) or not all(_is_digit(b) for b in buf):
+        return False
+    if n == 8:
+        year = _number(buf, 0, 4)
+        return 1900 <= year <= 2099 and _is_day(year, _number(buf, 4, 2), _number(buf, 6, 2))
+    if n == 6:
+        yy, month, day = _number(buf, 0, 2), _number(buf, 2, 2), _number(buf, 4, 2)
+        return _is_day(1900 + yy, month, day) or _is_day(2000 + yy, month, day)
+    first, second = _number(buf, 0, 2), _number(buf, 2, 2)
+    return _is_day(None, first, second) or _is_day(None, second, first)
+
+
+def _is_phone(buf: memoryview) -> bool:
+    """A Japanese phone number, the whole PIN: mobile 070/080/090 + 8 digits, or landline 0 + 9 digits."""
+    n = len(buf)
+    if n not in (10, 11) or not all(_is_digit(b) for b in buf) or buf[0] != 0x30:
+        return False
+    if n == 11:
+        return buf[1] in (0x37, 0x38, 0x39) and buf[2] == 0x30
+    return buf[1] != 0x30  # 00 is the international prefix, not an area code
+
+
+def _is_sequence(buf: memoryview) -> bool:
+    """The whole PIN a run of digits or of letters (any case), each one step up, or each one step down."""
+    n = len(buf)
+    if n < 2:
+        return False
+    if all(_is_digit(b) for b in buf):
+        fold = 0
+    elif all(not _is_digit(b) for b in buf):
+        fold = 0x20  # letters only here: a|0x20 folds to lower case
+    else:
+        return False
+    step = (buf[1] | fold) - (buf[0] | fold)
+    if step not in (1, -1):
+        return False
+    return all((buf[i] | fold) - (buf[i - 1] | fold) == step for i in range(2, n))
+
+
+def _is_repeated(buf: memoryview) -> bool:
+    """One character throughout (``1111``, ``aaaa``); case matters, as it does to the card."""
+    return len(buf) >= 2 and all(b == buf[0] for b in buf)
+
+
+# --- the checks ---
+
+
+def _base_refusals(buf: memoryview, field: Field, min_length: int, max_length: int) -> tuple[list[Refusal], bool]:
+    """Emptiness, length and character classes; also says whether every character is a letter or digit."""
+
+    def refuse(reason: Reason) -> Refusal:
+        return Refusal(reason, Severity.REFUSE, field, min_length, max_length)
+
+    if len(buf) == 0:
+        return [refuse(Reason.EMPTY)], False
+    length, found = _scan(buf)
+    out: list[Refusal] = []
+    if length < min_length:
+        out.append(refuse(Reason.TOO_SHORT))
+    elif length > max_length:
+        out.append(refuse(Reason.TOO_LONG))
+    out.extend(refuse(reason) for reason in found)
+    return out, not found
+
+
+def _sorted(refusals: list[Refusal]) -> tuple[Refusal, ...]:
+    return tuple(sorted(refusals, key=lambda r: (_REASON_ORDER[r.reason], _FIELD_ORDER[r.field])))
+
+
+def check_base(secret: Secret, field: Field) -> Verdict:
+    """The card's base rules only: 4 to 16 half-width ASCII letters and digits.
+
+    For a PIN or code that already exists (the current PIN, the unblocking code from the sheet): a tighter
+    deployment policy and the guessable rules do not apply, so an old PIN still works.
+
+    :param secret: the answer, as typed.
+    :param field: which answer it is; the refusals carry it.
+    """
+    with secret.view() as buf:
+        refusals, _ = _base_refusals(buf, field, CARD_MIN_LENGTH, CARD_MAX_LENGTH)
+    return Verdict(_sorted(refusals))
+
+
+def check_new_pin(
+    new: Secret,
+    confirm: Secret | None = None,
+    current: Secret | None = None,
+    settings: PolicySettings = _DEFAULT_SETTINGS,
+) -> Verdict:
+    """The whole policy for a new PIN.
+
+    Refused: empty (then nothing else is reported), a length outside ``settings``, any character other than
+    a half-width ASCII letter or digit (one refusal per kind of character), one repeated character, the
+    current PIN again, and a confirmation that differs. Dates, phone numbers and runs are refused, or only
+    warned about when ``settings.guessable`` is :attr:`Guessable.WARN`. The pattern rules are checked only
+    when every character is valid, and the guessable ones not for a repeated character (always refused).
+
+    :param new: the new PIN.
+    :param confirm: the new PIN typed again; ``None`` when not asked yet.
+    :param current: the current PIN (change, not unlock); ``None`` to skip the comparison.
+    :param settings: the deployment's policy.
+    :returns: refusals on :attr:`Field.NEW_PIN`, and on :attr:`Field.CONFIRM` for the confirmation, in a
+        stable order (by :class:`Reason`, then :class:`Field`).
+    """
+    lo, hi = settings.min_length, settings.max_length
+    with new.view() as buf:
+        refusals, valid_chars = _base_refusals(buf, Field.NEW_PIN, lo, hi)
+        if refusals and refusals[0].reason is Reason.EMPTY:
+            return Verdict(tuple(refusals))
+        warnings: list[Refusal] = []
+        if valid_chars:
+            if _is_repeated(buf):
+                refusals.append(Refusal(Reason.REPEATED, Severity.REFUSE, Field.NEW_PIN, lo, hi))
+            else:
+                severity = Severity.WARN if settings.guessable is Guessable.WARN else Severity.REFUSE
+                sink = warnings if severity is Severity.WARN else refusals
+                for reason, matches in (
+                    (Reason.DATE, _is_date),
+                    (Reason.PHONE, _is_phone),
+                    (Reason.SEQUENCE, _is_sequence),
+                ):
+                    if matches(buf):
+                        sink.append(Refusal(reason, severity, Field.NEW_PIN, lo, hi))
+    if current is not None and new == current:
+        refusals.append(Refusal(Reason.SAME_AS_CURRENT, Severity.REFUSE, Field.NEW_PIN, lo, hi))
+    if confirm is not None:
+        if len(confirm) == 0:
+            refusals.append(Refusal(Reason.EMPTY, Severity.REFUSE, Field.CONFIRM, lo, hi))
+        elif new != confirm:
+            refusals.append(Refusal(Reason.MISMATCH, Severity.REFUSE, Field.CONFIRM, lo, hi))
+    return Verdict(_sorted(refusals), _sorted(warnings))

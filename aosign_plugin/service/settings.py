@@ -1,0 +1,327 @@
+"""The plugin's settings: its tables of the deployment manifest, checked and turned into frozen values.
+
+Unknown keys and wrong types are errors, never silently ignored; ``[policy]`` may only tighten the card's rules.
+Each problem names the key and what is allowed, in the catalogs' words (``manifest.*``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum, unique
+from pathlib import Path
+from typing import Any
+
+from aosign_plugin.service.audit import AuditSettings
+from aosign_plugin.service.policy import CARD_MAX_LENGTH, CARD_MIN_LENGTH, Guessable, PolicySettings
+from aosign_plugin.session.dialect import CardDialect, ChangeStyle, UnblockStatus
+
+__all__ = ["TABLES", "Backend", "Problem", "Settings", "parse_settings"]
+
+
+@unique
+class Backend(Enum):
+    """How the card is reached."""
+
+    SIM = "sim"
+    PCSC = "pcsc"
+    PKCS11 = "pkcs11"
+
+
+#: the manifest tables this plugin owns, with their keys
+TABLES: dict[str, tuple[str, ...]] = {
+    "plugin": ("backend", "language"),
+    "policy": ("min_length", "max_length", "guessable"),
+    "card": ("aid", "cla", "pin_ref", "unblock_ref", "pad_to", "pad_byte", "change", "unblock_status"),
+    "pcsc": ("reader",),
+    "pkcs11": ("module", "sha256", "p11kit", "token", "unblock"),
+    "sim": ("state", "log"),
+    "audit": ("enabled", "path", "max_bytes", "backups"),
+}
+
+OS_KEYS = ("linux", "windows", "macos")
+UNBLOCK_STYLES = ("so-initpin", "context-specific", "unlogged-setpin")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in the manifest: ``key`` is dotted (``card.pad_to``); ``message`` a catalog key."""
+
+    key: str
+    message: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the plugin reads from the manifest, validated."""
+
+    backend: Backend = Backend.SIM
+    language: str | None = None
+    policy: PolicySettings = field(default_factory=PolicySettings)
+    dialect: CardDialect = field(default_factory=CardDialect)
+    pcsc_reader: str | None = None
+    pkcs11_modules: Mapping[str, str] = field(default_factory=dict)
+    pkcs11_sha256: Mapping[str, str] = field(default_factory=dict)
+    pkcs11_p11kit: str | None = None
+    #: this OS's module, from ``module.<os>`` or found through p11-kit
+    pkcs11_module: str | None = None
+    #: how the unblocking code resets the PIN over PKCS#11 (OpenSC's user_pin_unblock_style)
+    pkcs11_unblock: str = "so-initpin"
+    pkcs11_token: str | None = None
+    sim_state: Path | None = None
+    sim_log: Path | None = None
+    audit: AuditSettings = field(default_factory=AuditSettings)
+
+
+class _Checker:
+    def __init__(self, manifest: Mapping[str, Any]) -> None:
+        self.manifest = manifest
+        self.problems: list[Problem] = []
+
+    def table(self, name: str) -> Mapping[str, Any]:
+        value = self.manifest.get(name, {})
+        if not isinstance(value, Mapping):
+            self.problems.append(Problem(name, "manifest.not_a_table"))
+            return {}
+        for key in value:
+            if key not in TABLES[name]:
+                self.problems.append(
+                    Problem(f"{name}.{key}", "manifest.unknown_key", {"allowed": ", ".join(TABLES[name])})
+                )
+        return value
+
+    def choice(self, table: Mapping[str, Any], name: str, key: str, allowed: tuple[str, ...]) -> str | None:
+        if key not in table:
+            return None
+        value = table[key]
+        if not isinstance(value, str) or value not in allowed:
+            self.problems.append(Problem(f"{name}.{key}", "manifest.one_of", {"allowed": ", ".join(allowed)}))
+            return None
+        return value
+
+    def integer(
+        self,
+        table: Mapping[str, Any],
+        name: str,
+        key: str,
+        low: int,
+        high: int,
+        out_of_range: str = "manifest.out_of_range",
+    ) -> int | None:
+        if key not in table:
+            return None
+        value = table[key]
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.problems.append(Problem(f"{name}.{key}", "manifest.want_int", {"low": low, "high": high}))
+            return None
+        if not low <= value <= high:
+            self.problems.append(Problem(f"{name}.{key}", out_of_range, {"low": low, "high": high}))
+            return None
+        return value
+
+    def per_os(
+        self, table: Mapping[str, Any], key: str, check: Callable[[str], str | None], bad: str
+    ) -> dict[str, str]:
+        """A ``[pkcs11] key.<os>`` table: each value a string that ``check`` accepts (and may normalise)."""
+        out: dict[str, str] = {}
+        if key not in table:
+            return out
+        value = table[key]
+        allowed = {"allowed": ", ".join(OS_KEYS)}
+        if not isinstance(value, Mapping):
+            self.problems.append(Problem(f"pkcs11.{key}", "manifest.module_table", allowed))
+            return out
+        for os_key, item in value.items():
+            checked = check(item) if isinstance(item, str) else None
+            if os_key not in OS_KEYS:
+                self.problems.append(Problem(f"pkcs11.{key}.{os_key}", "manifest.unknown_key", allowed))
+            elif checked is None:
+                self.problems.append(Problem(f"pkcs11.{key}.{os_key}", bad))
+            else:
+                out[os_key] = checked
+        return out
+
+    def boolean(self, table: Mapping[str, Any], name: str, key: str) -> bool | None:
+        if key not in table:
+            return None
+        value = table[key]
+        if not isinstance(value, bool):
+            self.problems.append(Problem(f"{name}.{key}", "manifest.want_bool"))
+            return None
+        return value
+
+    def string(self, table: Mapping[str, Any], name: str, key: str) -> str | None:
+        if key not in table:
+            return None
+        value = table[key]
+        if not isinstance(value, str) or not value:
+            self.problems.append(Problem(f"{name}.{key}", "manifest.want_str"))
+            return None
+        return value
+
+
+def _policy(c: _Checker) -> PolicySettings:
+    t = c.table("policy")
+    # the card's own range: a value outside it would loosen the card's rules, which a manifest may not do
+    lo = c.integer(t, "policy", "min_length", CARD_MIN_LENGTH, CARD_MAX_LENGTH, "manifest.loosens")
+    hi = c.integer(t, "policy", "max_length", CARD_MIN_LENGTH, CARD_MAX_LENGTH, "manifest.loosens")
+    guess = c.choice(t, "policy", "guessable", tuple(g.value for g in Guessable))
+    lo = CARD_MIN_LENGTH if lo is None else lo
+    hi = CARD_MAX_LENGTH if hi is None else hi
+    if lo > hi:
+        c.problems.append(Problem("policy.min_length", "manifest.min_over_max"))
+        return PolicySettings()
+    return PolicySettings(min_length=lo, max_length=hi, guessable=Guessable(guess) if guess else Guessable.REFUSE)
+
+
+def _dialect(c: _Checker) -> CardDialect:
+    t = c.table("card")
+    # CONTRACT.md: a [card] table that omits aid means no SELECT; without a [card] table at all, the AOSign card's
+    # own dialect (the defaults, AID included) applies
+    kwargs: dict[str, Any] = {"aid": None} if "card" in c.manifest else {}
+    if "aid" in t:
+        aid = t["aid"]
+        try:
+            raw = bytes.fromhex(aid) if isinstance(aid, str) else b""
+        except ValueError:
+            raw = b""
+        if not 5 <= len(raw) <= 16:
+            c.problems.append(Problem("card.aid", "manifest.bad_aid"))
+        else:
+            kwargs["aid"] = raw
+    for key in ("cla", "pin_ref", "unblock_ref", "pad_byte"):
+        value = c.integer(t, "card", key, 0, 0xFF)
+        if value is not None:
+            kwargs[key] = value
+    pad_to = c.integer(t, "card", "pad_to", 0, 127)
+    if pad_to is not None:
+        if 0 < pad_to < CARD_MAX_LENGTH:
+            c.problems.append(Problem("card.pad_to", "manifest.bad_pad_to", {"high": CARD_MAX_LENGTH}))
+        else:
+            kwargs["pad_to"] = pad_to
+    change = c.choice(t, "card", "change", tuple(s.value for s in ChangeStyle))
+    if change:
+        kwargs["change"] = ChangeStyle(change)
+    status = c.choice(t, "card", "unblock_status", tuple(s.value for s in UnblockStatus))
+    if status:
+        kwargs["unblock_status"] = UnblockStatus(status)
+    try:
+        return CardDialect(**kwargs)
+    except ValueError:
+        c.problems.append(Problem("card.unblock_ref", "manifest.same_refs"))
+        return CardDialect()
+
+
+def _path(c: _Checker, t: Mapping[str, Any], name: str, key: str) -> Path | None:
+    value = c.string(t, name, key)
+    if not value:
+        return None
+    if "\x00" in value:
+        c.problems.append(Problem(f"{name}.{key}", "manifest.bad_path"))
+        return None
+    try:
+        return Path(value).expanduser()
+    except RuntimeError:  # ~someone who has no home folder here
+        c.problems.append(Problem(f"{name}.{key}", "manifest.no_home"))
+        return None
+
+
+def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[Problem]]:
+    """Check the plugin's tables of a parsed manifest.
+
+    :param manifest: the whole manifest as parsed TOML (tables this plugin does not own are ignored here).
+    :returns: the settings (defaults where a value was wrong) and every problem found.
+    """
+    c = _Checker(manifest)
+    plugin = c.table("plugin")
+    backend = c.choice(plugin, "plugin", "backend", tuple(b.value for b in Backend))
+    language = c.choice(plugin, "plugin", "language", ("ja", "en"))
+    policy = _policy(c)
+    dialect = _dialect(c)
+    pcsc = c.table("pcsc")
+    reader = c.string(pcsc, "pcsc", "reader")
+    p11 = c.table("pkcs11")
+    modules = c.per_os(p11, "module", lambda v: v if _is_absolute(v) else None, "manifest.module_absolute")
+    digests = c.per_os(p11, "sha256", lambda v: v.lower() if _is_sha256(v) else None, "manifest.bad_sha256")
+    p11kit = c.string(p11, "pkcs11", "p11kit")
+    if p11kit is not None and not re.fullmatch(r"[A-Za-z0-9._-]+", p11kit):
+        c.problems.append(Problem("pkcs11.p11kit", "manifest.p11kit_name"))
+        p11kit = None
+    module = _check_this_os_module(c, modules, digests, p11kit)
+    unblock = c.choice(p11, "pkcs11", "unblock", UNBLOCK_STYLES)
+    token = c.string(p11, "pkcs11", "token")
+    if token is not None and not token.startswith("pkcs11:"):
+        c.problems.append(Problem("pkcs11.token", "manifest.token_uri"))
+        token = None
+    elif token is not None:
+        from aosign_plugin.pkcs11.token_uri import validate_uri
+
+        for detail in validate_uri(token):
+            c.problems.append(Problem("pkcs11.token", "manifest.token_uri_invalid", {"detail": detail}))
+            token = None
+    sim = c.table("sim")
+    audit_table = c.table("audit")
+    enabled = c.boolean(audit_table, "audit", "enabled")
+    max_bytes = c.integer(audit_table, "audit", "max_bytes", 4096, 1 << 30)
+    backups = c.integer(audit_table, "audit", "backups", 0, 99)
+    audit = AuditSettings(
+        enabled=True if enabled is None else enabled,
+        path=_path(c, audit_table, "audit", "path"),
+        max_bytes=AuditSettings.max_bytes if max_bytes is None else max_bytes,
+        backups=AuditSettings.backups if backups is None else backups,
+    )
+    settings = Settings(
+        backend=Backend(backend) if backend else Backend.SIM,
+        language=language,
+        policy=policy,
+        dialect=dialect,
+        pcsc_reader=reader,
+        pkcs11_modules=modules,
+        pkcs11_sha256=digests,
+        pkcs11_p11kit=p11kit,
+        pkcs11_module=module,
+        pkcs11_unblock=unblock or "so-initpin",
+        pkcs11_token=token,
+        sim_state=_path(c, sim, "sim", "state"),
+        sim_log=_path(c, sim, "sim", "log"),
+        audit=audit,
+    )
+    unique = list({(p.key, p.message, tuple(sorted(p.params.items()))): p for p in c.problems}.values())
+    return settings, unique
+
+
+def _is_sha256(text: str) -> bool:
+    return len(text) == 64 and all(ch in "0123456789abcdefABCDEF" for ch in text)
+
+
+def _check_this_os_module(
+    c: _Checker, modules: Mapping[str, str], digests: Mapping[str, str], p11kit: str | None
+) -> str | None:
+    """The rules of :mod:`.module_rules` for this OS's module, when the manifest names or finds one."""
+    from aosign_plugin.pkcs11.module_rules import ModuleProblem, check_module, p11kit_module
+    from aosign_plugin.platforms import os_key
+
+    here = os_key()
+    key = f"pkcs11.module.{here}"
+    path = modules.get(here)
+    if path is None and p11kit is not None:
+        key = "pkcs11.p11kit"
+        path = p11kit_module(p11kit)
+        if path is None:
+            c.problems.append(Problem(key, "manifest.p11kit_unknown", {"name": p11kit}))
+            return None
+    if path is None:
+        return None
+    try:
+        check_module(path, digests.get(here))
+    except ModuleProblem as e:
+        c.problems.append(Problem(key, f"manifest.module_{e.rule}", {"path": e.path}))
+        return None
+    return path
+
+
+def _is_absolute(path: str) -> bool:
+    # absolute on the OS it is meant for: POSIX "/..." or Windows "C:\..." / "\\server\share"
+    return path.startswith("/") or path.startswith("\\\\") or (len(path) > 2 and path[1] == ":" and path[2] in "\\/")

@@ -1,0 +1,6 @@
+"""Layer 3, the card session: the card's PIN verbs (:mod:`.pin_session`) in its APDU dialect (:mod:`.dialect`).
+Status words become the typed errors of :mod:`aosign_plugin.domain.errors`."""
+
+from __future__ import annotations
+
+__all__: list[str] = []

@@ -1,0 +1,178 @@
+"""Session: the card's PIN operations over APDUs, in the card's dialect.
+
+One :class:`PinSession` lives inside one PC/SC transaction. It selects the application, reads counters with empty
+VERIFYs (no try spent) and sends each try-consuming command exactly once. Status words become the typed errors of
+:mod:`aosign_plugin.domain.errors`; no :class:`~aosign_plugin.apdu.iso7816.ApduError` leaves this module.
+"""
+
+from __future__ import annotations
+
+from aosign_plugin.apdu.iso7816 import (
+    INS_CHANGE_REFERENCE_DATA,
+    INS_RESET_RETRY_COUNTER,
+    INS_SELECT,
+    INS_VERIFY,
+    SW,
+    ApduError,
+    ApduProtocol,
+)
+from aosign_plugin.domain.card_status import MAX_TRIES, Counter, SecretKind
+from aosign_plugin.domain.errors import (
+    CardDeadError,
+    CardProtocolError,
+    CardRefusedInputError,
+    PinBlockedError,
+    PinIncorrectError,
+)
+from aosign_plugin.domain.logs import get_logger
+from aosign_plugin.domain.secret import Secret, wipe_bytearray
+from aosign_plugin.session.dialect import CardDialect, ChangeStyle, UnblockStatus
+
+__all__ = ["PinSession"]
+
+logger = get_logger(__name__)
+
+
+#: answers to an empty VERIFY on the unblocking code's reference that mean "this card does not say"
+_CANNOT_TELL = frozenset(
+    {
+        SW.REFERENCE_DATA_NOT_FOUND,
+        SW.INCORRECT_PARAMETERS,
+        SW.WRONG_PARAMETERS,
+        SW.FUNCTION_NOT_SUPPORTED,
+        SW.CONDITIONS_NOT_SATISFIED,
+        SW.COMMAND_NOT_ALLOWED,
+        SW.WRONG_LENGTH,
+        SW.INVALID_DATA,
+    }
+)
+
+
+def _retries_from_sw(sw: int) -> int | None:
+    """``63Cx`` → x (0-15); ``6300`` → None (wrong, count not given); anything else → -1."""
+    if sw & 0xFFF0 == 0x63C0:
+        return sw & 0x0F
+    if sw == SW.NO_INFORMATION:
+        return None
+    return -1
+
+
+class PinSession:
+    """PIN verbs on one card connection.
+
+    :param protocol: the APDU protocol over an open connection (inside its transaction).
+    :param dialect: the card's APDU dialect.
+    :raises CardProtocolError: the application could not be selected.
+    """
+
+    def __init__(self, protocol: ApduProtocol, dialect: CardDialect) -> None:
+        self.protocol = protocol
+        self.dialect = dialect
+        self.apdus_sent = 0
+        if dialect.aid is not None:
+            self._send(INS_SELECT, 0x04, 0x00, dialect.aid, during="SELECT")
+
+    def _send(self, ins: int, p1: int, p2: int, data: bytes | bytearray = b"", *, during: str) -> bytes:
+        self.apdus_sent += 1
+        try:
+            return self.protocol.send_apdu(self.dialect.cla, ins, p1, p2, data)
+        except ApduError as e:
+            if ins == INS_SELECT:
+                raise CardProtocolError(e.sw, during) from None
+            raise
+
+    # --- reading counters: never spends a try -------------------------------------------------------------------
+
+    def _read_counter(self, ref: int, kind: SecretKind) -> Counter:
+        logger.debug("Reading %s tries", kind.value)
+        try:
+            self._send(INS_VERIFY, 0x00, ref, during=f"reading {kind.value} tries")
+        except ApduError as e:
+            left = _retries_from_sw(e.sw)
+            if left is not None and left >= 0:
+                return Counter(tries_left=min(left, MAX_TRIES), blocked=left == 0)
+            if e.sw == SW.AUTH_METHOD_BLOCKED:
+                return Counter(tries_left=0, blocked=True)
+            raise CardProtocolError(e.sw, f"reading {kind.value} tries") from None
+        # 9000: already verified in this card session, so the counter was reset by a correct entry
+        return Counter(tries_left=MAX_TRIES, verified=True)
+
+    def pin_counter(self) -> Counter:
+        """The user PIN's tries, read with an empty VERIFY."""
+        return self._read_counter(self.dialect.pin_ref, SecretKind.PIN)
+
+    def unblock_counter(self) -> Counter:
+        """The unblocking code's tries: an empty VERIFY on its reference, or unknown per the dialect."""
+        if self.dialect.unblock_status is UnblockStatus.UNKNOWN:
+            return Counter(tries_left=None)
+        try:
+            return self._read_counter(self.dialect.unblock_ref, SecretKind.UNBLOCK)
+        except CardProtocolError as e:
+            # a card that cannot tell the code's tries this way (no such reference, no empty VERIFY on it) still
+            # takes PINs: shown as unknown rather than refusing to work at all
+            if e.sw in _CANNOT_TELL:
+                logger.debug("The card does not tell the unblocking code's tries (%s)", f"{e.sw:04X}")
+                return Counter(tries_left=None)
+            raise
+
+    # --- try-consuming commands: each sent once, never repeated --------------------------------------------------
+
+    def _raise_for(self, e: ApduError, kind: SecretKind, during: str) -> None:
+        left = _retries_from_sw(e.sw)
+        if left == 0 or e.sw == SW.AUTH_METHOD_BLOCKED:
+            just_now = left == 0
+            if kind is SecretKind.UNBLOCK:
+                raise CardDeadError(just_now=just_now) from None
+            raise PinBlockedError(just_now=just_now) from None
+        if left is None or left > 0:
+            raise PinIncorrectError(kind, None if left is None else min(left, MAX_TRIES)) from None
+        if e.sw in (SW.INVALID_DATA, SW.WRONG_LENGTH):
+            raise CardRefusedInputError(e.sw) from None
+        raise CardProtocolError(e.sw, during) from None
+
+    def _fields(self, *secrets: Secret) -> bytearray:
+        data = bytearray()
+        for s in secrets:
+            field = self.dialect.pin_field(s)
+            data.extend(field)
+            wipe_bytearray(field)
+        return data
+
+    def verify_pin(self, pin: Secret) -> None:
+        """VERIFY the user PIN (one try)."""
+        logger.debug("Verifying PIN")
+        data = self._fields(pin)
+        try:
+            self._send(INS_VERIFY, 0x00, self.dialect.pin_ref, data, during="VERIFY")
+        except ApduError as e:
+            self._raise_for(e, SecretKind.PIN, "VERIFY")
+        finally:
+            wipe_bytearray(data)
+
+    def change_pin(self, old: Secret, new: Secret) -> None:
+        """Change the user PIN in the dialect's style (one try of the old PIN)."""
+        logger.debug("Changing PIN (%s)", self.dialect.change.value)
+        if self.dialect.change is ChangeStyle.COMBINED:
+            data = self._fields(old, new)
+            p1 = 0x00
+        else:
+            self.verify_pin(old)
+            data = self._fields(new)
+            p1 = 0x01
+        try:
+            self._send(INS_CHANGE_REFERENCE_DATA, p1, self.dialect.pin_ref, data, during="CHANGE REFERENCE DATA")
+        except ApduError as e:
+            self._raise_for(e, SecretKind.PIN, "CHANGE REFERENCE DATA")
+        finally:
+            wipe_bytearray(data)
+
+    def unblock_pin(self, code: Secret, new: Secret) -> None:
+        """RESET RETRY COUNTER with the unblocking code and a new PIN (one try of the code)."""
+        logger.debug("Resetting PIN with the unblocking code")
+        data = self._fields(code, new)
+        try:
+            self._send(INS_RESET_RETRY_COUNTER, 0x00, self.dialect.pin_ref, data, during="RESET RETRY COUNTER")
+        except ApduError as e:
+            self._raise_for(e, SecretKind.UNBLOCK, "RESET RETRY COUNTER")
+        finally:
+            wipe_bytearray(data)

@@ -1,0 +1,445 @@
+"""The simulated card's persistent state: one JSON file, written atomically, guarded by a lock file.
+
+The file holds only salted PBKDF2 hashes of the PIN and the unblocking code, never the values. Every write
+goes to a temporary file in the same directory, is flushed and fsynced, then renamed over the old file with
+:func:`os.replace` (and the directory is fsynced on POSIX), so a crash at any point leaves either the old
+state or the new one. One operation holds ``<state>.lock`` (``fcntl.flock`` on POSIX, ``msvcrt.locking`` on
+Windows) so that the card served to vpcd and an in-process card never interleave.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import datetime
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from aosign_plugin.session.dialect import CardDialect
+
+__all__ = [
+    "DEFAULT_ITERATIONS",
+    "MAX_TRIES",
+    "STATE_VERSION",
+    "CardState",
+    "CardStateCorruptError",
+    "CardStateError",
+    "CardStateMissingError",
+    "CardStore",
+    "MemoryStore",
+    "SecretRecord",
+    "StateStore",
+    "new_card_state",
+    "new_serial",
+]
+
+STATE_VERSION = 1
+#: PBKDF2 rounds for a new card: low, because this is a simulation and tests issue many cards
+DEFAULT_ITERATIONS = 2000
+MAX_TRIES = 10
+_SALT_LEN = 16
+_LOCK_POLL = 0.01
+
+
+class CardStateError(Exception):
+    """The card's state file cannot be used."""
+
+    def __init__(self, message: str, *, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class CardStateMissingError(CardStateError):
+    """No state file: no card has been issued there."""
+
+
+class CardStateCorruptError(CardStateError):
+    """The state file exists but is not a valid card state."""
+
+
+def _pbkdf2(value: bytes | bytearray | memoryview, salt: bytes, iterations: int) -> bytes:
+    return hashlib.pbkdf2_hmac("sha256", value, salt, iterations)
+
+
+@dataclass
+class SecretRecord:
+    """The PIN or the unblocking code as the card keeps it: a salted hash and a counter."""
+
+    salt: bytes = field(repr=False)
+    digest: bytes = field(repr=False)
+    length: int
+    iterations: int
+    tries_left: int
+    max_tries: int = MAX_TRIES
+
+    @classmethod
+    def create(
+        cls,
+        value: bytes | bytearray | memoryview,
+        *,
+        iterations: int = DEFAULT_ITERATIONS,
+        max_tries: int = MAX_TRIES,
+    ) -> SecretRecord:
+        """A fresh record for ``value`` with a new random salt and a full counter."""
+        salt = secrets.token_bytes(_SALT_LEN)
+        return cls(
+            salt=salt,
+            digest=_pbkdf2(value, salt, iterations),
+            length=len(value),
+            iterations=iterations,
+            tries_left=max_tries,
+            max_tries=max_tries,
+        )
+
+    def matches(self, value: bytes | bytearray | memoryview) -> bool:
+        """Constant-time check of ``value`` against the stored hash (does not touch the counter)."""
+        return hmac.compare_digest(_pbkdf2(value, self.salt, self.iterations), self.digest)
+
+    def replace_value(self, value: bytes | bytearray | memoryview) -> None:
+        """Store a new value (new salt) and refill the counter."""
+        self.salt = secrets.token_bytes(_SALT_LEN)
+        self.digest = _pbkdf2(value, self.salt, self.iterations)
+        self.length = len(value)
+        self.tries_left = self.max_tries
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "salt": self.salt.hex(),
+            "hash": self.digest.hex(),
+            "length": self.length,
+            "iterations": self.iterations,
+            "tries_left": self.tries_left,
+            "max_tries": self.max_tries,
+        }
+
+    @classmethod
+    def from_json(cls, name: str, obj: object) -> SecretRecord:
+        """:raises ValueError: naming the bad key."""
+        if not isinstance(obj, dict):
+            raise ValueError(f"{name!r} must be an object")
+        keys = {"salt", "hash", "length", "iterations", "tries_left", "max_tries"}
+        if set(obj) != keys:
+            raise ValueError(f"{name!r} must have exactly the keys {sorted(keys)}")
+        ints: dict[str, int] = {}
+        for key in ("length", "iterations", "tries_left", "max_tries"):
+            value = obj[key]
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise ValueError(f"{name}.{key} must be an integer")
+            ints[key] = value
+        salt = _hex_field(f"{name}.salt", obj["salt"])
+        digest = _hex_field(f"{name}.hash", obj["hash"])
+        if len(salt) != _SALT_LEN or len(digest) != 32:
+            raise ValueError(f"{name}: salt must be {_SALT_LEN} bytes and hash 32 bytes")
+        if not 1 <= ints["max_tries"] <= 15 or not 0 <= ints["tries_left"] <= ints["max_tries"]:
+            raise ValueError(f"{name}: tries_left must be 0..max_tries and max_tries 1..15")
+        if ints["iterations"] < 1 or not 1 <= ints["length"] <= 127:
+            raise ValueError(f"{name}: iterations must be positive and length 1..127")
+        return cls(salt=salt, digest=digest, **ints)
+
+
+def _hex_field(name: str, value: object) -> bytes:
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be a hex string")
+    try:
+        return bytes.fromhex(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a hex string") from None
+
+
+@dataclass
+class CardState:
+    """Everything the card remembers across power cycles."""
+
+    serial: str
+    issued: str
+    dialect: CardDialect
+    pin: SecretRecord
+    unblock: SecretRecord
+    version: int = STATE_VERSION
+
+    @property
+    def dead(self) -> bool:
+        """The unblocking code's tries are spent: the card is unusable for good."""
+        return self.unblock.tries_left == 0
+
+    @property
+    def locked(self) -> bool:
+        """The PIN's tries are spent."""
+        return self.pin.tries_left == 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "serial": self.serial,
+            "issued": self.issued,
+            "dialect": self.dialect.to_table(),
+            "pin": self.pin.to_json(),
+            "unblock": self.unblock.to_json(),
+        }
+
+    @classmethod
+    def from_json(cls, obj: object) -> CardState:
+        """:raises ValueError: naming what is wrong."""
+        if not isinstance(obj, dict):
+            raise ValueError("the state must be a JSON object")
+        keys = {"version", "serial", "issued", "dialect", "pin", "unblock"}
+        if set(obj) != keys:
+            raise ValueError(f"the state must have exactly the keys {sorted(keys)}")
+        if obj["version"] != STATE_VERSION:
+            raise ValueError(f"unsupported state version {obj['version']!r} (expected {STATE_VERSION})")
+        for key in ("serial", "issued"):
+            if not isinstance(obj[key], str) or not obj[key]:
+                raise ValueError(f"{key!r} must be a non-empty string")
+        table = obj["dialect"]
+        if not isinstance(table, dict):
+            raise ValueError("'dialect' must be an object")
+        try:
+            dialect = CardDialect.from_table(table)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"'dialect': {exc}") from None
+        return cls(
+            serial=obj["serial"],
+            issued=obj["issued"],
+            dialect=dialect,
+            pin=SecretRecord.from_json("pin", obj["pin"]),
+            unblock=SecretRecord.from_json("unblock", obj["unblock"]),
+        )
+
+    def copy(self) -> CardState:
+        return copy.deepcopy(self)
+
+
+def new_serial() -> str:
+    """A random serial such as ``AOSIM-4821-0937``."""
+    n = secrets.randbelow(10**8)
+    return f"AOSIM-{n // 10**4:04d}-{n % 10**4:04d}"
+
+
+def new_card_state(
+    pin: bytes | bytearray | memoryview,
+    code: bytes | bytearray | memoryview,
+    *,
+    dialect: CardDialect | None = None,
+    serial: str | None = None,
+    iterations: int = DEFAULT_ITERATIONS,
+) -> CardState:
+    """A freshly issued card holding ``pin`` and the unblocking ``code`` (only their hashes are kept)."""
+    return CardState(
+        serial=serial or new_serial(),
+        issued=datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        dialect=dialect or CardDialect(),
+        pin=SecretRecord.create(pin, iterations=iterations),
+        unblock=SecretRecord.create(code, iterations=iterations),
+    )
+
+
+class StateStore(Protocol):
+    """Where a :class:`~aosign_plugin.simcard.sim_card.SimCard` keeps its state."""
+
+    def locked(self) -> contextlib.AbstractContextManager[CardState]:
+        """Hold the state for one operation; yields the loaded state (reentrant)."""
+        ...
+
+    def save(self, state: CardState) -> None:
+        """Persist ``state`` before returning."""
+        ...
+
+
+class MemoryStore:
+    """A :class:`StateStore` in memory, for tests: ``locked`` yields a copy, ``save`` keeps a copy."""
+
+    def __init__(self, state: CardState) -> None:
+        self.state = state.copy()
+        self.saves = 0
+        self._held: CardState | None = None
+        self._depth = 0
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[CardState]:
+        if self._depth == 0:
+            self._held = self.state.copy()
+        assert self._held is not None
+        self._depth += 1
+        try:
+            yield self._held
+        finally:
+            self._depth -= 1
+            if self._depth == 0:
+                self._held = None
+
+    def save(self, state: CardState) -> None:
+        self.state = state.copy()
+        self.saves += 1
+
+
+if sys.platform == "win32":
+    import msvcrt
+
+    def _lock_file(fd: int) -> None:
+        while True:
+            try:
+                os.lseek(fd, 0, os.SEEK_SET)
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+                return
+            except OSError:
+                time.sleep(_LOCK_POLL)
+
+    def _unlock_file(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+    def _fsync_dir(directory: Path) -> None:
+        # Windows cannot open a directory for fsync; os.replace is already durable enough there.
+        return None
+
+else:
+    import fcntl
+
+    def _lock_file(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+
+    def _unlock_file(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+    def _fsync_dir(directory: Path) -> None:
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+class CardStore:
+    """The state file at ``path`` and its lock file ``path + ".lock"``.
+
+    :meth:`locked` is reentrant within one :class:`CardStore` object (and thread-safe); two objects for the
+    same path in one process exclude each other like two processes do, so do not nest them.
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self._mutex = threading.RLock()
+        self._depth = 0
+        self._lock_fd: int | None = None
+        self._held: CardState | None = None
+
+    def exists(self) -> bool:
+        return self.path.is_file()
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the cross-process lock (reentrant) without loading the state."""
+        with self._mutex:
+            if self._depth == 0:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+                try:
+                    _lock_file(fd)
+                except BaseException:
+                    os.close(fd)
+                    raise
+                self._lock_fd = fd
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._held = None
+                    held_fd = self._lock_fd
+                    self._lock_fd = None
+                    if held_fd is not None:
+                        try:
+                            _unlock_file(held_fd)
+                        finally:
+                            os.close(held_fd)
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[CardState]:
+        """Hold the lock and yield the state, loaded once by the outermost call.
+
+        :raises CardStateMissingError: no state file.
+        :raises CardStateCorruptError: the file is not a valid state.
+        """
+        with self.lock():
+            if self._held is None:
+                self._held = self.load()
+            yield self._held
+
+    def load(self) -> CardState:
+        """Read and validate the state (no lock needed to read: writes are atomic renames).
+
+        :raises CardStateMissingError: no state file.
+        :raises CardStateCorruptError: the file is not a valid state.
+        """
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            raise CardStateMissingError(f"no simulated card state at {self.path}", path=self.path) from None
+        except OSError as exc:
+            raise CardStateCorruptError(
+                f"cannot read the simulated card state {self.path}: {exc.strerror}", path=self.path
+            ) from None
+        try:
+            obj = json.loads(raw)
+            return CardState.from_json(obj)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise CardStateCorruptError(
+                f"the simulated card state {self.path} is corrupt: {exc}", path=self.path
+            ) from None
+
+    def save(self, state: CardState) -> None:
+        """Write ``state`` atomically (temp file, fsync, :func:`os.replace`, fsync of the directory)."""
+        with self.lock():
+            self._write(state)
+            if self._held is not None and self._held is not state:
+                self._held = state.copy()
+
+    def create(self, state: CardState, *, force: bool = False) -> None:
+        """Write a newly issued card.
+
+        :raises FileExistsError: a state file exists and ``force`` is false.
+        """
+        with self.lock():
+            if not force and self.path.exists():
+                raise FileExistsError(f"a simulated card already exists at {self.path}")
+            self._write(state)
+            self._held = None
+
+    def _write(self, state: CardState) -> None:
+        data = json.dumps(state.to_json(), indent=2, sort_keys=True).encode("utf-8") + b"\n"
+        directory = self.path.parent
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=directory)
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                _chmod_private(fh, tmp)
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
+        _fsync_dir(directory)
+
+
+def _chmod_private(fh: IO[bytes], path: Path) -> None:
+    if sys.platform == "win32":
+        os.chmod(path, 0o600)
+    else:
+        os.fchmod(fh.fileno(), 0o600)

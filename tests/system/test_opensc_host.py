@@ -1,0 +1,129 @@
+"""``aosign-host`` over OpenSC's PKCS#11 module over the simulated card, through the real pcscd and vpcd: the lock
+and death paths over PKCS#11 (SoftHSM2 never locks a PIN), with the card's own log counting one APDU per try."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from aosign_plugin.simcard.apdu_log import read_log
+from tests.support.cards import SHEET_CODE, SHEET_PIN, issue_card
+from tests.support.opensc import MODULE, OPENSC_CONF, PORT, READER
+from tests.support.realparts import serve_card, stop_process
+
+BIN = Path(sys.executable).parent
+LOCK_MESSAGE = "PIN(暗証番号)の変更に失敗しました。ICカードはロックされています。"
+
+
+@dataclass
+class Token:
+    root: Path
+    state: Path
+    log: Path
+    manifest: Path
+    env: dict[str, str]
+
+    def host(self, *args: str, answers: list[str] | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(BIN / "aosign-host"), *args],
+            input="".join(a + "\n" for a in answers or []),
+            capture_output=True,
+            text=True,
+            env=self.env,
+            check=False,
+            timeout=60,
+        )
+
+    def tries(self) -> list[dict[str, object]]:
+        """Logged commands that carried a secret (VERIFY, CHANGE, RESET with data)."""
+        if not self.log.exists():
+            return []
+        return [e for e in read_log(self.log).entries if e["ins"] in (0x20, 0x24, 0x2C) and e.get("lc")]
+
+    def counters(self) -> tuple[int, int]:
+        import json
+
+        out = subprocess.run(
+            [str(BIN / "aosign-sim"), "show", "--json", "--state", str(self.state)], capture_output=True, check=True
+        ).stdout
+        data = json.loads(out)
+        return data["pin"]["tries_left"], data["unblock"]["tries_left"]
+
+
+@pytest.fixture
+def token(tmp_path: Path, pcscd: None) -> Iterator[Token]:
+    state, log = tmp_path / "card.json", tmp_path / "apdus.jsonl"
+    issue_card(state, SHEET_PIN, SHEET_CODE)
+    conf = tmp_path / "opensc.conf"
+    conf.write_text(OPENSC_CONF)
+    manifest = tmp_path / "manifest.toml"
+    manifest.write_text(
+        f'[plugin]\nbackend = "pkcs11"\n\n[pkcs11]\nmodule.linux = "{MODULE}"\n'
+        f'token = "pkcs11:token=AOSign"\nunblock = "so-initpin"\n'
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AOSIGN_", "LC_", "LANG"))}
+    env.update(
+        AOSIGN_MANIFEST=str(manifest),
+        AOSIGN_LANG="ja",
+        OPENSC_CONF=str(conf),
+        HOME=str(tmp_path),
+        XDG_STATE_HOME=str(tmp_path / "state"),
+    )
+    server = serve_card(state, PORT, log)
+    try:
+        yield Token(tmp_path, state, log, manifest, env)
+    finally:
+        stop_process(server)
+
+
+def test_status_change_and_policy(token: Token) -> None:
+    r = token.host("status", "--json")
+    assert r.returncode == 0, r.stderr
+    assert '"backend": "pkcs11"' in r.stdout and READER in r.stdout
+    r = token.host("change-pin", answers=[SHEET_PIN, "111111", "111111"])
+    assert r.returncode == 2 and token.tries() == []  # refused by the policy: nothing reached the card
+    r = token.host("change-pin", answers=[SHEET_PIN, "Hk47vQ2w", "Hk47vQ2w"])
+    assert r.returncode == 0, r.stderr
+    assert token.counters() == (10, 10)
+
+
+def test_ten_wrong_pins_lock_then_unlock_then_death(token: Token) -> None:
+    for i in range(9):
+        r = token.host("change-pin", answers=[f"Wrong{i:04d}", "Hk47vQ2w", "Hk47vQ2w"])
+        assert r.returncode == 3, r.stderr
+        assert "PIN(暗証番号)が不正です。" in r.stderr
+    assert token.counters() == (1, 10)
+    assert len(token.tries()) == 9  # one APDU per try
+    r = token.host("change-pin", answers=["Wrong9999", "Hk47vQ2w", "Hk47vQ2w"])
+    assert r.returncode == 4, r.stderr
+    assert LOCK_MESSAGE in r.stderr
+    assert token.counters() == (0, 10) and len(token.tries()) == 10
+    # the right PIN on a locked card: the lock message again, no try counted
+    r = token.host("change-pin", answers=[SHEET_PIN, "Hk47vQ2w", "Hk47vQ2w"])
+    assert r.returncode == 4 and LOCK_MESSAGE in r.stderr
+    assert token.counters() == (0, 10)
+    # unlock with the sheet: one RESET RETRY COUNTER
+    n = len(token.tries())
+    r = token.host("unlock", answers=[SHEET_CODE, "Hk47vQ2w", "Hk47vQ2w"])
+    assert r.returncode == 0, r.stderr
+    assert token.counters() == (10, 10) and len(token.tries()) == n + 1
+    # ten wrong codes: the card dies
+    for i in range(10):
+        r = token.host("unlock", "--final-try", answers=[f"WRONGCODE{i:03d}", "Zt58bN3e", "Zt58bN3e"])
+        if i < 9:
+            assert r.returncode == 3, r.stderr
+        else:
+            assert r.returncode == 5, r.stderr
+            assert "失効" in r.stderr
+    assert token.counters() == (10, 0)
+    assert len(token.tries()) == n + 11
+    r = token.host("unlock", "--final-try", answers=[SHEET_CODE, "Zt58bN3e", "Zt58bN3e"])
+    assert r.returncode == 5, r.stderr
+    digests = [e["apdu"] for e in token.tries()]
+    assert len(digests) == len(set(digests)), "a try-consuming command was repeated"

@@ -1,0 +1,318 @@
+"""The deployment manifest as administrators use it: every problem with its file, line and column and exit 7;
+system, user and explicit files with locked keys; the plugin allow-list; the audit log; fleet status."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.support.cards import SHEET_PIN, Card, make_card
+
+BIN = Path(sys.executable).parent
+REPO = Path(__file__).resolve().parents[2]
+
+
+def host(*args: str, env: dict[str, str] | None = None, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("AOSIGN_", "XDG_"))}
+    base["AOSIGN_LANG"] = "en"
+    return subprocess.run(
+        [str(BIN / "aosign-host"), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=base | (env or {}),
+        check=False,
+        timeout=60,
+    )
+
+
+def test_repository_manifest_passes() -> None:
+    r = host("manifest", "check", str(REPO / "manifest.toml"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "no problems" in r.stdout
+
+
+@pytest.fixture
+def module_dir(tmp_path: Path) -> Path:
+    """A folder with a stand-in module file, mode 0755 (tmp_path's parents are root's, /tmp is sticky)."""
+    d = tmp_path / "modules"
+    d.mkdir()
+    d.chmod(0o755)
+    lib = d / "vendor-p11.so"
+    lib.write_bytes(b"\x7fELF not really a module")
+    lib.chmod(0o644)
+    return d
+
+
+BAD = [
+    # (manifest text, expected "line:col: key" fragment, words of the fix)
+    ("[plugin]\nbackend = 1\n", "2:1: plugin.backend", "one of: sim, pcsc, pkcs11"),
+    ('[plugin]\nbakend = "sim"\n', "2:1: plugin.bakend", "unknown key"),
+    ("[policy]\nmin_length = 2\n", "2:1: policy.min_length", "only tighten"),
+    ("\n[policy]\nmax_length = 20\n", "3:1: policy.max_length", "only tighten"),
+    ('[card]\npin_ref = "81"\n', "2:1: card.pin_ref", "whole number"),
+    ("[card]\npad_to = 8\n", "2:1: card.pad_to", "at least 16"),
+    ('[pkcs11]\nmodule.linux = "lib/vendor.so"\n', "2:1: pkcs11.module.linux", "absolute"),
+    ('[pkcs11]\nmodule.linux = "/nonexistent/vendor.so"\n', "2:1: pkcs11.module.linux", "no such file"),
+    ('[sim]\nstate = ""\n', "2:1: sim.state", "non-empty"),
+    ("[frobnicate]\nx = 1\n", "1:1: frobnicate", "no plugin owns"),
+    ('[plugins]\nallow = "aosign-plugin"\n', "2:1: plugins.allow", "list of names"),
+    ("[audit]\nenabled = 1\n", "2:1: audit.enabled", "true or false"),
+]
+
+
+@pytest.mark.parametrize(("text", "where", "fix"), BAD, ids=[b[1].split(": ")[1] for b in BAD])
+def test_bad_manifest_names_line_and_fix(tmp_path: Path, text: str, where: str, fix: str) -> None:
+    path = tmp_path / "manifest.toml"
+    path.write_text(text)
+    r = host("manifest", "check", str(path))
+    assert r.returncode == 7, r.stdout
+    assert f"{path}:{where}" in r.stdout, r.stdout
+    assert fix in r.stdout
+    # and every command refuses to start on it
+    r = host("--manifest", str(path), "status")
+    assert r.returncode == 7 and f"{path}:{where}" in r.stderr
+
+
+def test_bad_toml_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "manifest.toml"
+    path.write_text('[plugin]\nbackend = "sim"\n[policy\nmin_length = 6\n')
+    r = host("manifest", "check", str(path))
+    assert r.returncode == 7
+    assert "line 3" in r.stderr and str(path) in r.stderr
+
+
+def test_all_problems_at_once_in_japanese(tmp_path: Path) -> None:
+    path = tmp_path / "manifest.toml"
+    path.write_text('[plugin]\nbackend = "usb"\n[policy]\nmin_length = 2\n[card]\npad_to = 3\n')
+    r = host("--lang", "ja", "manifest", "check", str(path))
+    assert r.returncode == 7
+    lines = r.stdout.strip().splitlines()
+    assert len(lines) == 3 and [ln.split(":")[1] for ln in lines] == ["2", "4", "6"]
+    assert "緩める値は指定できません" in r.stdout
+
+
+def test_group_writable_module_refused(tmp_path: Path, module_dir: Path) -> None:
+    lib = module_dir / "vendor-p11.so"
+    path = tmp_path / "manifest.toml"
+    path.write_text(f'[pkcs11]\nmodule.linux = "{lib}"\n')
+    assert host("manifest", "check", str(path)).returncode == 0
+    lib.chmod(0o664)
+    r = host("manifest", "check", str(path))
+    assert r.returncode == 7 and "writable by group or others" in r.stdout and str(lib) in r.stdout
+    lib.chmod(0o644)
+    module_dir.chmod(0o777)
+    r = host("manifest", "check", str(path))
+    assert r.returncode == 7 and f"{module_dir}: writable" in r.stdout
+    module_dir.chmod(0o755)
+
+
+def test_module_digest_pinned(tmp_path: Path, module_dir: Path) -> None:
+    import hashlib
+
+    lib = module_dir / "vendor-p11.so"
+    good = hashlib.sha256(lib.read_bytes()).hexdigest()
+    path = tmp_path / "manifest.toml"
+    path.write_text(f'[pkcs11]\nmodule.linux = "{lib}"\nsha256.linux = "{good}"\n')
+    assert host("manifest", "check", str(path)).returncode == 0
+    lib.write_bytes(b"\x7fELF replaced")
+    r = host("manifest", "check", str(path))
+    assert r.returncode == 7 and "SHA-256 differs" in r.stdout and ":2:1: pkcs11.module.linux" in r.stdout
+
+
+def test_module_found_through_p11kit(tmp_path: Path, module_dir: Path) -> None:
+    conf = tmp_path / "config" / "pkcs11" / "modules"
+    conf.mkdir(parents=True)
+    (conf / "vendor.module").write_text(f"module: {module_dir / 'vendor-p11.so'}\n")
+    path = tmp_path / "manifest.toml"
+    path.write_text('[pkcs11]\np11kit = "vendor"\n')
+    assert host("manifest", "check", str(path), env={"XDG_CONFIG_HOME": str(tmp_path / "config")}).returncode == 0
+    path.write_text('[pkcs11]\np11kit = "nosuchvendor"\n')
+    r = host("manifest", "check", str(path), env={"XDG_CONFIG_HOME": str(tmp_path / "config")})
+    assert r.returncode == 7 and "nosuchvendor.module" in r.stdout
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet=st.sampled_from(list("[]=.\"'#\n abcdefgkmnoprstuy0123456789_-{},")), max_size=120))
+def test_mutated_manifests_never_raise(tmp_path: Path, text: str) -> None:
+    import pluggy
+
+    from hostapp_stub.api import PROJECT
+    from hostapp_stub.manifest import Manifest, ManifestError, check_manifest, load_manifest_file
+    from hostapp_stub.plugins import load_plugins
+
+    base = (REPO / "manifest.toml").read_text()
+    cut = len(text) % (len(base) + 1)
+    mutated = base[:cut] + text + base[cut:]
+    path = tmp_path / "m.toml"
+    path.write_text(mutated, encoding="utf-8")
+    try:
+        source = load_manifest_file(path, "explicit", "en")
+    except ManifestError:
+        return
+    manifest = Manifest(data=source.data, sources=(source,), origins={k: source for k in source.positions})
+    pm = load_plugins(pluggy.PluginManager(PROJECT))
+    for problem in check_manifest(pm, manifest, "en"):
+        assert problem.format("en")
+
+
+class TestPrecedence:
+    @pytest.fixture
+    def dirs(self, tmp_path: Path) -> dict[str, Path]:
+        system = tmp_path / "etc-xdg" / "aosign"
+        user = tmp_path / "config" / "aosign"
+        system.mkdir(parents=True)
+        user.mkdir(parents=True)
+        return {"system": system, "user": user, "root": tmp_path}
+
+    def env(self, dirs: dict[str, Path]) -> dict[str, str]:
+        return {"XDG_CONFIG_DIRS": str(dirs["root"] / "etc-xdg"), "XDG_CONFIG_HOME": str(dirs["root"] / "config")}
+
+    def test_system_then_user_then_explicit(self, dirs: dict[str, Path], tmp_path: Path) -> None:
+        (dirs["system"] / "manifest.toml").write_text('[plugin]\nlanguage = "en"\n[policy]\nmin_length = 6\n')
+        (dirs["user"] / "manifest.toml").write_text("[policy]\nmin_length = 8\n")
+        r = host("manifest", "show", "--json", env=self.env(dirs))
+        data = json.loads(r.stdout)
+        keys = {k["key"]: k for k in data["keys"]}
+        assert [f["origin"] for f in data["files"]] == ["system", "user"]
+        assert keys["policy.min_length"]["value"] == 8 and keys["policy.min_length"]["origin"] == "user"
+        assert keys["plugin.language"]["origin"] == "system"
+        explicit = tmp_path / "explicit.toml"
+        explicit.write_text("[policy]\nmin_length = 5\n")
+        data = json.loads(host("--manifest", str(explicit), "manifest", "show", "--json", env=self.env(dirs)).stdout)
+        assert [f["origin"] for f in data["files"]] == ["explicit"]
+        env = self.env(dirs) | {"AOSIGN_MANIFEST": str(explicit)}
+        data = json.loads(host("manifest", "show", "--json", env=env).stdout)
+        assert [f["origin"] for f in data["files"]] == ["env"]
+
+    def test_locked_keys(self, dirs: dict[str, Path]) -> None:
+        (dirs["system"] / "manifest.toml").write_text('[manifest]\nlocked = ["policy"]\n[policy]\nmin_length = 8\n')
+        user = dirs["user"] / "manifest.toml"
+        user.write_text('[plugin]\nlanguage = "en"\n\n[policy]\nmin_length = 4\n')
+        r = host("manifest", "check", env=self.env(dirs))
+        assert r.returncode == 7
+        assert f"{user}:4:1: policy: locked by the system manifest" in r.stdout
+        user.write_text("[manifest]\nlocked = []\n")
+        r = host("manifest", "check", env=self.env(dirs))
+        assert r.returncode == 7 and f"{user}:1:1: manifest: locked" in r.stdout
+        user.write_text('[plugin]\nlanguage = "en"\n')
+        data = json.loads(host("manifest", "show", "--json", env=self.env(dirs)).stdout)
+        keys = {k["key"]: k for k in data["keys"]}
+        assert keys["policy.min_length"]["value"] == 8 and keys["policy.min_length"]["origin"] == "system"
+
+
+def _fake_dist(site: Path, name: str, marker: Path) -> None:
+    """A tiny installed distribution with an aosign_host entry point whose import leaves a marker file."""
+    module = name.replace("-", "_")
+    (site / f"{module}.py").write_text(
+        "from pathlib import Path\n"
+        f"Path({str(marker)!r}).write_text('imported')\n"
+        "from hostapp_stub.api import MenuEntry, hookimpl\n\n"
+        "@hookimpl\n"
+        "def aosign_register_menu_entries(register):\n"
+        "    register(MenuEntry('hello', {'ja': 'こんにちは', 'en': 'Say hello'}, 'aosign_card_status'))\n"
+    )
+    info = site / f"{module}-2.5.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 2.5\n")
+    (info / "entry_points.txt").write_text(f"[aosign_host]\nhello = {module}\n")
+
+
+def test_allow_list(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    marker = tmp_path / "imported"
+    _fake_dist(site, "hello-plugin", marker)
+    env = {"PYTHONPATH": str(site), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    manifest = tmp_path / "m.toml"
+    manifest.write_text('[plugins]\nallow = ["aosign-plugin", "hello-plugin"]\n')
+    r = host("--manifest", str(manifest), "menu", env=env)
+    assert "Say hello" in r.stdout and marker.exists()
+    marker.unlink()
+    manifest.write_text('[plugins]\nblock = ["Hello_Plugin"]\n')
+    r = host("--manifest", str(manifest), "menu", env=env)
+    assert "Say hello" not in r.stdout and "Change the PIN" in r.stdout
+    assert not marker.exists(), "a blocked plugin was imported"
+    data = json.loads(host("--manifest", str(manifest), "plugins", "--json", env=env).stdout)
+    states = {p["distribution"]: (p["state"], p["version"]) for p in data}
+    assert states["hello-plugin"] == ("blocked", "2.5") and states["aosign-plugin"][0] == "loaded"
+    manifest.write_text('[plugins]\nallow = ["aosign-plugin"]\n')
+    r = host("--manifest", str(manifest), "menu", env=env)
+    assert "Say hello" not in r.stdout and not marker.exists()
+
+
+class TestAuditAndFleet:
+    def audit_lines(self, card: Card) -> list[dict[str, object]]:
+        log = card.home / ".local" / "state" / "aosign" / "audit.jsonl"
+        return [json.loads(line) for line in log.read_text().splitlines()]
+
+    def test_audit_lines(self, tmp_path: Path) -> None:
+        card = make_card(tmp_path, "sim")
+        card.host("status")
+        card.host("change-pin", answers=["Wrong1234", "Hk47vQ2w", "Hk47vQ2w"])
+        card.host("change-pin", answers=[SHEET_PIN, "Hk47vQ2w", "Hk47vQ2w"])
+        card.host("change-pin", answers=["Hk47vQ2w", "111111", "111111"])
+        card.host("unlock", answers=["WRONGCODE99", "Zt58bN3e", "Zt58bN3e"])
+        lines = self.audit_lines(card)
+        assert [(x["operation"], x["result"], x["pin_tries_left"], x["unblock_tries_left"]) for x in lines] == [
+            ("change-pin", "wrong_secret", 9, None),
+            ("change-pin", "ok", 10, None),
+            ("change-pin", "bad_input", None, None),
+            ("unlock", "wrong_secret", None, 9),
+        ]
+        assert all(x["backend"] == "sim" and x["user"] and x["time"] for x in lines)
+        assert lines[0]["reader"] == "AOSign simulated card"
+        text = json.dumps(lines)
+        for secret in ("Wrong1234", SHEET_PIN, "Hk47vQ2w", "WRONGCODE99", "Zt58bN3e"):
+            assert secret not in text
+
+    def test_unwritable_audit_log_does_not_break_a_change(self, tmp_path: Path) -> None:
+        card = make_card(tmp_path, "sim")
+        blocked = tmp_path / "ro"
+        blocked.mkdir()
+        (blocked / "audit.jsonl").mkdir()  # a folder where the file should be: any write fails, even as root
+        card.manifest.write_text(card.manifest.read_text() + f'\n[audit]\npath = "{blocked / "audit.jsonl"}"\n')
+        run = card.host("change-pin", answers=[SHEET_PIN, "Hk47vQ2w", "Hk47vQ2w"])
+        assert run.code == 0 and "以上で" in run.out
+        assert "監査ログを書き込めませんでした" in run.err
+        assert card.counters() == (10, 10)
+
+    def test_audit_rotates(self, tmp_path: Path) -> None:
+        from aosign_plugin.service.audit import AuditSettings, record
+
+        path = tmp_path / "audit.jsonl"
+        cfg = AuditSettings(path=path, max_bytes=4096, backups=2)
+        for i in range(100):
+            assert record(cfg, {"operation": "change-pin", "n": i}) is None
+        assert path.stat().st_size <= 4096
+        assert (tmp_path / "audit.jsonl.1").exists() and (tmp_path / "audit.jsonl.2").exists()
+        assert not (tmp_path / "audit.jsonl.3").exists()
+        last = json.loads(path.read_text().splitlines()[-1])
+        assert last["n"] == 99
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+    def test_quiet_status_exit_codes(self, tmp_path: Path) -> None:
+        card = make_card(tmp_path, "sim")
+        assert card.host("status", "--quiet").code == 0
+        for i in range(10):
+            card.host("change-pin", answers=[f"Wrong{i:04d}", "Hk47vQ2w", "Hk47vQ2w"])
+        run = card.host("status", "--quiet")
+        assert (run.code, run.out, run.err) == (4, "", "")
+        card.state.unlink()
+        assert card.host("status", "--quiet").code == 6
+
+    def test_status_json_on_error(self, tmp_path: Path) -> None:
+        card = make_card(tmp_path, "sim")
+        card.state.unlink()
+        run = card.host("status", "--json")
+        assert run.code == 6
+        data = json.loads(run.out)
+        assert data["error"]["code"] == "no_sim_card" and data["error"]["exit_code"] == 6
