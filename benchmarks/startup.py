@@ -32,12 +32,16 @@ sys.path.insert(0, str(ROOT))
 
 PLUGIN_MODULE = '''"""Benchmark plugin {n}: one menu entry."""
 
-from hostapp_stub.api import MenuEntry, hookimpl
+from hostapp_stub.api import EntryResult, MenuEntry, hookimpl
+
+
+def _run(request, ui):
+    return EntryResult(0)
 
 
 @hookimpl
-def aosign_register_menu_entries(register):
-    register(MenuEntry("bench-{n:03d}", {{"ja": "ベンチ {n}", "en": "Bench {n}"}}, "aosign_card_status"))
+def hostapp_register_menu_entries(register):
+    register(MenuEntry("bench-{n:03d}", {{"ja": "ベンチ {n}", "en": "Bench {n}"}}, _run))
 '''
 
 
@@ -102,7 +106,7 @@ PHASES = """
 import importlib, sys, time
 import pluggy
 t0 = time.perf_counter()
-from hostapp_stub.plugins import installed_plugins, load_plugins, menu_entries
+from hostapp_stub.plugins import installed_plugins, load_plugins, menu
 from hostapp_stub.api import PROJECT
 t1 = time.perf_counter()
 cached = installed_plugins()
@@ -111,7 +115,7 @@ scanned = installed_plugins(use_cache=False)
 t3 = time.perf_counter()
 pm = load_plugins(pluggy.PluginManager(PROJECT))
 t4 = time.perf_counter()
-entries = menu_entries(pm)
+entries = menu(pm).entries
 t5 = time.perf_counter()
 assert len(cached) == len(scanned)
 print(f"{len(cached)} plugins, {len(entries)} entries")
@@ -120,7 +124,7 @@ for label, dt in (
     ("installed_plugins(), from the cache", t2 - t1),
     ("installed_plugins(use_cache=False): the scan", t3 - t2),
     ("load_plugins(): import + register every plugin", t4 - t3),
-    ("menu_entries(): every plugin's hook", t5 - t4),
+    ("menu(): every plugin's hook", t5 - t4),
 ):
     print(f"{dt * 1000:6.1f} ms  {label}")
 """

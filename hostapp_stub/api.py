@@ -1,23 +1,62 @@
-"""What plugins use from the host: the hookimpl marker and the plain types the hooks exchange.
+"""What plugins use from the host: the hookimpl marker, the exit codes, and the plain types the hooks exchange.
+
+A plugin registers :class:`MenuEntry` items, each carrying the function that runs it (so the host only ever runs an
+entry with the code of the plugin that registered it), and may offer :class:`StatusPanel` items for the window.
 
 This module imports only pluggy's markers (no plugin loading, no I/O), so a plugin's hook module stays cheap.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum, IntEnum, unique
 from pathlib import Path
 from typing import Any, Protocol
 
 from pluggy import HookimplMarker
 
-__all__ = ["PROJECT", "EntryOption", "EntryResult", "HostUI", "MenuEntry", "Request", "hookimpl"]
+__all__ = [
+    "PROJECT",
+    "EntryOption",
+    "EntryResult",
+    "ExitCode",
+    "HostUI",
+    "MenuEntry",
+    "PanelView",
+    "Request",
+    "StatusPanel",
+    "Tone",
+    "hookimpl",
+]
 
 #: the pluggy project name, also the entry-point group plugins register under
 PROJECT = "aosign_host"
 
 hookimpl = HookimplMarker(PROJECT)
+
+
+@unique
+class ExitCode(IntEnum):
+    """The host's exit codes (CONTRACT.md), the one table for the host and every plugin."""
+
+    OK = 0
+    #: bad input or usage: nothing was sent anywhere
+    USAGE = 2
+    #: a secret was wrong and the device counted one try
+    WRONG_SECRET = 3
+    #: locked: the device takes no secret until it is unlocked
+    LOCKED = 4
+    #: unusable for good
+    UNUSABLE = 5
+    #: a part the command needs is missing or did not answer (service, reader, device, module, toolkit)
+    UNAVAILABLE = 6
+    #: the deployment manifest is invalid
+    MANIFEST = 7
+    #: no plugin can run the command asked for (no handler, or two plugins claim its id)
+    NO_HANDLER = 8
+    #: cancelled by the user at a prompt (Ctrl-C, a closed dialog)
+    CANCELLED = 130
 
 
 @dataclass(frozen=True)
@@ -29,26 +68,8 @@ class EntryOption:
 
 
 @dataclass(frozen=True)
-class MenuEntry:
-    """One item of the host's menu, contributed by a plugin.
-
-    :param id: the command name (``change-pin``); unique across plugins.
-    :param label: the label per language (``{"ja": ..., "en": ...}``).
-    :param hook: the name of the hook the host calls to run it (``aosign_change_pin``).
-    :param options: flags the entry accepts.
-    :param plugin: set by the host: the plugin that registered it.
-    """
-
-    id: str
-    label: Mapping[str, str]
-    hook: str
-    options: tuple[EntryOption, ...] = ()
-    plugin: str = ""
-
-
-@dataclass(frozen=True)
 class Request:
-    """What the host knows when it runs a hook: the language, the manifest and the entry's flags."""
+    """What the host knows when it runs an entry: the language, the manifest and the entry's flags."""
 
     lang: str
     manifest: Mapping[str, Any] = field(default_factory=dict)
@@ -63,14 +84,14 @@ class Request:
 
 @dataclass(frozen=True)
 class EntryResult:
-    """What a hook returns: the process exit code and, for GUIs and scripts, a JSON-ready payload."""
+    """What running an entry returns: the process exit code and, for windows and scripts, a JSON-ready payload."""
 
     exit_code: int
     data: Mapping[str, Any] | None = None
 
 
 class HostUI(Protocol):
-    """How a plugin talks to the user; the host provides it (terminal now, a GUI later)."""
+    """How a plugin talks to the user; the host provides it (a terminal, or generic window prompts)."""
 
     lang: str
 
@@ -103,3 +124,63 @@ class HostUI(Protocol):
     def confirm(self, question: str) -> bool:
         """Ask yes or no; False when the user cannot be asked."""
         ...
+
+
+#: runs an entry on the command line, or in the window with generic prompts
+EntryRun = Callable[[Request, HostUI], EntryResult]
+#: runs an entry with the plugin's own dialog over the host's window (``parent``, a QWidget typed ``object`` so
+#: that this module never imports Qt); returns None when it has no dialog in this situation
+WindowRun = Callable[[Request, object], "EntryResult | None"]
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """One item of the host's menu, contributed by a plugin.
+
+    :param id: the command name (``change-pin``); unique across plugins (two plugins claiming one id: neither runs).
+    :param label: the label per language (``{"ja": ..., "en": ...}``).
+    :param run: what runs it; the host calls it with keyword-free positional ``(request, ui)``.
+    :param options: flags the entry accepts.
+    :param run_in_window: the plugin's own dialog for the host's window, if it has one; imports its toolkit inside.
+    :param plugin: set by the host: the plugin that registered it.
+    """
+
+    id: str
+    label: Mapping[str, str]
+    run: EntryRun
+    options: tuple[EntryOption, ...] = ()
+    run_in_window: WindowRun | None = None
+    plugin: str = ""
+
+
+@unique
+class Tone(Enum):
+    """How a panel's text is shown: plain, to heed, or gone wrong."""
+
+    PLAIN = "plain"
+    WARN = "warn"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class PanelView:
+    """What a status panel shows now: lines in the request's language and a tone."""
+
+    lines: tuple[str, ...]
+    tone: Tone = Tone.PLAIN
+
+
+@dataclass(frozen=True)
+class StatusPanel:
+    """A panel of the host's window that shows a plugin's status (the window asks it to read when it needs to).
+
+    :param id: unique across plugins.
+    :param title: the panel's heading per language.
+    :param read: reads the status (it must not change anything) and says what to show.
+    :param plugin: set by the host: the plugin that registered it.
+    """
+
+    id: str
+    title: Mapping[str, str]
+    read: Callable[[Request], PanelView]
+    plugin: str = ""

@@ -1,7 +1,7 @@
 """``aosign-host``: the host signing app's command line.
 
-The host knows nothing of PINs: the PIN commands are menu entries that plugins register. argparse (not click) is
-used because start-up time is part of the product: click alone costs more than Python's own start.
+The host knows nothing of what its plugins do: every command beyond its own is a menu entry a plugin registered.
+argparse (not click) is used because start-up time is part of the product: click alone costs more than Python's start.
 """
 
 from __future__ import annotations
@@ -10,16 +10,15 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
+from .api import ExitCode
 from .messages import text
 
-__all__ = ["main"]
+if TYPE_CHECKING:
+    from .api import MenuEntry
 
-EXIT_OK = 0
-EXIT_USAGE = 2
-EXIT_NO_CARD = 6
-EXIT_MANIFEST = 7
-EXIT_INTERRUPTED = 130
+__all__ = ["main"]
 
 
 def _pre_lang(argv: Sequence[str]) -> str | None:
@@ -48,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     env_lang = os.environ.get("AOSIGN_LANG")
     if env_lang is not None and env_lang not in ("ja", "en") and early is None:
         print(text("lang.bad_env", "en"), file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     if early in ("ja", "en"):
         help_lang = early
     elif env_lang:
@@ -66,18 +65,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         manifest = load_manifest(explicit, help_lang)
     except ManifestError as e:
         print(e, file=sys.stderr)
-        return EXIT_MANIFEST
+        return ExitCode.MANIFEST
     if not early and not env_lang:
         help_lang = _manifest_lang(manifest.data) or help_lang
 
-    from .plugins import DuplicateEntryError, load_plugins, menu_entries
+    from .plugins import load_plugins, menu
 
     pm = load_plugins(allowed=manifest.plugin_allowed)
-    try:
-        entries = menu_entries(pm)
-    except DuplicateEntryError as e:
-        print(text("plugin.duplicate", help_lang, error=e), file=sys.stderr)
-        return EXIT_USAGE
+    the_menu = menu(pm)
+    entries = the_menu.entries
 
     # every command starts by checking the manifest (before parsing: a plugin the manifest keeps out may own the
     # command asked for); ``manifest check`` prints the problems itself
@@ -89,7 +85,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problems and "manifest" not in args_in:
         for problem in problems:
             print(problem.format(lang), file=sys.stderr)
-        return EXIT_MANIFEST
+        return ExitCode.MANIFEST
+
+    word = _command_word(args_in)
+    for collision in the_menu.collisions:
+        # said wherever the menu is shown or the id is asked for; the other entries work as usual
+        if word in (collision.id, "menu", "gui"):
+            plugins = ", ".join(_distribution(name) for name in collision.plugins)
+            print(text("plugin.collision", lang, entry=collision.id, plugins=plugins), file=sys.stderr)
+    if word and the_menu.collision(word) is not None and not {"-h", "--help"} & set(args_in):
+        return ExitCode.NO_HANDLER
 
     parser = argparse.ArgumentParser(prog="aosign-host")
     _globals(parser, help_lang, suppress=False)
@@ -115,7 +120,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     by_id = {}
     # the entry asked for is all argparse needs to know (building a sub-parser per entry is most of what a hundred
     # plugins cost); without one (help, a typo), all of them, for the list and the error
-    word = _command_word(args_in)
     builtin = word in ("menu", "plugins", "manifest", "gui") and not {"-h", "--help"} & set(args_in)
     wanted = [] if builtin else [e for e in entries if e.id == word] or entries
     for entry in wanted:
@@ -139,13 +143,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(problem.format(lang))
         if problems:
             print(text("manifest.problems", lang, path=manifest.display(lang), count=len(problems)), file=sys.stderr)
-            return EXIT_MANIFEST
+            return ExitCode.MANIFEST
         print(text("manifest.ok", lang, path=manifest.display(lang)))
-        return EXIT_OK
+        return ExitCode.OK
     if problems:
         for problem in problems:
             print(problem.format(lang), file=sys.stderr)
-        return EXIT_MANIFEST
+        return ExitCode.MANIFEST
     if args.command == "menu":
         return _menu(entries, lang, as_json=args.json)
     if args.command == "plugins":
@@ -165,14 +169,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     request = Request(lang=lang, manifest=manifest.data, manifest_path=manifest.path, options=options)
     ui = TerminalUI(lang)
     try:
-        result = getattr(pm.hook, entry.hook)(request=request, ui=ui)
+        # the entry's own function: the plugin that registered it, and only that one, runs it
+        result = entry.run(request, ui)
     except KeyboardInterrupt:
         print("\n" + text("cancelled", lang), file=sys.stderr)
-        return EXIT_INTERRUPTED
-    if result is None:
-        print(text("usage.no_handler", lang, entry=entry.id), file=sys.stderr)
-        return EXIT_NO_CARD
+        return ExitCode.CANCELLED
     return int(result.exit_code)
+
+
+def _distribution(plugin: str) -> str:
+    """The distribution that brings a loaded plugin (what a user installed), else the plugin's own name."""
+    from .plugins import plugin_info
+
+    info = plugin_info(plugin)
+    return info.dist if info is not None else plugin
 
 
 def _command_word(argv: Sequence[str]) -> str | None:
@@ -221,7 +231,7 @@ def _show_manifest(manifest: object, lang: str, *, as_json: bool) -> int:
 
         files = [{"path": str(s.path), "origin": s.origin} for s in manifest.sources]
         print(json.dumps({"files": files, "keys": rows}, ensure_ascii=False, indent=2))
-        return EXIT_OK
+        return ExitCode.OK
     if not manifest.sources:
         print(text("manifest.builtin", lang))
     for s in manifest.sources:
@@ -229,7 +239,7 @@ def _show_manifest(manifest: object, lang: str, *, as_json: bool) -> int:
     width = max((len(str(r["key"])) for r in rows), default=0)
     for r in rows:
         print(f"  {str(r['key']).ljust(width)} = {r['value']!r}  ({r['origin']})")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _lookup(data: object, key: str) -> object:
@@ -247,12 +257,12 @@ def _plugins(lang: str, *, as_json: bool) -> int:
 
         data = [{"name": i.name, "distribution": i.dist, "version": i.version, "state": st} for i, st in states]
         print(json.dumps(data, ensure_ascii=False, indent=2))
-        return EXIT_OK
+        return ExitCode.OK
     if not states:
         print(text("plugins.none", lang))
     for info, state in states:
         print(f"{info.name}  {info.dist} {info.version}  {text(f'plugins.{state}', lang)}")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _manifest_lang(data: object) -> str | None:
@@ -261,23 +271,20 @@ def _manifest_lang(data: object) -> str | None:
     return value if value in ("ja", "en") else None
 
 
-def _menu(entries: Sequence[object], lang: str, *, as_json: bool) -> int:
-    from .api import MenuEntry
-
-    items = [e for e in entries if isinstance(e, MenuEntry)]
+def _menu(entries: Sequence[MenuEntry], lang: str, *, as_json: bool) -> int:
     if as_json:
         import json
 
-        data = [{"id": e.id, "label": e.label.get(lang, e.id), "plugin": e.plugin} for e in items]
+        data = [{"id": e.id, "label": e.label.get(lang, e.id), "plugin": _distribution(e.plugin)} for e in entries]
         print(json.dumps(data, ensure_ascii=False, indent=2))
-        return EXIT_OK
-    if not items:
+        return ExitCode.OK
+    if not entries:
         print(text("menu.empty", lang))
-        return EXIT_OK
-    width = max(len(e.id) for e in items)
-    for e in items:
+        return ExitCode.OK
+    width = max(len(e.id) for e in entries)
+    for e in entries:
         print(f"{e.id.ljust(width)}  {e.label.get(lang, e.id)}")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 if __name__ == "__main__":

@@ -269,12 +269,12 @@ def _host_problems(manifest: Manifest, lang: str) -> list[tuple[str, str]]:
 def check_manifest(pm: Any, manifest: Manifest, lang: str) -> list[Problem]:
     """Every problem of the manifest: merge conflicts, unknown tables, the host's tables, each plugin's findings."""
     owned = set(HOST_TABLES)
-    for tables in pm.hook.aosign_manifest_tables():
+    for tables in pm.hook.hostapp_manifest_tables():
         owned.update(tables)
     problems = list(manifest.problems)
     found = [(name, text("manifest.unknown_table", lang)) for name in manifest.data if name not in owned]
     found += _host_problems(manifest, lang)
-    for plugin_found in pm.hook.aosign_manifest_problems(manifest=manifest.data, lang=lang):
+    for plugin_found in pm.hook.hostapp_manifest_problems(manifest=manifest.data, lang=lang):
         found.extend(plugin_found)
     for key, message in found:
         path, position = manifest.place(key)

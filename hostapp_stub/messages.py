@@ -28,13 +28,15 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "help.plugins": "インストール済み・読み込み済み・禁止のプラグインを表示します",
         "help.gui": "ウィンドウで開きます(PySide6が必要です: pip install 'aosign-plugin[gui]')",
         "manifest.ok": "{path}: 問題はありません。",
-        "manifest.builtin": "(組み込みの既定値: 模擬カード)",
+        "manifest.builtin": "(マニフェストのファイルはありません: 組み込みの既定値)",
         "manifest.problems": "{path}: {count}件の問題があります。",
         "lang.bad_env": "AOSIGN_LANG の値が不正です: ja または en を指定してください。",
         "usage.unknown_command": "不明なコマンドです: {command}(一覧は aosign-host menu)",
-        "usage.no_handler": "「{entry}」を実行できるプラグインがありません。",
-        "cancelled": "中止しました。カードには何も送っていません。",
-        "plugin.duplicate": "メニュー項目が重複しています: {error}",
+        "cancelled": "中止しました。",
+        "plugin.collision": (
+            "メニュー項目「{entry}」を複数のプラグイン({plugins})が登録しているため、どれも実行しません。"
+            "不要なプラグインをマニフェストの [plugins] で除外してください。"
+        ),
         "help.manifest": "マニフェストのパス(既定: $AOSIGN_MANIFEST、設定フォルダ、組み込みの既定値の順)",
         "help.lang": "表示言語(既定: $AOSIGN_LANG、マニフェスト、システムの言語の順)",
         "help.menu": "プラグインのメニュー項目を表示します",
@@ -66,13 +68,15 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "help.plugins": "list installed, loaded and blocked plugins",
         "help.gui": "open the window (needs PySide6: pip install 'aosign-plugin[gui]')",
         "manifest.ok": "{path}: no problems.",
-        "manifest.builtin": "(built-in default: the simulated card)",
+        "manifest.builtin": "(no manifest file: the built-in defaults)",
         "manifest.problems": "{path}: {count} problem(s).",
         "lang.bad_env": "AOSIGN_LANG is invalid: set it to ja or en.",
         "usage.unknown_command": "unknown command: {command} (see aosign-host menu)",
-        "usage.no_handler": "no plugin can run '{entry}'.",
-        "cancelled": "Cancelled. Nothing was sent to the card.",
-        "plugin.duplicate": "duplicate menu entry: {error}",
+        "cancelled": "Cancelled.",
+        "plugin.collision": (
+            "the menu entry '{entry}' is registered by several plugins ({plugins}), so none of them runs it. "
+            "Keep the one you do not need out with the manifest's [plugins] table."
+        ),
         "help.manifest": "manifest path (else $AOSIGN_MANIFEST, the config folders, the built-in default)",
         "help.lang": "language (else $AOSIGN_LANG, the manifest, the system's language)",
         "help.menu": "list the plugins' menu entries",

@@ -14,33 +14,31 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pluggy
 
 from . import hookspecs
-from .api import PROJECT, MenuEntry
+from .api import PROJECT, MenuEntry, StatusPanel
 
 __all__ = [
-    "DuplicateEntryError",
+    "Collision",
+    "Menu",
     "PluginInfo",
     "installed_plugins",
     "load_plugins",
-    "menu_entries",
+    "menu",
     "plugin_info",
     "plugin_states",
+    "status_panels",
 ]
 
 _CACHE_FORMAT = 1
 _pm: pluggy.PluginManager | None = None
 _infos: dict[str, PluginInfo] = {}
 _states: dict[str, tuple[PluginInfo, str]] = {}
-
-
-class DuplicateEntryError(Exception):
-    """Two plugins registered the same menu entry id."""
 
 
 @dataclass(frozen=True)
@@ -187,23 +185,55 @@ def plugin_states() -> list[tuple[PluginInfo, str]]:
     return list(_states.values())
 
 
-def menu_entries(pm: pluggy.PluginManager) -> list[MenuEntry]:
-    """Every plugin's menu entries, in registration order, each tagged with its plugin's name.
+@dataclass(frozen=True)
+class Collision:
+    """Two or more plugins registered one id: none of them runs it."""
 
-    :raises DuplicateEntryError: two entries share an id.
-    """
-    entries: list[MenuEntry] = []
-    seen: dict[str, str] = {}
-    for impl in pm.hook.aosign_register_menu_entries.get_hookimpls():
-        name = pm.get_name(impl.plugin) or impl.plugin_name
+    id: str
+    plugins: tuple[str, ...]
 
-        def register(entry: MenuEntry, _name: str = name) -> None:
-            if entry.id in seen:
-                raise DuplicateEntryError(f"menu entry {entry.id!r} registered by {seen[entry.id]} and {_name}")
-            seen[entry.id] = _name
-            entries.append(
-                MenuEntry(id=entry.id, label=entry.label, hook=entry.hook, options=entry.options, plugin=_name)
-            )
+
+@dataclass(frozen=True)
+class Menu:
+    """Every plugin's menu entries, in registration order, each tagged with its plugin; ids claimed twice are
+    left out and listed in :attr:`collisions`."""
+
+    entries: tuple[MenuEntry, ...]
+    collisions: tuple[Collision, ...] = ()
+
+    def get(self, entry_id: str) -> MenuEntry | None:
+        return next((e for e in self.entries if e.id == entry_id), None)
+
+    def collision(self, entry_id: str) -> Collision | None:
+        return next((c for c in self.collisions if c.id == entry_id), None)
+
+
+T = TypeVar("T", MenuEntry, StatusPanel)
+
+
+def _collect(pm: pluggy.PluginManager, hook_name: str) -> tuple[list[T], list[Collision]]:
+    """Call one registration hook of every plugin; items keep the order they came in, tagged with their plugin."""
+    items: list[T] = []
+    owners: dict[str, list[str]] = {}
+    for impl in getattr(pm.hook, hook_name).get_hookimpls():
+        name: str = pm.get_name(impl.plugin) or impl.plugin_name
+
+        def register(item: T, _name: str = name) -> None:
+            owners.setdefault(item.id, []).append(_name)
+            items.append(replace(item, plugin=_name))
 
         impl.function(register=register)
-    return entries
+    clashes = {i: tuple(names) for i, names in owners.items() if len(names) > 1}
+    kept = [item for item in items if item.id not in clashes]
+    return kept, [Collision(i, names) for i, names in clashes.items()]
+
+
+def menu(pm: pluggy.PluginManager) -> Menu:
+    """Every plugin's menu entries; an id two plugins claim is reported and run by neither."""
+    entries, collisions = _collect(pm, "hostapp_register_menu_entries")
+    return Menu(tuple(entries), tuple(collisions))
+
+
+def status_panels(pm: pluggy.PluginManager) -> tuple[list[StatusPanel], list[Collision]]:
+    """Every plugin's status panels for the window; an id two plugins claim is shown by neither."""
+    return _collect(pm, "hostapp_register_status_panels")

@@ -27,7 +27,7 @@ from aosign_plugin.frontends.gui import ChangePinDialog, PinDialog, UnlockDialog
 from hostapp_stub.api import Request
 from hostapp_stub.gui.window import MainWindow
 from hostapp_stub.manifest import load_manifest
-from hostapp_stub.plugins import load_plugins, menu_entries
+from hostapp_stub.plugins import load_plugins, menu, status_panels
 
 #: the simulated card's sheet: its initial PIN and its unblocking code (made up; a test card)
 SHEET_PIN = "31415926"
@@ -83,7 +83,7 @@ def _spent(card: Card, cls: type[PinDialog], count: int, *, final: bool = False)
 def main_window(card: Card, lang: str) -> QWidget:
     manifest = load_manifest(str(card.manifest), lang)
     pm = load_plugins(allowed=manifest.plugin_allowed)
-    window = MainWindow(pm, menu_entries(pm), manifest.data, manifest.path, lang, poll_ms=0)
+    window = MainWindow(pm, menu(pm).entries, status_panels(pm)[0], manifest.data, manifest.path, lang, poll_ms=0)
     window.resize(600, window.sizeHint().height())
     return window
 

@@ -16,6 +16,13 @@ class CardBackend(Protocol):
     """The three things the service asks of a card. Errors are those of :mod:`aosign_plugin.domain.errors` only."""
 
     name: str
+    #: the reader (or token and slot) the last operation reached; None before
+    reader: str | None
+
+    @property
+    def protected_path(self) -> bool:
+        """The PINs are typed on the reader's PIN pad: the service asks for none."""
+        ...
 
     def status(self) -> CardStatus:
         """Read both counters without spending a try."""

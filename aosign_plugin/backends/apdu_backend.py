@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from aosign_plugin.apdu.iso7816 import ApduProtocol
-from aosign_plugin.domain.card_status import CardStatus, Counter, PinState
+from aosign_plugin.domain.card_status import CardStatus, Counter
 from aosign_plugin.domain.errors import CardStateChangedError, CardUnavailableError
 from aosign_plugin.domain.secret import Secret
 from aosign_plugin.session.dialect import CardDialect
@@ -31,6 +31,10 @@ class ApduBackend(abc.ABC):
         #: APDUs the last operation sent (benchmarks and tests read it)
         self.last_apdu_count = 0
         self.reader: str | None = None
+
+    @property
+    def protected_path(self) -> bool:
+        return False  # a PC/SC PIN-pad reader is not supported: the PINs are asked here
 
     @abc.abstractmethod
     def connect(self) -> SmartCardConnection:
@@ -62,10 +66,7 @@ class ApduBackend(abc.ABC):
 
     @staticmethod
     def _guard(now: Counter, seen: Counter) -> None:
-        # Someone spent tries since the user was shown the count: they must see it again before choosing to try.
-        if now.state is PinState.BLOCKED or (
-            now.tries_left is not None and seen.tries_left is not None and now.tries_left < seen.tries_left
-        ):
+        if now.spent_since(seen):
             raise CardStateChangedError("the card's counter changed since it was shown")
 
     def change_pin(self, old: Secret | None, new: Secret | None, *, seen: Counter) -> None:

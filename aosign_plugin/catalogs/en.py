@@ -70,6 +70,7 @@ MESSAGES: dict[str, str] = {
     "audit.failed": "The audit log could not be written (the operation's result is as shown): {detail}",
     "option.final_try": "agree to use the unblocking code's last try (when standard input is not a terminal)",
     # --- prompts (aosign_plugin.service.pin_service) ---
+    "panel.card": "Card status",
     "prompt.current_pin": "Current PIN",
     "prompt.new_pin": "New PIN",
     "prompt.confirm": "New PIN again (to confirm)",
@@ -83,6 +84,10 @@ MESSAGES: dict[str, str] = {
     "status.tries_unknown": "unknown (cannot be read without spending a try)",
     "status.tries_low": "few left (exact count unknown)",
     "status.tries_final": "1 (final try)",
+    "state.no_lock_reported": "no lock reported by the module (it cannot tell the tries left)",
+    "status.source.card": "(read from the card)",
+    "status.source.module": "(as the PKCS#11 module reports it)",
+    "status.counters_from_module": "The card's own counters could not be read; the PKCS#11 module's flags decide. ({detail})",
     "state.ready": "ready",
     "state.locked": "locked",
     "state.dead": "unusable (revoke it and apply for a new card)",
@@ -114,6 +119,11 @@ MESSAGES: dict[str, str] = {
         "One unlock try left. If it is wrong, the AOSign IC card becomes unusable and must be revoked and applied "
         "for anew. Use the last try?"
     ),
+    "unlock.final_try_acknowledged": (
+        "This is the unlock's last try (--final-try given): a wrong entry makes the AOSign IC card unusable for good, "
+        "and it must then be revoked and a new card applied for."
+    ),
+    "unlock.not_confirmed_asked": "The unlock's last try was not used.",
     "unlock.not_confirmed": (
         "The last unlock try needs an explicit yes: run it on a terminal and confirm, or pass --final-try."
     ),

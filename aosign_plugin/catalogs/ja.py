@@ -72,6 +72,7 @@ MESSAGES: dict[str, str] = {
     "audit.failed": "監査ログを書き込めませんでした(操作の結果は上のとおりです): {detail}",
     "option.final_try": "ロック解除の最後の1回を使うことに同意します(標準入力が端末でないとき)",
     # --- prompts (aosign_plugin.service.pin_service) ---
+    "panel.card": "カードの状態",
     "prompt.current_pin": "現在のPIN(暗証番号)",
     "prompt.new_pin": "新しいPIN(暗証番号)",
     "prompt.confirm": "新しいPIN(暗証番号)(確認のため再度入力)",
@@ -85,6 +86,10 @@ MESSAGES: dict[str, str] = {
     "status.tries_unknown": "不明(回数を消費せずには読めません)",
     "status.tries_low": "残りわずか(正確な回数は不明)",
     "status.tries_final": "残り1回",
+    "state.no_lock_reported": "モジュールはロックを報告していません(モジュールからは残り回数が分かりません)",
+    "status.source.card": "(カードから読み取り)",
+    "status.source.module": "(PKCS#11モジュールの表示)",
+    "status.counters_from_module": "カードの残り回数を直接読めなかったため、PKCS#11モジュールの表示で判断します。({detail})",
     "state.ready": "使用できます",
     "state.locked": "ロックしています",
     "state.dead": "使用できません(失効および発行の申込が必要です)",
@@ -122,6 +127,11 @@ MESSAGES: dict[str, str] = {
         "ロック解除の残りは1回です。誤入力するとAOSignICカードは使用できなくなり、"
         "失効および発行の申込が必要となります。最後の1回を使いますか?"
     ),
+    "unlock.final_try_acknowledged": (
+        "ロック解除の最後の1回を使います(--final-try 指定)。誤入力するとAOSignICカードは使用できなくなり、"
+        "失効および発行の申込が必要となります。"
+    ),
+    "unlock.not_confirmed_asked": "ロック解除の最後の1回は使いませんでした。",
     "unlock.not_confirmed": (
         "ロック解除の最後の1回には明示的な同意が必要です。端末から実行して同意するか、--final-try を指定してください。"
     ),

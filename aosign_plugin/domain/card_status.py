@@ -5,7 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum, unique
 
-__all__ = ["MAX_TRIES", "Advice", "CardState", "CardStatus", "Counter", "PinState", "SecretKind"]
+__all__ = [
+    "MAX_TRIES",
+    "UNBLOCK_WARN_AT",
+    "Advice",
+    "CardState",
+    "CardStatus",
+    "Counter",
+    "CounterSource",
+    "PinState",
+    "SecretKind",
+]
 
 #: the issuer's rule for the user PIN and for the unblocking code (FAQ Q31-B)
 MAX_TRIES = 10
@@ -27,6 +37,18 @@ class PinState(Enum):
     COUNT_LOW = "count_low"
     FINAL_TRY = "final_try"
     BLOCKED = "blocked"
+
+
+@unique
+class CounterSource(Enum):
+    """Where a counter was read: the card itself (an empty VERIFY) or a PKCS#11 module's token flags."""
+
+    CARD = "card"
+    MODULE = "module"
+
+
+#: the states in order of urgency (a higher rank is worse)
+_RANK = {PinState.OK: 0, PinState.COUNT_LOW: 1, PinState.FINAL_TRY: 2, PinState.BLOCKED: 3}
 
 
 @unique
@@ -63,6 +85,7 @@ class Counter:
     :param low: the backend reports "count low" without a number (PKCS#11 ``*_COUNT_LOW``).
     :param final: the backend reports "final try" without a number (PKCS#11 ``*_FINAL_TRY``).
     :param blocked: the counter is exhausted.
+    :param source: where it was read.
     """
 
     tries_left: int | None
@@ -71,6 +94,7 @@ class Counter:
     low: bool = False
     final: bool = False
     blocked: bool = False
+    source: CounterSource = CounterSource.CARD
 
     @property
     def state(self) -> PinState:
@@ -87,8 +111,24 @@ class Counter:
         """Consecutive wrong entries counted by the card, when it tells."""
         return None if self.tries_left is None else self.max_tries - self.tries_left
 
+    @property
+    def told(self) -> bool:
+        """The reading says something: an exact count, or a flag (low, final, blocked)."""
+        return self.tries_left is not None or self.low or self.final or self.blocked
+
+    def spent_since(self, seen: Counter) -> bool:
+        """Tries were spent since ``seen`` was shown (fewer left, a worse state, or blocked): the user must see the
+        counter again before choosing to try. The one guard every backend applies inside its operation."""
+        if _RANK[self.state] > _RANK[seen.state]:
+            return True
+        return self.tries_left is not None and seen.tries_left is not None and self.tries_left < seen.tries_left
+
+    def worse(self, other: Counter) -> Counter:
+        """Of two readings of one counter, the more urgent (the card's own count wins a tie)."""
+        return other if _RANK[other.state] > _RANK[self.state] else self
+
     def to_json(self) -> dict[str, object]:
-        return {"tries_left": self.tries_left, "max_tries": self.max_tries}
+        return {"tries_left": self.tries_left, "max_tries": self.max_tries, "source": self.source.value}
 
 
 #: the unblocking code's tries below which we warn before asking for it
@@ -103,6 +143,13 @@ class CardStatus:
     reader: str | None
     pin: Counter
     unblock: Counter
+
+    def same_counters(self, other: CardStatus) -> bool:
+        """Both readings show the same counts and states (what the user was shown still holds)."""
+        return all(
+            (a.tries_left, a.state) == (b.tries_left, b.state)
+            for a, b in ((self.pin, other.pin), (self.unblock, other.unblock))
+        )
 
     @property
     def state(self) -> CardState:

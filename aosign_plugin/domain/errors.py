@@ -87,7 +87,11 @@ class CardRefusedInputError(PinError):
 
 
 class NotConfirmedError(AosignError):
-    """The user did not confirm a last try (or could not be asked): nothing was sent."""
+    """The user did not confirm a last try (``asked``), or could not be asked: nothing was sent."""
+
+    def __init__(self, message: str, *, asked: bool = False) -> None:
+        super().__init__(message)
+        self.asked = asked
 
 
 class NoAnswerError(NotConfirmedError):

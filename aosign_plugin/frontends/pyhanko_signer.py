@@ -35,17 +35,17 @@ import click
 from pyhanko.cli.plugin_api import SigningCommandPlugin
 
 from aosign_plugin import catalogs
-from aosign_plugin.domain.card_status import Advice, CardState, CardStatus, Counter, PinState
+from aosign_plugin.domain.card_status import CardState, CardStatus, PinState
 from aosign_plugin.domain.errors import (
     AosignError,
-    CardDeadError,
-    CardUnavailableError,
     NoAnswerError,
     PinBlockedError,
-    PinError,
 )
-from aosign_plugin.frontends.terminal_view import ExitCode, advice_for, error_report, status_lines
-from aosign_plugin.service.settings import Backend, Settings
+from aosign_plugin.frontends.terminal_view import error_report, notice_text, status_lines
+from aosign_plugin.service.outcomes import Consent, Notice
+from aosign_plugin.service.policy import Field
+from aosign_plugin.service.settings import Settings
+from hostapp_stub.api import ExitCode
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -53,8 +53,7 @@ if TYPE_CHECKING:
     from pyhanko.cli._ctx import CLIContext
     from pyhanko.sign.signers.pdf_cms import Signer
 
-    from aosign_plugin.domain.secret import Secret
-    from aosign_plugin.pkcs11.pkcs11_backend import Pkcs11Backend
+    from aosign_plugin.service.pin_service import PinService
     from hostapp_stub.manifest import Manifest
 
 __all__ = ["AosignSigningPlugin", "SignerRefused"]
@@ -118,7 +117,7 @@ def _hex_id(value: str | None, option: str, lang: str) -> bytes | None:
     except ValueError:
         raw = b""
     if not raw:
-        raise SignerRefused(ExitCode.BAD_INPUT, [catalogs.text("pyhanko.bad_id", lang, option=option)])
+        raise SignerRefused(ExitCode.USAGE, [catalogs.text("pyhanko.bad_id", lang, option=option)])
     return raw
 
 
@@ -163,7 +162,7 @@ def _overridden(
         path = manifest.locked_by(key) if given else None
         if path is not None:
             text = catalogs.text("pyhanko.option_locked", lang, option=option, path=path, key=key)
-            raise SignerRefused(ExitCode.BAD_INPUT, [text])
+            raise SignerRefused(ExitCode.USAGE, [text])
     if lib is not None:
         changes["pkcs11_module"] = lib
     if token_given:
@@ -171,167 +170,70 @@ def _overridden(
     return dataclasses.replace(settings, **changes) if changes else settings
 
 
-# --- the card's state ---------------------------------------------------------------------------------------------
-
-_RANK = {state: i for i, state in enumerate(PinState)}
+# --- asking, as pyHanko's command line does ---------------------------------------------------------------------
 
 
-def _worse(exact: Counter, flags: Counter) -> Counter:
-    """The exact counter, unless the token's flags say worse."""
-    return flags if _RANK[flags.state] > _RANK[exact.state] else exact
+class _SignerAsker:
+    """The service's asker for signing: notices on standard error, the PIN through pyHanko's prompter on a terminal
+    (else one line of standard input), and no question: the last try is agreed to with ``--final-try`` only."""
 
-
-class _Card:
-    """The token the signature is made with, and how its state is read."""
-
-    def __init__(self, settings: Settings, lang: str) -> None:
-        from aosign_plugin.pkcs11.pkcs11_backend import Pkcs11Backend
-
-        self.settings = settings
+    def __init__(self, lang: str) -> None:
         self.lang = lang
-        self.backend: Pkcs11Backend = Pkcs11Backend(
-            settings, unblock_style=settings.pkcs11_unblock, module_path=settings.pkcs11_module
-        )
-        self._exact_warned = False
 
-    def status(self) -> CardStatus:
-        """The token's state, read as the service reads it (no try spent); with the manifest's backend ``pcsc``,
-        the exact counters of the card in the token's reader as well.
+    @property
+    def interactive(self) -> bool:
+        return False  # a yes for the last try comes from --final-try, never from a prompt in the middle of signing
 
-        :raises CardUnavailableError: no module, no token, several tokens.
-        """
-        status = self.backend.status()
-        if self.settings.backend is not Backend.PCSC:
-            return status
-        exact = self._exact(status)
-        if exact is None:
-            return status
-        return CardStatus(
-            backend=status.backend,
-            reader=status.reader,
-            pin=_worse(exact.pin, status.pin),
-            unblock=_worse(exact.unblock, status.unblock),
-        )
+    def notify(self, notice: Notice) -> None:
+        _say(notice_text(notice, self.lang))
 
-    def _exact(self, status: CardStatus) -> CardStatus | None:
-        """The card's own counters over PC/SC, when the card in ``[pcsc] reader`` is in the token's slot."""
-        from aosign_plugin.backends.pcsc_backend import PcscBackend
+    def ask_secret(self, field: Field, *, echo: bool) -> bytearray:
+        """pyHanko's prompter returns a ``str``, which cannot be wiped: it is copied into a bytearray at once."""
+        from hostapp_stub.terminal import TerminalUI
 
-        pcsc = PcscBackend(self.settings)
-        try:
-            exact = pcsc.status()
-        except CardUnavailableError as e:
-            self._once(
-                "pyhanko.exact_unreadable",
-                detail=catalogs.text(f"unavailable.{e.reason}", self.lang, detail=e.detail or "-"),
-            )
-            return None
-        # OpenSC (and most modules over PC/SC) name a slot after its reader, cut to CK_SLOT_INFO's 64 bytes
-        reader = (exact.reader or "").encode("utf-8")[:64].decode("utf-8", "ignore").rstrip()
-        if not reader or not (status.reader or "").endswith(f" ({reader})"):
-            self._once("pyhanko.exact_other_reader", reader=exact.reader or "-", token=status.reader or "-")
-            return None
-        return exact
+        label = catalogs.text("pyhanko.prompt", self.lang)
+        ui = TerminalUI(self.lang)
+        if not ui.interactive:
+            return ui.ask_secret(label)
+        from pyhanko.cli.plugin_api import prompt_for_password
 
-    def _once(self, key: str, **params: object) -> None:
-        if not self._exact_warned:
-            self._exact_warned = True
-            _say(catalogs.text(key, self.lang, **params))
+        typed = prompt_for_password(f"{label}: ")
+        buf = bytearray(typed.encode("utf-8"))
+        del typed
+        return buf
 
-    def after_wrong_pin(self, error: PinError) -> SignerRefused:
-        """The refusal for a failed login: where the token counted a wrong PIN, with the state read right after it
-        (the exact count, where the card's counters are read over PC/SC)."""
-        from aosign_plugin.domain.card_status import SecretKind
-        from aosign_plugin.domain.errors import PinIncorrectError
-
-        if not isinstance(error, PinIncorrectError):
-            return _report(error, self.lang, at_login=True)
-        try:
-            fresh: CardStatus | None = self.status()
-        except AosignError:
-            fresh = None
-        if fresh is not None and fresh.pin.state is PinState.BLOCKED:
-            return _report(PinBlockedError(just_now=True), self.lang)
-        if fresh is not None and fresh.pin.tries_left is not None:
-            error = PinIncorrectError(SecretKind.PIN, fresh.pin.tries_left)
-        refusal = _report(error, self.lang)
-        if fresh is None:
-            return refusal
-        state = [line for line in status_lines(fresh, self.lang) if line not in refusal.lines]
-        return SignerRefused(ExitCode.WRONG_SECRET, [*refusal.lines, *state])
+    def confirm(self, consent: Consent) -> bool:
+        return False
 
 
-def _check_state(status: CardStatus, final_try: bool, lang: str) -> None:
-    """Stop on a locked or dead card and on an unacknowledged last try; else show the advice due before asking."""
-    if status.state is CardState.DEAD:
-        raise CardDeadError()
-    if status.state is CardState.LOCKED:
-        raise PinBlockedError()
-    if status.pin.state is PinState.FINAL_TRY:
-        warning = advice_for(Advice.PIN_FINAL_TRY, status.pin.tries_left, lang)
-        if not final_try:
-            lines = [warning, catalogs.text("pyhanko.final_try_refused", lang), catalogs.text("nothing_sent", lang)]
-            raise SignerRefused(ExitCode.BAD_INPUT, lines)
-        _say(warning)
-    elif status.advice is Advice.RESET_RECOMMENDED:
-        _say(advice_for(Advice.RESET_RECOMMENDED, status.pin.tries_left, lang))
+def _refusal(error: AosignError, service: PinService | None, shown: CardStatus | None, lang: str) -> SignerRefused:
+    """The refusal for an error of the state read (``shown`` None), the service's gate, or the signing login."""
+    from aosign_plugin.domain.card_status import SecretKind
+    from aosign_plugin.domain.errors import NotConfirmedError, PinIncorrectError
 
-
-# --- the PIN ------------------------------------------------------------------------------------------------------
-
-
-def _ask_pin(lang: str) -> Secret:
-    """The PIN: through pyHanko's prompter on a terminal, else one line of standard input (as the host reads it).
-
-    pyHanko's prompter returns a ``str``, which cannot be wiped: it is copied into a bytearray at once and dropped.
-    """
-    from aosign_plugin.domain.secret import Secret
-    from hostapp_stub.terminal import TerminalUI
-
-    label = catalogs.text("pyhanko.prompt", lang)
-    ui = TerminalUI(lang)
+    if service is None or shown is None:
+        return _report(error, lang)
+    if isinstance(error, NotConfirmedError) and not isinstance(error, NoAnswerError):
+        # the last-try warning was said before (the service's advice): what is left is how to go on
+        lines = [catalogs.text("pyhanko.final_try_refused", lang), catalogs.text("nothing_sent", lang)]
+        return SignerRefused(ExitCode.USAGE, lines)
+    if not isinstance(error, PinIncorrectError):
+        # a lock found by the gate was told before anything was asked; one met at login, by the card
+        return _report(error, lang, at_login=shown.state is CardState.READY)
+    # the token counted a wrong PIN: say it with the state read right after (the card's exact count, where it can)
     try:
-        if ui.interactive:
-            from pyhanko.cli.plugin_api import prompt_for_password
-
-            typed = prompt_for_password(f"{label}: ")
-            buf = bytearray(typed.encode("utf-8"))
-            del typed
-        else:
-            buf = ui.ask_secret(label)
-    except EOFError:
-        raise NoAnswerError("no PIN given") from None
-    return Secret(buf)
-
-
-@contextmanager
-def _logged_in(card: _Card, shown: CardStatus, lang: str) -> Iterator[Any]:
-    """A user session on the token: PIN asked (or typed on the PIN pad), base rules checked, one login, no retry.
-
-    Closed on exit; a failed login leaves no session behind (the backend closes the slot's sessions).
-    """
-    from aosign_plugin.domain.errors import PinPolicyError
-    from aosign_plugin.service.policy import Field, check_base
-
-    backend = card.backend
-    with ExitStack() as stack:
-        secret: Secret | None = None
-        if backend.protected_path:
-            _say(catalogs.text("pinpad.enter_on_reader", lang))
-        else:
-            secret = stack.enter_context(_ask_pin(lang))
-            verdict = check_base(secret, Field.CURRENT_PIN)
-            if not verdict.ok:
-                raise PinPolicyError(verdict)
-        try:
-            # someone spent tries while the PIN was typed: nothing is sent
-            session = stack.enter_context(backend.user_session(secret, seen=shown.pin, now=card.status().pin))
-        except PinError as e:
-            raise card.after_wrong_pin(e) from None
-        finally:
-            if secret is not None:
-                secret.wipe()  # the login is done: no copy of the PIN is kept while pyHanko signs
-        yield session
+        fresh: CardStatus | None = service.status()
+    except AosignError:
+        fresh = None
+    if fresh is not None and fresh.pin.state is PinState.BLOCKED:
+        return _report(PinBlockedError(just_now=True), lang)
+    if fresh is not None and fresh.pin.tries_left is not None:
+        error = PinIncorrectError(SecretKind.PIN, fresh.pin.tries_left)
+    refusal = _report(error, lang)
+    if fresh is None:
+        return refusal
+    state = [line for line in status_lines(fresh, lang) if line not in refusal.lines]
+    return SignerRefused(ExitCode.WRONG_SECRET, [*refusal.lines, *state])
 
 
 # --- the plugin ---------------------------------------------------------------------------------------------------
@@ -361,7 +263,7 @@ def _aosign_signer(
     settings, in_force = _load_settings(manifest, first_lang)
     lang = lang or _env_lang() or settings.language or first_lang
     if not (cert_label or cert_id or key_label or key_id):
-        raise SignerRefused(ExitCode.BAD_INPUT, [catalogs.text("pyhanko.need_cert", lang)])
+        raise SignerRefused(ExitCode.USAGE, [catalogs.text("pyhanko.need_cert", lang)])
     ids = _hex_id(cert_id, "--cert-id", lang), _hex_id(key_id, "--key-id", lang)
     ca_chain: list[Any] = []
     if other_cert_file:
@@ -370,17 +272,22 @@ def _aosign_signer(
         try:
             ca_chain = list(load_certs_from_pemder(other_cert_file))  # type: ignore[no-untyped-call]
         except (OSError, ValueError) as e:
-            raise SignerRefused(ExitCode.BAD_INPUT, [catalogs.text("pyhanko.bad_cert_file", lang, detail=e)]) from None
+            raise SignerRefused(ExitCode.USAGE, [catalogs.text("pyhanko.bad_cert_file", lang, detail=e)]) from None
     settings = _overridden(settings, in_force, lang, lib=lib, token_label=token_label, slot_no=slot_no)
 
     with ExitStack() as stack:
+        from aosign_plugin.pkcs11.pkcs11_backend import Pkcs11Backend
+        from aosign_plugin.service.pin_service import PinService
+
+        service: PinService | None = None
+        shown: CardStatus | None = None
         try:
-            card = _Card(settings, lang)
-            shown = card.status()
-            _check_state(shown, final_try, lang)
-            session = stack.enter_context(_logged_in(card, shown, lang))
+            backend = Pkcs11Backend(settings, unblock_style=settings.pkcs11_unblock, module_path=settings.pkcs11_module)
+            service = PinService(backend, settings)
+            shown = service.status()
+            session = stack.enter_context(service.signing_session(_SignerAsker(lang), final_try_ok=final_try))
         except AosignError as e:
-            raise _report(e, lang) from None
+            raise _refusal(e, service, shown, lang) from None
         from pkcs11 import PKCS11Error
         from pyhanko.sign.pkcs11 import PKCS11Signer
 
@@ -399,7 +306,7 @@ def _aosign_signer(
             signer.signing_cert  # noqa: B018  (loads the key and certificates now: a missing one is named here)
         except PKCS11Error as e:
             detail = str(e) or type(e).__name__
-            raise SignerRefused(ExitCode.NO_CARD, [catalogs.text("pyhanko.objects", lang, detail=detail)]) from None
+            raise SignerRefused(ExitCode.UNAVAILABLE, [catalogs.text("pyhanko.objects", lang, detail=detail)]) from None
         yield signer
 
 

@@ -1,12 +1,12 @@
-"""Presentation: the card's state and the plugin's errors as the user's texts, JSON and exit codes."""
+"""The terminal's presentation: the card's state, the service's notices and questions, and the plugin's errors as
+the user's texts and JSON. Renders only: what happened, what it cost and its exit code come from the service."""
 
 from __future__ import annotations
 
-from enum import IntEnum, unique
 from typing import Any
 
 from aosign_plugin import catalogs
-from aosign_plugin.domain.card_status import Advice, CardStatus, Counter, SecretKind
+from aosign_plugin.domain.card_status import Advice, CardState, CardStatus, Counter, CounterSource, SecretKind
 from aosign_plugin.domain.errors import (
     AosignError,
     CardDeadError,
@@ -19,21 +19,21 @@ from aosign_plugin.domain.errors import (
     PinIncorrectError,
     PinPolicyError,
 )
+from aosign_plugin.service.outcomes import Consent, Notice, NoticeKind, exit_code_for
+from aosign_plugin.service.policy import Field
+from hostapp_stub.api import ExitCode
 
-__all__ = ["ExitCode", "advice_for", "advice_text", "error_report", "status_json", "status_lines"]
-
-
-@unique
-class ExitCode(IntEnum):
-    """CONTRACT.md's exit codes."""
-
-    OK = 0
-    BAD_INPUT = 2
-    WRONG_SECRET = 3
-    LOCKED = 4
-    DEAD = 5
-    NO_CARD = 6
-    MANIFEST = 7
+__all__ = [
+    "advice_for",
+    "advice_text",
+    "consent_text",
+    "error_lines",
+    "error_report",
+    "notice_text",
+    "prompt_text",
+    "status_json",
+    "status_lines",
+]
 
 
 def _tries(counter: Counter, lang: str) -> str:
@@ -61,14 +61,28 @@ def advice_text(status: CardStatus, lang: str) -> str | None:
     return advice_for(advice, left, lang)
 
 
+def _state(status: CardStatus, lang: str) -> str:
+    """The state's word; from a module's flags alone, no more than they say (never "ready")."""
+    if status.state is CardState.READY and status.pin.source is CounterSource.MODULE and not status.pin.told:
+        return catalogs.text("state.no_lock_reported", lang)
+    return catalogs.text(f"state.{status.state.value}", lang)
+
+
+def _source(status: CardStatus, counter: Counter, lang: str) -> str:
+    """Where a counter was read, said where it can differ (behind a PKCS#11 module: the card, or the flags)."""
+    if status.backend != "pkcs11":
+        return ""
+    return " " + catalogs.text(f"status.source.{counter.source.value}", lang)
+
+
 def status_lines(status: CardStatus, lang: str) -> list[str]:
-    """The status as a few labelled lines."""
+    """The status as a few labelled lines, each counter saying where it was read."""
     t = catalogs.text
     lines = [
         t("status.card", lang, reader=status.reader or "-", backend=status.backend),
-        t("status.state", lang, state=t(f"state.{status.state.value}", lang)),
-        t("status.pin", lang, tries=_tries(status.pin, lang)),
-        t("status.unblock", lang, tries=_tries(status.unblock, lang)),
+        t("status.state", lang, state=_state(status, lang)),
+        t("status.pin", lang, tries=_tries(status.pin, lang)) + _source(status, status.pin, lang),
+        t("status.unblock", lang, tries=_tries(status.unblock, lang)) + _source(status, status.unblock, lang),
     ]
     advice = advice_text(status, lang)
     if advice:
@@ -90,21 +104,51 @@ def status_json(status: CardStatus, lang: str) -> dict[str, Any]:
     }
 
 
+def notice_text(notice: Notice, lang: str) -> str:
+    """A notice of the service, in the terminal's words."""
+    kind = notice.kind
+    if kind is NoticeKind.ADVICE and notice.advice is not None:
+        return advice_for(notice.advice, notice.tries_left, lang)
+    if kind is NoticeKind.POLICY_WARNING and notice.warning is not None:
+        return notice.warning.message(lang)
+    keys = {
+        NoticeKind.UNLOCK_INTRO: "unlock.intro",
+        NoticeKind.PINPAD: "pinpad.enter_on_reader",
+        NoticeKind.FINAL_TRY_ACKNOWLEDGED: "unlock.final_try_acknowledged",
+        NoticeKind.COUNTERS_FROM_MODULE: "status.counters_from_module",
+    }
+    return catalogs.text(keys[kind], lang, detail=notice.detail or "-")
+
+
+def consent_text(consent: Consent, lang: str) -> str:
+    """The question the service needs a yes to."""
+    key = "unlock.final_try" if consent is Consent.UNBLOCK_FINAL_TRY else "advice.pin_final_try"
+    return catalogs.text(key, lang, left=1)
+
+
+def prompt_text(field: Field, lang: str) -> str:
+    """The label of the answer the service asks for."""
+    return catalogs.text(f"prompt.{field.value}", lang)
+
+
 def error_report(error: AosignError, lang: str) -> tuple[ExitCode, list[str]]:
-    """The exit code and the lines to show for an error (never a secret: errors hold none)."""
+    """The exit code (the service's) and the lines to show for an error (never a secret: errors hold none)."""
+    return exit_code_for(error), error_lines(error, lang)
+
+
+def error_lines(error: AosignError, lang: str) -> list[str]:
+    """The lines to show for an error, in the FAQ's words where it has them."""
     t = catalogs.text
     if isinstance(error, PinPolicyError):
         lines = [f"{r.field_label(lang)}: {r.message(lang)}" for r in error.verdict.refusals]
         lines.append(t("nothing_sent", lang))
-        return ExitCode.BAD_INPUT, lines
+        return lines
     if isinstance(error, CardDeadError):
         lines = [t("code.incorrect", lang)] if error.just_now else []
-        lines += [t("card.dead", lang), t("card.dead_howto", lang)]
-        return ExitCode.DEAD, lines
+        return [*lines, t("card.dead", lang), t("card.dead_howto", lang)]
     if isinstance(error, PinBlockedError):
         lines = [t("pin.incorrect", lang)] if error.just_now else []
-        lines += [t("pin.locked", lang), t("pin.locked_howto", lang)]
-        return ExitCode.LOCKED, lines
+        return [*lines, t("pin.locked", lang), t("pin.locked_howto", lang)]
     if isinstance(error, PinIncorrectError):
         left = error.tries_left
         if error.kind is SecretKind.UNBLOCK:
@@ -112,21 +156,24 @@ def error_report(error: AosignError, lang: str) -> tuple[ExitCode, list[str]]:
             lines.append(t("code.tries_left", lang, left=left) if left is not None else t("code.tries_unknown", lang))
             if left == 1:
                 lines.append(t("unlock.final_try", lang))
-            return ExitCode.WRONG_SECRET, lines
+            return lines
         lines = [t("pin.incorrect", lang)]
         lines.append(t("pin.tries_left", lang, left=left) if left is not None else t("pin.tries_unknown", lang))
         if left == 1:
             lines.append(t("advice.pin_final_try", lang, left=left))
         elif left is not None and left <= 8:
             lines.append(t("advice.reset_recommended", lang, left=left))
-        return ExitCode.WRONG_SECRET, lines
+        return lines
     if isinstance(error, CardRefusedInputError):
-        return ExitCode.BAD_INPUT, [t("card.refused_input", lang)]
+        return [t("card.refused_input", lang)]
     if isinstance(error, CardStateChangedError):
-        return ExitCode.BAD_INPUT, [t("card.state_changed", lang), t("nothing_sent", lang)]
+        return [t("card.state_changed", lang), t("nothing_sent", lang)]
     if isinstance(error, NotConfirmedError):
-        key = "no_answer" if isinstance(error, NoAnswerError) else "unlock.not_confirmed"
-        return ExitCode.BAD_INPUT, [t(key, lang), t("nothing_sent", lang)]
+        if isinstance(error, NoAnswerError):
+            key = "no_answer"
+        else:  # refused when asked, or could not be asked (not a terminal, no --final-try)
+            key = "unlock.not_confirmed_asked" if error.asked else "unlock.not_confirmed"
+        return [t(key, lang), t("nothing_sent", lang)]
     if isinstance(error, CardUnavailableError):
-        return ExitCode.NO_CARD, [t(f"unavailable.{error.reason}", lang, detail=error.detail or "-")]
-    return ExitCode.NO_CARD, [str(error)]
+        return [t(f"unavailable.{error.reason}", lang, detail=error.detail or "-")]
+    return [str(error)]

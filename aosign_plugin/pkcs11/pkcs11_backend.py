@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from enum import Enum, unique
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from aosign_plugin.domain.card_status import CardStatus, Counter, PinState, SecretKind
+from aosign_plugin.domain.card_status import CardStatus, Counter, CounterSource, SecretKind
 from aosign_plugin.domain.errors import (
     AosignError,
     CardDeadError,
@@ -124,7 +124,7 @@ def _counter(flags: int, low: int, final: int, locked: int) -> Counter:
     blocked = bool(flags & locked)
     last = bool(flags & final) and not blocked
     tries = 0 if blocked else 1 if last else None
-    return Counter(tries_left=tries, low=bool(flags & low), final=last, blocked=blocked)
+    return Counter(tries_left=tries, low=bool(flags & low), final=last, blocked=blocked, source=CounterSource.MODULE)
 
 
 @functools.lru_cache(maxsize=64)
@@ -138,19 +138,13 @@ def counters_from_flags(flags: int) -> tuple[Counter, Counter]:
     """
     pin = _counter(flags, CKF_USER_PIN_COUNT_LOW, CKF_USER_PIN_FINAL_TRY, CKF_USER_PIN_LOCKED)
     if not flags & CKF_USER_PIN_INITIALIZED:
-        pin = Counter(tries_left=None, blocked=True)
+        pin = Counter(tries_left=None, blocked=True, source=CounterSource.MODULE)
     unblock = _counter(flags, CKF_SO_PIN_COUNT_LOW, CKF_SO_PIN_FINAL_TRY, CKF_SO_PIN_LOCKED)
     return pin, unblock
 
 
-_RANK = {PinState.OK: 0, PinState.COUNT_LOW: 1, PinState.FINAL_TRY: 2, PinState.BLOCKED: 3}
-
-
 def _guard(now: Counter, seen: Counter) -> None:
-    # Someone spent tries since the user was shown the state: they must see it again before choosing to try.
-    worse = _RANK[now.state] > _RANK[seen.state]
-    fewer = now.tries_left is not None and seen.tries_left is not None and now.tries_left < seen.tries_left
-    if now.state is PinState.BLOCKED or worse or fewer:
+    if now.spent_since(seen):
         raise CardStateChangedError("the token's PIN flags changed since they were shown")
 
 
@@ -324,6 +318,8 @@ class Pkcs11Backend:
             raise CardUnavailableError("module", f"unknown unblock style; use one of: {allowed}") from None
         #: the token's label and slot, once found
         self.reader: str | None = None
+        #: the token's slot as the module describes it (a PC/SC reader's name, for modules over PC/SC), once found
+        self.slot_description: str | None = None
         self._flags: int | None = None
         self._p11: Any = None
         self._library_checked = False
@@ -340,7 +336,7 @@ class Pkcs11Backend:
                 import pkcs11
             except ImportError:
                 raise CardUnavailableError(
-                    "module", "python-pkcs11 is not installed (pip install 'aosign-plugin[pkcs11]')"
+                    "module", "python-pkcs11, a dependency of aosign-plugin, is missing: reinstall aosign-plugin"
                 ) from None
             self._p11 = pkcs11
         pkcs11 = self._p11
@@ -417,7 +413,8 @@ class Pkcs11Backend:
         if len(found) > 1:
             raise CardUnavailableError("several_tokens", ", ".join(self._describe(s, t) for s, t, _ in found))
         slot, token, self._flags = found[0]
-        self.reader = f"{token.label} ({slot.slot_description})"
+        self.slot_description = str(slot.slot_description)
+        self.reader = f"{token.label} ({self.slot_description})"
         return token
 
     def _fresh_flags(self, token: Any) -> int:

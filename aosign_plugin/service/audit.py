@@ -26,14 +26,19 @@ class AuditSettings:
     backups: int = 3
 
 
-def outcome_fields(operation: str, result: str, error: object | None = None) -> dict[str, object]:
+#: the audit line's ``result`` word for each exit code (stable for administrators' scripts)
+RESULT_WORDS = {0: "ok", 2: "bad_input", 3: "wrong_secret", 4: "locked", 5: "dead", 6: "no_card", 130: "cancelled"}
+
+
+def outcome_fields(operation: str, exit_code: int, error: object | None = None) -> dict[str, object]:
     """The result and the tries left after an operation, for its audit line.
 
-    :param result: the exit code's name (``ok``, ``wrong_secret``...).
+    :param exit_code: the operation's exit code (CONTRACT.md), written as its word (``ok``, ``wrong_secret``...).
     :param error: the plugin's error, if the operation ended in one (its ``kind`` and ``tries_left`` are read).
     """
     from aosign_plugin.domain.card_status import MAX_TRIES, SecretKind
 
+    result = RESULT_WORDS.get(exit_code, str(exit_code))
     if error is None:
         return {
             "result": result,

@@ -1,174 +1,287 @@
-"""Service: the PIN use cases, guarded by the card's state and the policy.
+"""Service: the PIN use cases, guarded by the card's state and the policy. Every card-safety rule lives here.
 
-Every use case reads the state first (no try spent), says what the user must know before typing, checks each
-answer against the one policy as soon as it is typed, then sends exactly one try-consuming command and never
-retries. Secrets are wiped whatever happens.
+Each use case reads the state first (no try spent) and stops on a state that cannot take the try (the state gate),
+tells the user what they must know before typing (:class:`~.outcomes.Notice`), asks for a yes before a last try
+that needs one (:class:`~.outcomes.Consent`), checks each answer against the one policy as soon as it is typed,
+then sends exactly one try-consuming command and never retries. If what the user was shown no longer holds (another
+application spent a try), nothing is sent. Each PIN operation writes one audit line. Secrets are wiped whatever
+happens. The result is a typed :class:`~.outcomes.Outcome`; no user text is built here.
 """
 
 from __future__ import annotations
 
-from contextlib import ExitStack
-from typing import Protocol
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from typing import TYPE_CHECKING, Any
 
-from aosign_plugin import catalogs
-from aosign_plugin.backends import CardBackend
-from aosign_plugin.domain.card_status import UNBLOCK_WARN_AT, Advice, CardState, CardStatus, PinState
-from aosign_plugin.domain.errors import CardDeadError, NoAnswerError, NotConfirmedError, PinBlockedError, PinPolicyError
+from aosign_plugin.domain.card_status import UNBLOCK_WARN_AT, Advice, CardState, CardStatus, CounterSource, PinState
+from aosign_plugin.domain.errors import (
+    AosignError,
+    CardDeadError,
+    CardStateChangedError,
+    NoAnswerError,
+    NotConfirmedError,
+    PinBlockedError,
+    PinPolicyError,
+)
 from aosign_plugin.domain.logs import get_logger
 from aosign_plugin.domain.secret import Secret
-from aosign_plugin.service.policy import Field, PolicySettings, Verdict, check_base, check_new_pin
+from aosign_plugin.service.outcomes import Asker, Consent, Notice, NoticeKind, Operation, Outcome
+from aosign_plugin.service.policy import Field, Verdict, check_base, check_new_pin
 
-__all__ = ["PinService", "Prompter"]
+if TYPE_CHECKING:
+    from aosign_plugin.backends import CardBackend
+    from aosign_plugin.service.settings import Settings
+
+__all__ = ["PinService", "open_service"]
 
 logger = get_logger(__name__)
 
 
-class Prompter(Protocol):
-    """The part of the host's UI the service uses (see ``hostapp_stub.api.HostUI``)."""
+def open_service(settings: Settings) -> PinService:
+    """The service over the backend the settings name.
 
-    lang: str
+    :raises AosignError: the backend cannot be opened (a module refused by the path rules, no library).
+    """
+    from aosign_plugin.backends import open_backend
 
-    @property
-    def interactive(self) -> bool: ...
-
-    def notice(self, text: str) -> None: ...
-
-    def ask_secret(self, label: str, *, echo: bool = False) -> bytearray: ...
-
-    def confirm(self, question: str) -> bool: ...
-
-
-_PROMPTS = {
-    Field.CURRENT_PIN: "prompt.current_pin",
-    Field.NEW_PIN: "prompt.new_pin",
-    Field.CONFIRM: "prompt.confirm",
-    Field.UNBLOCK_CODE: "prompt.unblock_code",
-}
+    return PinService(open_backend(settings), settings)
 
 
 class PinService:
-    """Status, change and unlock for one card.
+    """Status, change, unlock and the signing login for one card.
 
     :param backend: how the card is reached.
-    :param policy: the deployment's policy for new PINs.
+    :param settings: the deployment's settings (policy, audit log, dialect).
     """
 
-    def __init__(self, backend: CardBackend, policy: PolicySettings) -> None:
+    def __init__(self, backend: CardBackend, settings: Settings) -> None:
         self.backend = backend
-        self.policy = policy
+        self.settings = settings
+        self.policy = settings.policy
+
+    # --- reading the state: never spends a try ------------------------------------------------------------------
 
     def status(self) -> CardStatus:
-        """The card's state; no try is spent."""
-        return self.backend.status()
+        """The card's state; no try is spent.
 
-    # --- helpers --------------------------------------------------------------------------------------------
+        Over PKCS#11, when the token's slot is a PC/SC reader holding a card that answers the dialect's SELECT, the
+        counters come from the card itself (empty VERIFYs), the worse of them and the token's flags winning.
+        """
+        status = self.backend.status()
+        if self.settings.pkcs11_card_counters and status.pin.source is CounterSource.MODULE:
+            from aosign_plugin.service.card_counters import with_card_counters
+
+            status = with_card_counters(status, self.backend, self.settings)
+        return status
 
     @staticmethod
-    def _ask(ui: Prompter, stack: ExitStack, field: Field, echo: bool) -> Secret:
-        text = catalogs.text(_PROMPTS[field], ui.lang)
+    def gate(operation: Operation, status: CardStatus) -> AosignError | None:
+        """The state gate: the error that stops ``operation`` before anything is asked, or None when it may go on."""
+        if status.state is CardState.DEAD:
+            return CardDeadError()
+        if status.state is CardState.LOCKED and operation is not Operation.UNLOCK:
+            return PinBlockedError()
+        return None
+
+    @staticmethod
+    def notices(operation: Operation, status: CardStatus) -> list[Notice]:
+        """What the user must know before typing for ``operation`` on a card in ``status``."""
+        found: list[Notice] = []
+        if operation is Operation.UNLOCK:
+            found.append(Notice(NoticeKind.UNLOCK_INTRO))
+            code = status.unblock
+            if code.state is not PinState.FINAL_TRY and (
+                code.low or (code.tries_left is not None and code.tries_left <= UNBLOCK_WARN_AT)
+            ):
+                found.append(Notice(NoticeKind.ADVICE, Advice.UNBLOCK_LOW, code.tries_left))
+            return found
+        advice = status.advice
+        if advice is Advice.PIN_FINAL_TRY or advice is Advice.RESET_RECOMMENDED:
+            found.append(Notice(NoticeKind.ADVICE, advice, status.pin.tries_left))
+        return found
+
+    @staticmethod
+    def needs_consent(operation: Operation, status: CardStatus) -> Consent | None:
+        """The yes ``operation`` needs on a card in ``status`` before its try is sent."""
+        if operation is Operation.UNLOCK and status.unblock.state is PinState.FINAL_TRY:
+            return Consent.UNBLOCK_FINAL_TRY
+        if operation is Operation.SIGN and status.pin.state is PinState.FINAL_TRY:
+            return Consent.PIN_FINAL_TRY
+        return None
+
+    # --- the use cases ----------------------------------------------------------------------------------------------
+
+    def change_pin(self, asker: Asker, *, echo: bool = False, shown: CardStatus | None = None) -> Outcome:
+        """Ask the current PIN and the new one twice, then change it with one try.
+
+        :param shown: the state the user was shown before (a dialog's); if the card's counters moved since, nothing
+            is asked or sent. None: the state is read now and is what the user is shown.
+        """
+        return self._run(Operation.CHANGE_PIN, asker, echo=echo, shown=shown, consented=False)
+
+    def unlock(
+        self, asker: Asker, *, echo: bool = False, final_try_ok: bool = False, shown: CardStatus | None = None
+    ) -> Outcome:
+        """Ask the unblocking code from the sheet and a new PIN twice, then reset the PIN with one try of the code.
+
+        Allowed at any time, locked or not. Before the code's last try an explicit yes is needed: ``final_try_ok``
+        (given in advance), else :meth:`Asker.confirm`.
+        """
+        return self._run(Operation.UNLOCK, asker, echo=echo, shown=shown, consented=final_try_ok)
+
+    def _run(
+        self, operation: Operation, asker: Asker, *, echo: bool, shown: CardStatus | None, consented: bool
+    ) -> Outcome:
+        status: CardStatus | None = None
+        error: AosignError | None = None
         try:
-            buf = ui.ask_secret(text, echo=echo)
+            status = self._fresh(shown)
+            self._before_asking(operation, status, asker, consented)
+            if operation is Operation.CHANGE_PIN:
+                self._change(status, asker, echo)
+            else:
+                self._unlock(status, asker, echo)
+        except AosignError as e:
+            error = e
+        outcome = Outcome(operation, status, error)
+        return Outcome(operation, status, error, self._audit(outcome))
+
+    def _fresh(self, shown: CardStatus | None) -> CardStatus:
+        status = self.status()
+        if shown is not None and not status.same_counters(shown):
+            # another application spent (or reset) tries since they were shown: they must be shown again first
+            raise CardStateChangedError("the card's counters changed since they were shown")
+        return status
+
+    def _before_asking(self, operation: Operation, status: CardStatus, asker: Asker, consented: bool) -> None:
+        blocked = self.gate(operation, status)
+        if blocked is not None:
+            raise blocked
+        for notice in self.notices(operation, status):
+            asker.notify(notice)
+        consent = self.needs_consent(operation, status)
+        if consent is None:
+            return
+        if consented:
+            if consent is Consent.UNBLOCK_FINAL_TRY:  # the PIN's last try was said by its advice already
+                asker.notify(Notice(NoticeKind.FINAL_TRY_ACKNOWLEDGED, tries_left=1))
+        elif not asker.interactive:
+            raise NotConfirmedError("the last try needs --final-try")
+        elif not asker.confirm(consent):
+            raise NotConfirmedError("the last try was not confirmed", asked=True)
+
+    def _pinpad(self, asker: Asker) -> bool:
+        """A backend whose PINs are typed on the reader: nothing is asked here (and no policy can be applied)."""
+        if self.backend.protected_path:
+            asker.notify(Notice(NoticeKind.PINPAD))
+            return True
+        return False
+
+    @staticmethod
+    def _ask(asker: Asker, stack: ExitStack, field: Field, echo: bool) -> Secret:
+        try:
+            buf = asker.ask_secret(field, echo=echo)
         except EOFError:
             raise NoAnswerError(f"no answer for {field.value}") from None
         return stack.enter_context(Secret(buf))
 
     @staticmethod
-    def _require(verdict: Verdict, ui: Prompter) -> None:
+    def _require(verdict: Verdict, asker: Asker) -> None:
         if not verdict.ok:
             raise PinPolicyError(verdict)
         for warning in verdict.warnings:
-            ui.notice(warning.message(ui.lang))
+            asker.notify(Notice(NoticeKind.POLICY_WARNING, warning=warning))
 
-    @staticmethod
-    def _advise(status: CardStatus, ui: Prompter) -> None:
-        from aosign_plugin.frontends.terminal_view import advice_for
+    def _new_pin(
+        self, asker: Asker, stack: ExitStack, echo: bool, current: Secret | None, code: Secret | None
+    ) -> Secret:
+        new = self._ask(asker, stack, Field.NEW_PIN, echo)
+        self._require(check_new_pin(new, None, current, self.policy), asker)
+        confirm = self._ask(asker, stack, Field.CONFIRM, echo)
+        verdict = check_new_pin(new, confirm, current, self.policy)
+        if not verdict.ok:
+            raise PinPolicyError(verdict)
+        return new
 
-        advice = status.advice
-        if advice is Advice.PIN_FINAL_TRY or advice is Advice.RESET_RECOMMENDED:
-            ui.notice(advice_for(advice, status.pin.tries_left, ui.lang))
-
-    def _pinpad(self, ui: Prompter) -> bool:
-        """A backend whose PINs are typed on the reader: nothing is asked here (and no policy can be applied)."""
-        if getattr(self.backend, "protected_path", False):
-            ui.notice(catalogs.text("pinpad.enter_on_reader", ui.lang))
-            return True
-        return False
-
-    # --- use cases --------------------------------------------------------------------------------------------
-
-    def change_pin(self, ui: Prompter, *, echo: bool = False) -> CardStatus:
-        """Ask the current PIN and the new one twice, then change it with one try.
-
-        :returns: the status read before the change (the counter the user was shown).
-        :raises CardDeadError, PinBlockedError: the card cannot take a PIN now; nothing was asked.
-        :raises PinPolicyError: an answer the policy refuses; nothing was sent.
-        :raises PinIncorrectError: the card counted a wrong current PIN.
-        """
-        status = self.backend.status()
-        if status.state is CardState.DEAD:
-            raise CardDeadError()
-        if status.state is CardState.LOCKED:
-            raise PinBlockedError()
-        self._advise(status, ui)
-        if self._pinpad(ui):
+    def _change(self, status: CardStatus, asker: Asker, echo: bool) -> None:
+        if self._pinpad(asker):
             self.backend.change_pin(None, None, seen=status.pin)
-            return status
+            return
         with ExitStack() as stack:
-            current = self._ask(ui, stack, Field.CURRENT_PIN, echo)
-            self._require(check_base(current, Field.CURRENT_PIN), ui)
-            new = self._ask(ui, stack, Field.NEW_PIN, echo)
-            self._require(check_new_pin(new, None, current, self.policy), ui)
-            confirm = self._ask(ui, stack, Field.CONFIRM, echo)
-            verdict = check_new_pin(new, confirm, current, self.policy)
-            if not verdict.ok:
-                raise PinPolicyError(verdict)
+            current = self._ask(asker, stack, Field.CURRENT_PIN, echo)
+            self._require(check_base(current, Field.CURRENT_PIN), asker)
+            new = self._new_pin(asker, stack, echo, current, None)
+            self._guard(status, Operation.CHANGE_PIN)
             logger.info("Changing PIN")
             self.backend.change_pin(current, new, seen=status.pin)
-        return status
 
-    def unlock(self, ui: Prompter, *, echo: bool = False, final_try_ok: bool = False) -> CardStatus:
-        """Ask the unblocking code from the sheet and a new PIN twice, then reset the PIN with one try of the code.
-
-        Allowed at any time, locked or not. Before the code's last try an explicit yes is needed.
-
-        :returns: the status read before the reset.
-        :raises CardDeadError: the code is exhausted; nothing was asked.
-        :raises NotConfirmedError: the last try of the code was not confirmed; nothing was sent.
-        :raises PinPolicyError: an answer the policy refuses; nothing was sent.
-        :raises PinIncorrectError: the card counted a wrong code.
-        """
-        status = self.backend.status()
-        if status.state is CardState.DEAD:
-            raise CardDeadError()
-        ui.notice(catalogs.text("unlock.intro", ui.lang))
-        code_state = status.unblock.state
-        if code_state is PinState.FINAL_TRY:
-            question = catalogs.text("unlock.final_try", ui.lang)
-            if not final_try_ok:
-                if not ui.interactive:
-                    raise NotConfirmedError("the unblocking code's last try needs --final-try")
-                if not ui.confirm(question):
-                    raise NotConfirmedError("the unblocking code's last try was not confirmed")
-            else:
-                ui.notice(question)
-        elif status.unblock.low or (
-            status.unblock.tries_left is not None and status.unblock.tries_left <= UNBLOCK_WARN_AT
-        ):
-            from aosign_plugin.frontends.terminal_view import advice_for
-
-            ui.notice(advice_for(Advice.UNBLOCK_LOW, status.unblock.tries_left, ui.lang))
-        if self._pinpad(ui):
+    def _unlock(self, status: CardStatus, asker: Asker, echo: bool) -> None:
+        if self._pinpad(asker):
             self.backend.unblock_pin(None, None, seen=status.unblock)
-            return status
+            return
         with ExitStack() as stack:
-            code = self._ask(ui, stack, Field.UNBLOCK_CODE, echo)
-            self._require(check_base(code, Field.UNBLOCK_CODE), ui)
-            new = self._ask(ui, stack, Field.NEW_PIN, echo)
-            self._require(check_new_pin(new, None, None, self.policy), ui)
-            confirm = self._ask(ui, stack, Field.CONFIRM, echo)
-            verdict = check_new_pin(new, confirm, None, self.policy)
-            if not verdict.ok:
-                raise PinPolicyError(verdict)
+            code = self._ask(asker, stack, Field.UNBLOCK_CODE, echo)
+            self._require(check_base(code, Field.UNBLOCK_CODE), asker)
+            new = self._new_pin(asker, stack, echo, None, code)
+            self._guard(status, Operation.UNLOCK)
             logger.info("Resetting PIN with the unblocking code")
             self.backend.unblock_pin(code, new, seen=status.unblock)
-        return status
+
+    def _guard(self, shown: CardStatus, operation: Operation) -> None:
+        """Where the counters come from the card behind a module, read them again right before the try (the backend
+        guards its own reading inside the operation): if tries of the secret about to be sent were spent meanwhile,
+        nothing is sent."""
+        if shown.backend != "pkcs11" or CounterSource.CARD not in (shown.pin.source, shown.unblock.source):
+            return
+        now = self.status()
+        seen, fresh = (shown.unblock, now.unblock) if operation is Operation.UNLOCK else (shown.pin, now.pin)
+        if fresh.spent_since(seen):
+            raise CardStateChangedError("the card's counters changed while the answers were typed")
+
+    # --- the signing login ---------------------------------------------------------------------------------------
+
+    @contextmanager
+    def signing_session(self, asker: Asker, *, final_try_ok: bool = False) -> Iterator[Any]:
+        """A PKCS#11 user session to sign in: state gate, consent for the last try, the PIN asked and checked
+        against the card's base rules, one login, never a retry. The PIN's copy is wiped once logged in.
+
+        :returns: python-pkcs11's ``Session`` (closed on exit).
+        :raises AosignError: refused before anything was sent, or the login failed (the error says what it cost).
+        """
+        login = getattr(self.backend, "user_session", None)
+        if login is None:
+            raise NotImplementedError("signing needs the pkcs11 backend")
+        status = self.status()
+        self._before_asking(Operation.SIGN, status, asker, final_try_ok)
+        with ExitStack() as stack:
+            secret: Secret | None = None
+            if not self._pinpad(asker):
+                secret = self._ask(asker, stack, Field.CURRENT_PIN, echo=False)
+                self._require(check_base(secret, Field.CURRENT_PIN), asker)
+            now = self.status()  # someone spent tries while the PIN was typed: nothing is sent
+            try:
+                session = stack.enter_context(login(secret, seen=status.pin, now=now.pin))
+            finally:
+                if secret is not None:
+                    secret.wipe()  # logged in (or not): no copy of the PIN is kept while pyHanko signs
+            yield session
+
+    # --- the audit log ---------------------------------------------------------------------------------------------
+
+    def _audit(self, outcome: Outcome) -> str | None:
+        """One audit line for a PIN operation (never a secret); the reason it could not be written, if any."""
+        from aosign_plugin.service.audit import outcome_fields, record
+
+        error = outcome.error
+        fields = outcome_fields(outcome.operation.value, int(outcome.exit_code), error)
+        return record(
+            self.settings.audit,
+            {
+                "operation": outcome.operation.value,
+                "backend": self.settings.backend.value,
+                "reader": self.backend.reader,
+                "exit_code": int(outcome.exit_code),
+                **fields,
+            },
+        )

@@ -35,7 +35,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "policy": ("min_length", "max_length", "guessable"),
     "card": ("aid", "cla", "pin_ref", "unblock_ref", "pad_to", "pad_byte", "change", "unblock_status"),
     "pcsc": ("reader",),
-    "pkcs11": ("module", "sha256", "p11kit", "token", "unblock"),
+    "pkcs11": ("module", "sha256", "p11kit", "token", "unblock", "card_counters"),
     "sim": ("state", "log"),
     "audit": ("enabled", "path", "max_bytes", "backups"),
 }
@@ -69,6 +69,9 @@ class Settings:
     pkcs11_module: str | None = None
     #: how the unblocking code resets the PIN over PKCS#11 (OpenSC's user_pin_unblock_style)
     pkcs11_unblock: str = "so-initpin"
+    #: read the counters from the card itself when the token's slot is a PC/SC reader (the module's flags may say
+    #: nothing: OpenSC's generic driver never asks the card)
+    pkcs11_card_counters: bool = True
     pkcs11_token: str | None = None
     sim_state: Path | None = None
     sim_log: Path | None = None
@@ -251,6 +254,7 @@ def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[Problem]
         p11kit = None
     module = _check_this_os_module(c, modules, digests, p11kit)
     unblock = c.choice(p11, "pkcs11", "unblock", UNBLOCK_STYLES)
+    card_counters = c.boolean(p11, "pkcs11", "card_counters")
     token = c.string(p11, "pkcs11", "token")
     if token is not None and not token.startswith("pkcs11:"):
         c.problems.append(Problem("pkcs11.token", "manifest.token_uri"))
@@ -283,6 +287,7 @@ def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[Problem]
         pkcs11_p11kit=p11kit,
         pkcs11_module=module,
         pkcs11_unblock=unblock or "so-initpin",
+        pkcs11_card_counters=True if card_counters is None else card_counters,
         pkcs11_token=token,
         sim_state=_path(c, sim, "sim", "state"),
         sim_log=_path(c, sim, "sim", "log"),

@@ -13,12 +13,9 @@ from typing import Any
 
 import pluggy
 
-from ..api import MenuEntry
+from ..api import ExitCode, MenuEntry
 
-__all__ = ["EXIT_NO_GUI", "main", "run_window"]
-
-#: PySide6 is not installed (like a missing PKCS#11 module: the part the command needs is absent)
-EXIT_NO_GUI = 6
+__all__ = ["main", "run_window"]
 
 
 def run_window(
@@ -28,7 +25,7 @@ def run_window(
     manifest_path: Path | None,
     lang: str,
 ) -> int:
-    """Show the main window until it is closed; returns the exit code (0, or :data:`EXIT_NO_GUI`).
+    """Show the main window until it is closed; returns the exit code (0, or ``UNAVAILABLE`` without PySide6).
 
     :param pm: the plugin manager, plugins loaded; :param entries: their menu entries.
     :param manifest: the manifest in force, already checked; :param manifest_path: its file, None for the default.
@@ -40,11 +37,13 @@ def run_window(
         from PySide6.QtWidgets import QApplication
     except ImportError:
         print(text("missing_qt", lang), file=sys.stderr)
-        return EXIT_NO_GUI
+        return ExitCode.UNAVAILABLE
+    from ..plugins import status_panels
     from .window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "aosign-host"])
-    window = MainWindow(pm, entries, manifest, manifest_path, lang)
+    panels, _ = status_panels(pm)  # an id two plugins claim is shown by neither
+    window = MainWindow(pm, entries, panels, manifest, manifest_path, lang)
     window.show()
     try:
         return int(app.exec())

@@ -1,9 +1,9 @@
-"""The host's main window: every plugin's menu entries, and the card's status kept up to date.
+"""The host's main window: every plugin's menu entries, and the plugins' status panels kept up to date.
 
-The window knows nothing of PINs. It lists the entries the plugins registered, in the user's language; a click
-asks the plugins for a dialog of their own (``aosign_gui_run``) and, when none has one, runs the entry's hook with
-:class:`WindowUI`, generic window prompts. The status panel shows what the ``aosign_card_status`` hook says,
-polled on a timer (it spends no try), so a card inserted or removed shows within a second.
+The window knows nothing of what the plugins do. It lists the entries they registered, in the user's language; a
+click runs the entry's own dialog when its plugin gave one (``MenuEntry.run_in_window``), else the entry's function
+with :class:`WindowUI`, generic window prompts. Each status panel shows what its plugin reads
+(``StatusPanel.read``), polled on a timer.
 """
 
 from __future__ import annotations
@@ -30,46 +30,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..api import EntryResult, MenuEntry, Request
+from ..api import EntryResult, MenuEntry, Request, StatusPanel, Tone
 from .texts import LANGUAGE_NAMES, text
 
-__all__ = ["POLL_MS", "MainWindow", "StatusCollector", "WindowUI"]
+__all__ = ["POLL_MS", "MainWindow", "WindowUI"]
 
-#: how often the card's status is read (ms): often enough to show a card inserted or removed, cheap for the card
+#: how often the status panels are read (ms)
 POLL_MS = 1000
 
-_STYLE_PLAIN = "QLabel { padding: 4px; }"
-_STYLE_WARN = "QLabel { color: #6d3a00; background: #fff4e5; border: 1px solid #ffb74d; padding: 4px; }"
-_STYLE_ERROR = "QLabel { color: #b3261e; background: #fdecea; border: 1px solid #e57373; padding: 4px; }"
-
-
-class StatusCollector:
-    """A :class:`~hostapp_stub.api.HostUI` that asks nothing and keeps what the status hook says."""
-
-    def __init__(self, lang: str) -> None:
-        self.lang = lang
-        self.lines: list[str] = []
-        self.notices: list[str] = []
-        self.data: Mapping[str, Any] | None = None
-
-    @property
-    def interactive(self) -> bool:
-        return False
-
-    def say(self, text: str) -> None:
-        self.lines.append(text)
-
-    def notice(self, text: str) -> None:
-        self.notices.append(text)
-
-    def emit_json(self, data: Mapping[str, Any]) -> None:
-        self.data = data
-
-    def ask_secret(self, label: str, *, echo: bool = False) -> bytearray:
-        raise EOFError
-
-    def confirm(self, question: str) -> bool:
-        return False
+_STYLE = {
+    Tone.PLAIN: "QLabel { padding: 4px; }",
+    Tone.WARN: "QLabel { color: #6d3a00; background: #fff4e5; border: 1px solid #ffb74d; padding: 4px; }",
+    Tone.ERROR: "QLabel { color: #b3261e; background: #fdecea; border: 1px solid #e57373; padding: 4px; }",
+}
 
 
 class WindowUI:
@@ -117,16 +90,18 @@ class MainWindow(QMainWindow):
 
     :param pm: the plugin manager, plugins loaded.
     :param entries: their menu entries.
+    :param panels: their status panels.
     :param manifest: the manifest in force (passed on in every :class:`~hostapp_stub.api.Request`).
     :param manifest_path: the file it came from, None for the built-in default.
     :param lang: the language to start in (``ja`` or ``en``); the window can switch.
-    :param poll_ms: how often the card's status is read; 0 reads it only on demand (:meth:`refresh_status`).
+    :param poll_ms: how often the panels are read; 0 reads them only on demand (:meth:`refresh_status`).
     """
 
     def __init__(
         self,
         pm: pluggy.PluginManager,
         entries: Sequence[MenuEntry],
+        panels: Sequence[StatusPanel],
         manifest: Mapping[str, Any],
         manifest_path: Path | None,
         lang: str,
@@ -136,12 +111,13 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.pm = pm
         self.entries = list(entries)
+        self.panels = list(panels)
         self.manifest = manifest
         self.manifest_path = manifest_path
         self.lang = lang
         #: the last result of a menu entry run from the window
         self.last_result: EntryResult | None = None
-        self._status_seen: tuple[str, str] | None = None
+        self._status_seen: dict[str, tuple[str, Tone]] = {}
         self._running = False
         self._build()
         self._timer = QTimer(self)
@@ -189,19 +165,26 @@ class MainWindow(QMainWindow):
         menu.addWidget(self._menu_empty)
         layout.addWidget(self._menu_box)
 
-        self._status_box = QGroupBox()
-        status = QVBoxLayout(self._status_box)
-        self._status = QLabel()
-        self._status.setObjectName("status")
-        self._status.setWordWrap(True)
-        self._status.setTextFormat(Qt.TextFormat.PlainText)
-        self._status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._panel_boxes: dict[str, QGroupBox] = {}
+        self._panel_labels: dict[str, QLabel] = {}
+        for panel in self.panels:
+            box = QGroupBox()
+            box.setObjectName(f"panel:{panel.id}")
+            inner = QVBoxLayout(box)
+            label = QLabel()
+            label.setObjectName("status" if len(self._panel_labels) == 0 else f"status:{panel.id}")
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            inner.addWidget(label)
+            layout.addWidget(box)
+            self._panel_boxes[panel.id] = box
+            self._panel_labels[panel.id] = label
         self._status_note = QLabel()
         self._status_note.setWordWrap(True)
         self._status_note.setStyleSheet("QLabel { color: #555555; }")
-        status.addWidget(self._status)
-        status.addWidget(self._status_note)
-        layout.addWidget(self._status_box)
+        self._status_note.setVisible(bool(self.panels))
+        layout.addWidget(self._status_note)
 
         bottom = QHBoxLayout()
         bottom.addStretch(1)
@@ -231,10 +214,11 @@ class MainWindow(QMainWindow):
         self._menu_empty.setText(text("menu.empty", lang))
         for entry in self.entries:
             self._buttons[entry.id].setText(entry.label.get(lang) or entry.id)
-        self._status_box.setTitle(text("status.heading", lang))
+        for panel in self.panels:
+            self._panel_boxes[panel.id].setTitle(panel.title.get(lang) or panel.id)
         self._status_note.setText(text("status.auto", lang))
         self._quit.setText(text("quit", lang))
-        self._status_seen = None
+        self._status_seen = {}
         self.refresh_status()
 
     def _language_chosen(self, index: int) -> None:
@@ -242,45 +226,37 @@ class MainWindow(QMainWindow):
         if isinstance(lang, str) and lang != self.lang:
             self.set_language(lang)
 
-    # --- the card's status ------------------------------------------------------------------------------------
+    # --- the plugins' status panels -----------------------------------------------------------------------------
 
     def request(self, entry: MenuEntry | None = None) -> Request:
-        """The request for a hook: the window's language, the manifest, no flags."""
+        """The request for a plugin: the window's language, the manifest, no flags."""
         options = {opt.name: False for opt in entry.options} if entry is not None else {}
         return Request(
             lang=self.lang, manifest=self.manifest, manifest_path=self.manifest_path, options=options, surface="window"
         )
 
     def refresh_status(self) -> None:
-        """Read the card's status through the plugins' status hook (no try spent) and show it."""
+        """Read every status panel (a panel's read changes nothing) and show what changed."""
         if self._running:
             return
-        ui = StatusCollector(self.lang)
-        try:
-            result = self.pm.hook.aosign_card_status(request=self.request(), ui=ui)
-        except Exception as e:  # a plugin's bug must not take the window down with it
-            lines, style = [text("status.failed", self.lang, error=f"{type(e).__name__}: {e}")], _STYLE_ERROR
-        else:
-            if result is None:
-                lines, style = [text("status.none", self.lang)], _STYLE_WARN
-            else:
-                lines = ui.lines + ui.notices
-                data = result.data or {}
-                if result.exit_code != 0 or data.get("state") in ("locked", "dead"):
-                    style = _STYLE_ERROR
-                elif data.get("advice"):
-                    style = _STYLE_WARN
-                else:
-                    style = _STYLE_PLAIN
-        shown = ("\n".join(lines), style)
-        if shown != self._status_seen:  # repaint only on a change: an insert, a removal, a try spent elsewhere
-            self._status_seen = shown
-            self._status.setText(shown[0])
-            self._status.setStyleSheet(style)
+        for panel in self.panels:
+            try:
+                view = panel.read(self.request())
+                shown = ("\n".join(view.lines), view.tone)
+            except Exception as e:  # a plugin's bug must not take the window down with it
+                failed = text("status.failed", self.lang, plugin=panel.plugin, error=f"{type(e).__name__}: {e}")
+                shown = (failed, Tone.ERROR)
+            if shown != self._status_seen.get(panel.id):  # repaint only on a change
+                self._status_seen[panel.id] = shown
+                label = self._panel_labels[panel.id]
+                label.setText(shown[0])
+                label.setStyleSheet(_STYLE[shown[1]])
 
-    def status_text(self) -> str:
-        """What the status panel says now."""
-        return self._status.text()
+    def status_text(self, panel_id: str | None = None) -> str:
+        """What a status panel (the first, by default) says now."""
+        if not self.panels:
+            return ""
+        return self._panel_labels[panel_id or self.panels[0].id].text()
 
     # --- running an entry -------------------------------------------------------------------------------------
 
@@ -288,14 +264,15 @@ class MainWindow(QMainWindow):
         return self._buttons[entry_id]
 
     def run_entry(self, entry: MenuEntry) -> EntryResult | None:
-        """Run ``entry``: the plugin's own dialog when it has one, else its hook with :class:`WindowUI`."""
+        """Run ``entry``: its plugin's own dialog when it has one, else its function with :class:`WindowUI`."""
         if self._running:
             return None
-        self._running = True  # no status reads while the entry talks to the card
+        self._running = True  # no panel reads while the entry runs
         label = entry.label.get(self.lang) or entry.id
         result: EntryResult | None = None
         try:
-            result = self.pm.hook.aosign_gui_run(entry_id=entry.id, request=self.request(entry), parent=self)
+            if entry.run_in_window is not None:
+                result = entry.run_in_window(self.request(entry), self)
             if result is None:
                 result = self._run_with_window_ui(entry, label)
         except Exception as e:  # shown, not raised: the window stays usable
@@ -307,18 +284,11 @@ class MainWindow(QMainWindow):
         return result
 
     def _run_with_window_ui(self, entry: MenuEntry, label: str) -> EntryResult | None:
-        hook = getattr(self.pm.hook, entry.hook, None)
-        if hook is None:
-            QMessageBox.warning(self, label, text("no_handler", self.lang, entry=label))
-            return None
         ui = WindowUI(self.lang, self, label)
         try:
-            result: EntryResult | None = hook(request=self.request(entry), ui=ui)
+            result = entry.run(self.request(entry), ui)
         except KeyboardInterrupt:
             QMessageBox.information(self, label, text("cancelled", self.lang))
-            return None
-        if result is None:
-            QMessageBox.warning(self, label, text("no_handler", self.lang, entry=label))
             return None
         if ui.lines:
             box = QMessageBox.information if result.exit_code == 0 else QMessageBox.warning

@@ -15,13 +15,14 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pkcs11
 import pytest
 
-from aosign_plugin.domain.card_status import CardState, Counter, PinState, SecretKind
+from aosign_plugin.domain.card_status import CardState, Counter, CounterSource, PinState, SecretKind
 from aosign_plugin.domain.errors import (
     CardRefusedInputError,
     CardStateChangedError,
@@ -78,8 +79,8 @@ def test_status(hsm: SoftHsm) -> None:
     assert data["backend"] == "pkcs11"
     assert data["state"] == "ready"
     assert data["reader"].startswith(f"{LABEL} (SoftHSM slot ID 0x")
-    assert data["pin"] == {"tries_left": None, "max_tries": 10}
-    assert data["unblock"] == {"tries_left": None, "max_tries": 10}
+    assert data["pin"] == {"tries_left": None, "max_tries": 10, "source": "module"}
+    assert data["unblock"] == {"tries_left": None, "max_tries": 10, "source": "module"}
     assert data["advice"] is None
     run = hsm.host("status")
     assert run.code == 0 and LABEL in run.out, run.text
@@ -268,7 +269,8 @@ ALL = CKF_TOKEN_INITIALIZED | CKF_USER_PIN_INITIALIZED
     ],
 )
 def test_flags_to_counters(flags: int, pin: Counter, unblock: Counter, state: CardState) -> None:
-    assert counters_from_flags(flags) == (pin, unblock)
+    module = CounterSource.MODULE  # the token's flags: what the module says, not what the card said
+    assert counters_from_flags(flags) == (replace(pin, source=module), replace(unblock, source=module))
     from aosign_plugin.domain.card_status import CardStatus
 
     assert CardStatus("pkcs11", None, pin, unblock).state is state
@@ -288,7 +290,8 @@ def test_status_from_real_flags(hsm: SoftHsm) -> None:
         lib.finalize()  # closes the sessions python-pkcs11 leaked
         lib.initialize()
         status = b.status()
-        assert status.pin == Counter(None, low=True) and status.unblock == Counter(None, low=True)
+        low = Counter(None, low=True, source=CounterSource.MODULE)
+        assert status.pin == low and status.unblock == low
         assert status.advice is not None and status.advice.value == "reset_recommended"
 
 

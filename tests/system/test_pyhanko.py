@@ -6,9 +6,10 @@ on ``PYTHONPATH``) and ``pyhanko sign validate`` judges the result. The PIN is c
 
 The lock, death and last-try refusals need a module that reports them: OpenSC's module over the simulated card,
 served through the real pcscd and vpcd. In a fresh process OpenSC's generic driver reports no PIN state at all (it
-sends no status query), so these are proven with the manifest's backend ``pcsc``: the signer then reads the card's
-own counters with an empty VERIFY through PC/SC, and the card's APDU log shows what reached it. With backend
-``pkcs11`` alone, a locked card is found only by the login (one VERIFY answered 6983, no try spent): pinned below.
+sends no status query), so the service reads the card's own counters with an empty VERIFY through the PC/SC reader
+the token's slot stands for (``[pkcs11] card_counters``, on by default), and the card's APDU log shows what reached
+it. With that turned off, a locked card is found only by the login (one VERIFY answered 6983, no try spent): pinned
+below.
 
 "Nothing asked" is proven for real: standard input is a pipe still holding its line after the command, and on a
 terminal (a pty) no prompt is written.
@@ -439,19 +440,20 @@ class OpenscCard:
         s = CardStore(self.state).load()
         return s.pin.tries_left, s.unblock.tries_left
 
-    def manifest(self, backend: str) -> Path:
-        path = self.root / f"{backend}.toml"
+    def manifest(self, backend: str, card_counters: bool = True) -> Path:
+        path = self.root / f"{backend}-{card_counters}.toml"
         path.write_text(
             f'[plugin]\nbackend = "{backend}"\n\n[pcsc]\nreader = "{READER}"\n\n'
-            f'[pkcs11]\nmodule.linux = "{OPENSC_MODULE}"\ntoken = "pkcs11:token=AOSign"\n',
+            f'[pkcs11]\nmodule.linux = "{OPENSC_MODULE}"\ntoken = "pkcs11:token=AOSign"\n'
+            f"card_counters = {str(card_counters).lower()}\n",
             encoding="utf-8",
         )
         return path
 
-    def env(self, backend: str) -> dict[str, str]:
+    def env(self, backend: str, card_counters: bool = True) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AOSIGN_", "LC_", "LANG", "OPENSC_"))}
         env.update(
-            AOSIGN_MANIFEST=str(self.manifest(backend)),
+            AOSIGN_MANIFEST=str(self.manifest(backend, card_counters)),
             AOSIGN_LANG="ja",
             OPENSC_CONF=str(self.root / "opensc.conf"),
             HOME=str(self.root),
@@ -476,8 +478,8 @@ class OpenscCard:
             "out.pdf",
         ]
 
-    def sign(self, stdin: str | None, *options: str, backend: str = "pcsc") -> Run:
-        return _run(self.argv(*options), self.env(backend), self.root, stdin)
+    def sign(self, stdin: str | None, *options: str, backend: str = "pcsc", card_counters: bool = True) -> Run:
+        return _run(self.argv(*options), self.env(backend, card_counters), self.root, stdin)
 
     def mark(self) -> int:
         return len(read_log(self.log).entries) if self.log.exists() else 0
@@ -568,13 +570,26 @@ def test_wrong_pins_advice_then_exact_count(opensc_card: OpenscCard) -> None:
     assert card.counters() == (10, 10)
 
 
-def test_pkcs11_alone_finds_the_lock_only_at_login(opensc_card: OpenscCard) -> None:
-    """Without PC/SC, OpenSC's generic driver reports no PIN state in a fresh process: the PIN is read, and the
-    login's VERIFY is answered 6983 (blocked) without spending a try; the lock message follows."""
+def test_pkcs11_backend_reads_the_card_behind_the_token(opensc_card: OpenscCard) -> None:
+    """With ``backend = "pkcs11"`` the card behind the token is read through its reader: the lock is found before
+    anything is asked, and nothing reaches the card."""
     card = opensc_card
     card.set_tries(0)
     mark = card.mark()
     run = card.sign(f"{WRONG_PIN}\n", backend="pkcs11")
+    assert run.code == 4, run.text
+    assert HOWTO_UNLOCK in run.err and WRONG not in run.err
+    assert run.unread == f"{WRONG_PIN}\n".encode() and card.tries_sent(mark) == []
+
+
+def test_pkcs11_alone_finds_the_lock_only_at_login(opensc_card: OpenscCard) -> None:
+    """Without the card's own counters (``card_counters = false``), OpenSC's generic driver reports no PIN state in
+    a fresh process: the PIN is read, and the login's VERIFY is answered 6983 (blocked) without spending a try; the
+    lock message follows."""
+    card = opensc_card
+    card.set_tries(0)
+    mark = card.mark()
+    run = card.sign(f"{WRONG_PIN}\n", backend="pkcs11", card_counters=False)
     assert run.code == 4, run.text
     assert HOWTO_UNLOCK in run.err and WRONG not in run.err
     assert run.unread == b""  # the PIN was read: the module could not tell

@@ -12,8 +12,10 @@ import pytest
 from aosign_plugin.backends.sim_backend import SimBackend
 from aosign_plugin.domain.errors import PinIncorrectError, PinPolicyError
 from aosign_plugin.domain.secret import Secret
+from aosign_plugin.service.audit import AuditSettings
+from aosign_plugin.service.outcomes import Consent, Notice
 from aosign_plugin.service.pin_service import PinService
-from aosign_plugin.service.policy import PolicySettings
+from aosign_plugin.service.policy import Field
 from aosign_plugin.service.settings import Settings
 from tests.support import realparts
 from tests.support.cards import Card, issue_card, make_card
@@ -93,25 +95,24 @@ def test_canaries_not_in_argv_or_environ_of_a_running_host(tmp_path: Path) -> No
 
 
 class RecordingUI:
-    """A prompter that keeps every buffer it hands out, to check afterwards that each was wiped."""
+    """An asker that keeps every buffer it hands out, to check afterwards that each was wiped."""
 
-    lang = "en"
     interactive = False
 
     def __init__(self, answers: list[str]) -> None:
         self.answers = list(answers)
         self.handed: list[bytearray] = []
-        self.notices: list[str] = []
+        self.notices: list[Notice] = []
 
-    def notice(self, text: str) -> None:
-        self.notices.append(text)
+    def notify(self, notice: Notice) -> None:
+        self.notices.append(notice)
 
-    def ask_secret(self, label: str, *, echo: bool = False) -> bytearray:
+    def ask_secret(self, field: Field, *, echo: bool) -> bytearray:
         buf = bytearray(self.answers.pop(0).encode())
         self.handed.append(buf)
         return buf
 
-    def confirm(self, question: str) -> bool:
+    def confirm(self, consent: Consent) -> bool:
         return False
 
 
@@ -127,15 +128,19 @@ class RecordingUI:
 def test_buffers_wiped_in_process(tmp_path: Path, answers: list[str], error: type[Exception] | None) -> None:
     state = tmp_path / "card.json"
     issue_card(state, CANARY_PIN, CANARY_CODE)
-    service = PinService(SimBackend(Settings(sim_state=state)), PolicySettings())
+    settings = Settings(sim_state=state, audit=AuditSettings(path=tmp_path / "audit.jsonl"))
+    service = PinService(SimBackend(settings), settings)
     ui = RecordingUI(answers)
+    outcome = service.change_pin(ui)
     if error is None:
-        service.change_pin(ui)
+        assert outcome.ok
     else:
-        with pytest.raises(error) as e:
-            service.change_pin(ui)
+        assert isinstance(outcome.error, error)
         for canary in CANARIES:
-            assert canary not in str(e.value) and canary not in repr(e.value)
+            assert canary not in str(outcome.error) and canary not in repr(outcome.error)
+            assert canary not in repr(outcome)
+    for canary in CANARIES:
+        assert canary not in (tmp_path / "audit.jsonl").read_text()
     assert ui.handed, "nothing was asked"
     assert all(len(buf) == 0 for buf in ui.handed), "a PIN buffer was not wiped"
 

@@ -46,12 +46,15 @@ from hypothesis.stateful import (
 from aosign_plugin import catalogs
 from aosign_plugin.backends.sim_backend import SimBackend
 from aosign_plugin.domain.errors import AosignError
+from aosign_plugin.frontends.entries import HostAsker
 from aosign_plugin.frontends.terminal_view import error_report, status_json, status_lines
+from aosign_plugin.service.audit import AuditSettings
 from aosign_plugin.service.pin_service import PinService
 from aosign_plugin.service.settings import Settings
 from aosign_plugin.simcard.apdu_log import field_digest
 from aosign_plugin.simcard.card_store import CardStore, new_card_state
 from aosign_plugin.transport.sim_link import SimConnection
+from hostapp_stub.api import Request
 from tests.support.realparts import serve_card, stop_process, wait_card_present
 
 MAX_TRIES = 10
@@ -191,7 +194,7 @@ class CardModel:
         if self.code_tries == 1:
             if not final_try:  # the last try of the code needs an explicit yes: nothing is asked, nothing sent
                 return Expect(2, [_t("unlock.not_confirmed", lang), _t("nothing_sent", lang)])
-            texts.append(_t("unlock.final_try", lang))
+            texts.append(_t("unlock.final_try_acknowledged", lang))
         elif self.code_tries <= 3:
             texts.append(_t("advice.unblock_low", lang, left=self.code_tries))
         if not faq_base_ok(code) or not faq_new_ok(new, None):
@@ -343,8 +346,9 @@ class InProcessCard(CardUnderTest):
 
     def __init__(self, root: Path, lang: str) -> None:
         super().__init__(root, lang)
-        self.settings = Settings(sim_state=self.state, sim_log=self.log.path)
-        self.service = PinService(SimBackend(self.settings), self.settings.policy)
+        audit = AuditSettings(path=root / "audit.jsonl")
+        self.settings = Settings(sim_state=self.state, sim_log=self.log.path, audit=audit)
+        self.service = PinService(SimBackend(self.settings), self.settings)
 
     def _run(self, action: Callable[[ScriptedUI], str], ui: ScriptedUI) -> Outcome:
         try:
@@ -366,14 +370,18 @@ class InProcessCard(CardUnderTest):
 
     def change(self, current: str, new: str, confirm: str, on_ask: Callable[[int], None] | None = None) -> Outcome:
         def action(ui: ScriptedUI) -> str:
-            self.service.change_pin(ui)
+            outcome = self.service.change_pin(HostAsker(ui, Request(self.lang)))
+            if outcome.error is not None:
+                raise outcome.error
             return _t("change.done", self.lang)
 
         return self._run(action, ScriptedUI(self.lang, [current, new, confirm], on_ask))
 
     def unlock(self, code: str, new: str, confirm: str, final_try: bool) -> Outcome:
         def action(ui: ScriptedUI) -> str:
-            self.service.unlock(ui, final_try_ok=final_try)
+            outcome = self.service.unlock(HostAsker(ui, Request(self.lang)), final_try_ok=final_try)
+            if outcome.error is not None:
+                raise outcome.error
             return _t("unlock.done", self.lang)
 
         return self._run(action, ScriptedUI(self.lang, [code, new, confirm]))
@@ -519,8 +527,8 @@ class UserSession:
             assert out.status["state"] == m.state
             # a dead card answers 6983 to everything that needs a PIN (CONTRACT.md): its PIN shows as blocked
             pin_shown = 0 if m.dead else m.pin_tries
-            assert out.status["pin"] == {"tries_left": pin_shown, "max_tries": MAX_TRIES}
-            assert out.status["unblock"] == {"tries_left": m.code_tries, "max_tries": MAX_TRIES}
+            assert out.status["pin"] == {"tries_left": pin_shown, "max_tries": MAX_TRIES, "source": "card"}
+            assert out.status["unblock"] == {"tries_left": m.code_tries, "max_tries": MAX_TRIES, "source": "card"}
             assert out.status["advice_code"] == m.advice
 
     def change(self, rule: str, current: str, new: str, confirm: str) -> None:

@@ -215,10 +215,11 @@ def _fake_dist(site: Path, name: str, marker: Path) -> None:
     (site / f"{module}.py").write_text(
         "from pathlib import Path\n"
         f"Path({str(marker)!r}).write_text('imported')\n"
-        "from hostapp_stub.api import MenuEntry, hookimpl\n\n"
+        "from hostapp_stub.api import EntryResult, MenuEntry, hookimpl\n\n"
         "@hookimpl\n"
-        "def aosign_register_menu_entries(register):\n"
-        "    register(MenuEntry('hello', {'ja': 'こんにちは', 'en': 'Say hello'}, 'aosign_card_status'))\n"
+        "def hostapp_register_menu_entries(register):\n"
+        "    run = lambda request, ui: EntryResult(0)\n"
+        "    register(MenuEntry('hello', {'ja': 'こんにちは', 'en': 'Say hello'}, run))\n"
     )
     info = site / f"{module}-2.5.dist-info"
     info.mkdir()

@@ -10,8 +10,8 @@ from pathlib import Path
 import pluggy
 import pytest
 
-from hostapp_stub.api import PROJECT, MenuEntry, hookimpl
-from hostapp_stub.plugins import DuplicateEntryError, installed_plugins, load_plugins, menu_entries, plugin_info
+from hostapp_stub.api import PROJECT, EntryResult, HostUI, MenuEntry, PanelView, Request, StatusPanel, hookimpl
+from hostapp_stub.plugins import installed_plugins, load_plugins, menu, plugin_info, status_panels
 
 
 @pytest.fixture
@@ -28,48 +28,80 @@ def test_plugin_found_through_its_entry_point(pm: pluggy.PluginManager) -> None:
 
 
 def test_menu_entries(pm: pluggy.PluginManager) -> None:
-    entries = menu_entries(pm)
+    entries = menu(pm).entries
     assert [e.id for e in entries] == ["status", "change-pin", "unlock"]
     for e in entries:
         assert e.plugin == "aosign"
         assert set(e.label) == {"ja", "en"} and all(e.label.values())
-        assert hasattr(pm.hook, e.hook)
+        assert callable(e.run)
     unlock = entries[2]
     assert [o.name for o in unlock.options] == ["show-input", "final-try"]
     assert entries[1].label["ja"] == "PIN(暗証番号)の変更"
+    assert entries[0].run_in_window is None and entries[1].run_in_window is not None
 
 
-def test_duplicate_entry_refused(pm: pluggy.PluginManager) -> None:
-    class Rogue:
-        @hookimpl
-        def aosign_register_menu_entries(self, register: Callable[[MenuEntry], None]) -> None:
-            register(MenuEntry("status", {"ja": "x", "en": "x"}, "aosign_card_status"))
+class _Greeter:
+    """A second plugin with an entry of its own; it records who ran what."""
 
-    pm.register(Rogue(), name="rogue")
+    def __init__(self, entry_id: str, ran: list[str], name: str) -> None:
+        self.entry_id, self.ran, self.name = entry_id, ran, name
+
+    @hookimpl
+    def hostapp_register_menu_entries(self, register: Callable[[MenuEntry], None]) -> None:
+        def run(request: Request, ui: HostUI) -> EntryResult:
+            self.ran.append(self.name)
+            return EntryResult(0)
+
+        register(MenuEntry(self.entry_id, {"ja": "こんにちは", "en": "Hello"}, run))
+
+
+def test_each_entry_runs_its_own_plugin(pm: pluggy.PluginManager) -> None:
+    ran: list[str] = []
+    pm.register(_Greeter("hello", ran, "greeter"), name="greeter")
     try:
-        with pytest.raises(DuplicateEntryError, match="status"):
-            menu_entries(pm)
+        listing = menu(pm)
+        entries = {e.id: e for e in listing.entries}
+        assert entries["hello"].plugin == "greeter" and entries["status"].plugin == "aosign"
+        assert listing.collisions == ()
+        assert entries["hello"].run(Request(lang="en"), None).exit_code == 0  # type: ignore[arg-type]
+        assert ran == ["greeter"]
+    finally:
+        pm.unregister(name="greeter")
+
+
+def test_an_id_two_plugins_claim_runs_in_neither(pm: pluggy.PluginManager) -> None:
+    ran: list[str] = []
+    pm.register(_Greeter("status", ran, "rogue"), name="rogue")
+    try:
+        listing = menu(pm)
+        assert listing.get("status") is None  # neither the rogue's nor ours
+        (collision,) = listing.collisions
+        assert collision.id == "status" and set(collision.plugins) == {"aosign", "rogue"}
+        assert [e.id for e in listing.entries] == ["change-pin", "unlock"]  # the others still work
+        assert ran == []
     finally:
         pm.unregister(name="rogue")
 
 
-def test_another_plugin_adds_an_entry(pm: pluggy.PluginManager) -> None:
-    class Extra:
+def test_status_panels(pm: pluggy.PluginManager) -> None:
+    class Panel:
         @hookimpl
-        def aosign_register_menu_entries(self, register: Callable[[MenuEntry], None]) -> None:
-            register(MenuEntry("hello", {"ja": "こんにちは", "en": "Hello"}, "aosign_card_status"))
+        def hostapp_register_status_panels(self, register: Callable[[StatusPanel], None]) -> None:
+            register(StatusPanel("other", {"ja": "他", "en": "Other"}, lambda request: PanelView(("fine",))))
 
         @hookimpl
-        def aosign_manifest_tables(self) -> list[str]:
-            return ["hello"]
+        def hostapp_manifest_tables(self) -> list[str]:
+            return ["other"]
 
-    pm.register(Extra(), name="extra")
+    pm.register(Panel(), name="panel")
     try:
-        entries = {e.id: e for e in menu_entries(pm)}
-        assert entries["hello"].plugin == "extra"
-        assert any("hello" in tables for tables in pm.hook.aosign_manifest_tables())
+        panels, collisions = status_panels(pm)
+        assert [(p.id, p.plugin) for p in panels] == [("card", "aosign"), ("other", "panel")]
+        assert collisions == []
+        assert panels[1].read(Request(lang="en")).lines == ("fine",)
+        assert any("other" in tables for tables in pm.hook.hostapp_manifest_tables())
     finally:
-        pm.unregister(name="extra")
+        pm.unregister(name="panel")
 
 
 def test_load_is_idempotent() -> None:

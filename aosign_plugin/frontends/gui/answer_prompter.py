@@ -1,4 +1,4 @@
-"""The prompter behind the PIN dialogs: it hands the service the answers already typed, each exactly once.
+"""The asker behind the PIN dialogs: it hands the service the answers already typed, each exactly once.
 
 No Qt here: the dialog reads its fields into bytearrays, empties the fields, and gives the buffers to an
 :class:`AnswerPrompter`. The service takes ownership of each buffer it asks for (and wipes it); whatever it did not
@@ -10,56 +10,47 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import TracebackType
 
-from aosign_plugin import catalogs
 from aosign_plugin.domain.secret import wipe_bytearray
+from aosign_plugin.service.outcomes import Consent, Notice
 from aosign_plugin.service.policy import Field
 
 __all__ = ["AnswerPrompter"]
 
 
 class AnswerPrompter:
-    """A :class:`~aosign_plugin.service.pin_service.Prompter` over answers collected by a dialog.
+    """An :class:`~aosign_plugin.service.outcomes.Asker` over answers collected by a dialog.
 
-    :param lang: the language of the service's labels and notices.
     :param answers: one buffer per field; the prompter owns them from now on.
     :param confirmed: the answer to a last-try question (the dialog's explicit confirmation checkbox).
     """
 
-    def __init__(self, lang: str, answers: Mapping[Field, bytearray], *, confirmed: bool = False) -> None:
-        self.lang = lang
+    def __init__(self, answers: Mapping[Field, bytearray], *, confirmed: bool = False) -> None:
         self._answers = dict(answers)
-        self._fields = {catalogs.text(f"prompt.{field.value}", lang): field for field in Field}
         self._confirmed = confirmed
         #: what the service said along the way (the dialog shows these before typing already)
-        self.notices: list[str] = []
-        #: the questions the service asked, in order
-        self.questions: list[str] = []
+        self.notices: list[Notice] = []
+        #: the consents the service asked for, in order
+        self.questions: list[Consent] = []
 
     @property
     def interactive(self) -> bool:
         return True
 
-    def notice(self, text: str) -> None:
-        self.notices.append(text)
+    def notify(self, notice: Notice) -> None:
+        self.notices.append(notice)
 
-    def ask_secret(self, label: str, *, echo: bool = False) -> bytearray:
-        """The answer for the field ``label`` names, handed over once (the caller owns and wipes it).
+    def ask_secret(self, field: Field, *, echo: bool) -> bytearray:
+        """The answer for ``field``, handed over once (the caller owns and wipes it).
 
         :raises EOFError: no answer for that field, or it was handed over already.
         """
-        field = self._fields.get(label)
-        if field is None or field not in self._answers:
+        if field not in self._answers:
             raise EOFError
         return self._answers.pop(field)
 
-    def confirm(self, question: str) -> bool:
-        self.questions.append(question)
+    def confirm(self, consent: Consent) -> bool:
+        self.questions.append(consent)
         return self._confirmed
-
-    @property
-    def pending(self) -> int:
-        """How many answers were not handed over (yet)."""
-        return len(self._answers)
 
     def wipe(self) -> None:
         """Wipe every answer not handed over; idempotent."""

@@ -1,12 +1,14 @@
 """The change-PIN and unlock dialogs, driven by the same service layer as the command line.
 
 A dialog has no PIN logic of its own. It reads the card's state through :class:`~.pin_service.PinService`
-(no try spent) and shows the tries left before anything is typed; it checks every answer with the one policy as it
-is typed (:func:`~.policy.check_base`, :func:`~.policy.check_new_pin`) and enables
-[OK] only when nothing is refused and both new PINs match; one click on [OK] empties the fields into bytearrays,
-hands them to the service through an :class:`~.answer_prompter.AnswerPrompter` and so sends exactly one
-try; the result is said with :func:`~.terminal_view.error_report`, in the FAQ's words. The fields are
-emptied when the dialog closes, whichever way.
+(no try spent) and shows the tries left before anything is typed; whether the operation may go on (the state
+gate), what to say before typing and whether a last try needs a yes are the service's answers
+(:meth:`~.PinService.gate`, :meth:`~.PinService.notices`, :meth:`~.PinService.needs_consent`). It checks every
+answer with the one policy as it is typed and enables [OK] only when nothing is refused and both new PINs match;
+one click on [OK] empties the fields into bytearrays and hands them to the service through an
+:class:`~.answer_prompter.AnswerPrompter`, with the state the dialog showed: the service sends exactly one try, or
+nothing if the card's counters moved since, and writes the audit line. The fields are emptied when the dialog
+closes, whichever way.
 
 Only the GUI imports this module (it imports PySide6).
 """
@@ -34,28 +36,19 @@ from PySide6.QtWidgets import (
 )
 
 from aosign_plugin import catalogs
-from aosign_plugin.domain.card_status import UNBLOCK_WARN_AT, Advice, CardState, CardStatus, PinState
-from aosign_plugin.domain.errors import (
-    AosignError,
-    CardDeadError,
-    CardStateChangedError,
-    CardUnavailableError,
-    PinBlockedError,
-    PinError,
-    PinIncorrectError,
-)
+from aosign_plugin.domain.card_status import Advice, CardState, CardStatus
+from aosign_plugin.domain.errors import AosignError, CardUnavailableError, PinError, PinIncorrectError
 from aosign_plugin.domain.secret import Secret
 from aosign_plugin.frontends.gui.answer_prompter import AnswerPrompter
 from aosign_plugin.frontends.gui.window_wording import window_lines
-from aosign_plugin.frontends.terminal_view import ExitCode, advice_text, error_report, status_lines
+from aosign_plugin.frontends.terminal_view import advice_text, error_report, notice_text, status_lines
+from aosign_plugin.service.outcomes import NoticeKind, Operation, Outcome
 from aosign_plugin.service.pin_service import PinService
 from aosign_plugin.service.policy import Field, check_base, check_new_pin
-from hostapp_stub.api import EntryResult, Request
+from hostapp_stub.api import EntryResult, ExitCode, Request
 
 __all__ = ["DIALOGS", "ChangePinDialog", "PinDialog", "Tone", "UnlockDialog", "run_entry"]
 
-#: exit code of a dialog closed before anything was sent (the command line's "cancelled")
-EXIT_CANCELLED = 130
 _WIDTH = 600
 
 
@@ -89,10 +82,6 @@ def _error_lines(error: AosignError, lang: str) -> tuple[ExitCode, list[str]]:
     return code, lines
 
 
-def _counts(status: CardStatus) -> tuple[object, ...]:
-    return (status.pin.tries_left, status.pin.state, status.unblock.tries_left, status.unblock.state)
-
-
 def _wrapping_label(name: str) -> QLabel:
     label = QLabel()
     label.setObjectName(name)
@@ -117,6 +106,8 @@ class PinDialog(QDialog):
 
     #: the menu entry this dialog runs
     entry_id: ClassVar[str]
+    #: the service's use case behind it
+    operation: ClassVar[Operation]
     #: the fields, in the order the service asks them
     fields: ClassVar[tuple[Field, ...]]
     _title_key: ClassVar[str]
@@ -140,12 +131,11 @@ class PinDialog(QDialog):
         self._closed = False
         self._service: PinService | None = None
         try:
-            from aosign_plugin.backends import open_backend
+            from aosign_plugin.service.pin_service import open_service
             from aosign_plugin.service.settings import parse_settings
 
             settings, _ = parse_settings(request.manifest)  # the host refused an invalid manifest already
-            self._settings = settings
-            self._service = PinService(open_backend(settings), settings.policy)
+            self._service = open_service(settings)
         except AosignError as e:
             self._load_error = e
         self._build()
@@ -333,20 +323,19 @@ class PinDialog(QDialog):
         self.reload()
 
     def _state_message(self) -> None:
-        """When the state itself stops the operation, say so as the command line would, in the window's words."""
+        """When the state itself stops the operation (the service's gate), say so as the command line would."""
         status = self._status
         if self.operations == 0:
             self.outcome = None  # read again: the state now decides
         if self._load_error is not None:
             code, _ = _error_lines(self._load_error, self.lang)  # the status box says it: no card, no reader…
             self.outcome = EntryResult(int(code), {"error": type(self._load_error).__name__})
-        elif status is not None and status.state is CardState.DEAD:
-            code, lines = _error_lines(CardDeadError(), self.lang)
-            self.outcome = EntryResult(int(code), {"error": "CardDeadError", "tries_left": 0})
-            self._set_message(lines, Tone.ERROR)
-        elif status is not None and status.state is CardState.LOCKED and self.entry_id == "change-pin":
-            code, lines = _error_lines(PinBlockedError(), self.lang)
-            self.outcome = EntryResult(int(code), {"error": "PinBlockedError", "tries_left": 0})
+            return
+        stop = PinService.gate(self.operation, status) if status is not None else None
+        if stop is not None:
+            code, lines = _error_lines(stop, self.lang)
+            tries = stop.tries_left if isinstance(stop, PinError) else None
+            self.outcome = EntryResult(int(code), {"error": type(stop).__name__, "tries_left": tries})
             self._set_message(lines, Tone.ERROR)
 
     def _apply_state(self) -> None:
@@ -364,7 +353,7 @@ class PinDialog(QDialog):
             self._status_label.setVisible(True)
             advice = self._advice(status)
         _set_box(self._advice_label, *advice)
-        usable = status is not None and not dead and not self._done and self._usable(status)
+        usable = status is not None and not self._done and PinService.gate(self.operation, status) is None
         # what cannot be used is not shown: a locked card in the change dialog, a dead card, no card, done
         self._dead.setVisible(dead)
         self._intro.setVisible(usable)
@@ -375,7 +364,7 @@ class PinDialog(QDialog):
         self._to_unlock.setVisible(self._offer_unlock(status))
         self._lost.setVisible(self.entry_id == "unlock" and not dead)
         self._cancel.setText(self._t("gui.close" if (self._done or not usable) else "gui.cancel"))
-        self._final_required = status is not None and self._needs_final_confirmation(status)
+        self._final_required = status is not None and PinService.needs_consent(self.operation, status) is not None
         self._final_warning.setVisible(self._final_required)
         self._final_check.setVisible(self._final_required)
         if self._final_required:
@@ -392,17 +381,20 @@ class PinDialog(QDialog):
         else:
             self._cancel.setFocus()
 
-    def _usable(self, status: CardStatus) -> bool:
-        return True
-
     def _offer_unlock(self, status: CardStatus | None) -> bool:
         return False
 
-    def _needs_final_confirmation(self, status: CardStatus) -> bool:
-        return False
-
     def _advice(self, status: CardStatus) -> tuple[list[str], Tone]:
-        return [], Tone.PLAIN
+        """The service's advice before typing, in the window's words (the final-try question has its own box)."""
+        lines: list[str] = []
+        tone = Tone.PLAIN
+        for notice in PinService.notices(self.operation, status):
+            if notice.kind is not NoticeKind.ADVICE or notice.advice is None:
+                continue  # the intro is the dialog's own text
+            lines += window_lines([notice_text(notice, self.lang)], self.lang, left=notice.tries_left)
+            urgent = notice.advice in (Advice.PIN_FINAL_TRY, Advice.UNBLOCK_LOW)
+            tone = Tone.ERROR if urgent or tone is Tone.ERROR else Tone.WARN
+        return lines, tone
 
     # --- live policy feedback -----------------------------------------------------------------------------------
 
@@ -487,66 +479,39 @@ class PinDialog(QDialog):
     # --- one click, one try -----------------------------------------------------------------------------------
 
     def submit(self) -> None:
-        """What [OK] (or Enter) does: hand the typed answers to the service, which sends exactly one try."""
+        """What [OK] (or Enter) does: hand the typed answers to the service, which sends exactly one try (or nothing,
+        when the card's counters moved since the dialog showed them)."""
         service, shown = self._service, self._status
         if not self._ok.isEnabled() or service is None or shown is None or self._closed:
             return
         self._ok.setEnabled(False)  # one click, one try: a second click finds it disabled
         answers = {field: bytearray(edit.text(), "utf-8") for field, edit in self._edits.items()}
         self._clear_fields()  # the widgets hold no PIN from here on
-        error: AosignError | None = None
-        with AnswerPrompter(self.lang, answers, confirmed=self._final_check.isChecked()) as prompter:
-            try:
-                now = service.status()
-                if _counts(now) != _counts(shown):
-                    # another application spent (or reset) tries since they were shown: show them again first
-                    raise CardStateChangedError("the card's counters changed since the dialog showed them")
-                self._operate(service, prompter)
-                code = ExitCode.OK
-            except AosignError as e:
-                error = e
-                code = error_report(e, self.lang)[0]
-        self._after(code, error)
+        with AnswerPrompter(answers, confirmed=self._final_check.isChecked()) as prompter:
+            outcome = self._operate(service, prompter, shown)
+        self._after(outcome)
 
-    def _operate(self, service: PinService, prompter: AnswerPrompter) -> None:
+    def _operate(self, service: PinService, prompter: AnswerPrompter, shown: CardStatus) -> Outcome:
         raise NotImplementedError
 
-    def _after(self, code: ExitCode, error: AosignError | None) -> None:
-        sent = error is None or isinstance(error, PinIncorrectError) or getattr(error, "just_now", False)
-        if sent:
+    def _after(self, outcome: Outcome) -> None:
+        if outcome.sent:
             self.operations += 1
-        warning = self._audit(code, error)
+        error = outcome.error
         if error is None:
             self._done = True
             lines, tone = [self._t(self._done_key)], Tone.OK
-            outcome = EntryResult(0, {"result": "changed" if self.entry_id == "change-pin" else "unlocked"})
+            result = EntryResult(0, {"result": "changed" if self.entry_id == "change-pin" else "unlocked"})
         else:
-            lines = _error_lines(error, self.lang)[1]
-            tone = Tone.WARN if code is ExitCode.BAD_INPUT else Tone.ERROR
+            code, lines = _error_lines(error, self.lang)
+            tone = Tone.WARN if code is ExitCode.USAGE else Tone.ERROR
             tries = error.tries_left if isinstance(error, PinError) else None
-            outcome = EntryResult(int(code), {"error": type(error).__name__, "tries_left": tries})
-        if warning:
-            lines.append(self._t("audit.failed", detail=warning))
+            result = EntryResult(int(code), {"error": type(error).__name__, "tries_left": tries})
+        if outcome.audit_failure:
+            lines.append(self._t("audit.failed", detail=outcome.audit_failure))
         self.reload()  # the tries left now (no try spent); the lines below say what just happened
-        self.outcome = outcome
+        self.outcome = result
         self._set_message(lines, tone)
-
-    def _audit(self, code: ExitCode, error: AosignError | None) -> str | None:
-        """The same audit line as the command line's (``hooks._run``); never a secret."""
-        from aosign_plugin.service.audit import outcome_fields, record
-
-        fields = outcome_fields(self.entry_id, code.name.lower(), error)
-        backend = self._service.backend if self._service is not None else None
-        return record(
-            self._settings.audit,
-            {
-                "operation": self.entry_id,
-                "backend": self._settings.backend.value,
-                "reader": getattr(backend, "reader", None),
-                "exit_code": int(code),
-                **fields,
-            },
-        )
 
     def _set_message(self, lines: Sequence[str], tone: Tone) -> None:
         _set_box(self._message, lines, tone)
@@ -598,67 +563,41 @@ class PinDialog(QDialog):
 
     def entry_result(self) -> EntryResult:
         """The result for the host: the last operation's, else the state's, else cancelled."""
-        return self.outcome or EntryResult(EXIT_CANCELLED, {"result": "cancelled"})
+        return self.outcome or EntryResult(int(ExitCode.CANCELLED), {"result": "cancelled"})
 
 
 class ChangePinDialog(PinDialog):
     """「PIN(暗証番号)の変更」: the current PIN, the new PIN, the new PIN again."""
 
     entry_id = "change-pin"
+    operation = Operation.CHANGE_PIN
     fields = (Field.CURRENT_PIN, Field.NEW_PIN, Field.CONFIRM)
     _title_key = "entry.change_pin"
     _intro_key = "gui.change.intro"
     _done_key = "change.done"
-
-    def _usable(self, status: CardStatus) -> bool:
-        return status.state is CardState.READY
 
     def _offer_unlock(self, status: CardStatus | None) -> bool:
         if status is None or status.state is CardState.DEAD:
             return False
         return status.advice in (Advice.UNLOCK, Advice.RESET_RECOMMENDED, Advice.PIN_FINAL_TRY)
 
-    def _advice(self, status: CardStatus) -> tuple[list[str], Tone]:
-        advice = status.advice
-        text = advice_text(status, self.lang)
-        if advice is None or advice is Advice.REVOKE or text is None:
-            return [], Tone.PLAIN
-        if advice is Advice.UNLOCK:
-            return [], Tone.PLAIN  # the message below says it, in the FAQ's words
-        tone = Tone.ERROR if advice is Advice.PIN_FINAL_TRY else Tone.WARN
-        return window_lines([text], self.lang, left=status.pin.tries_left), tone
-
-    def _operate(self, service: PinService, prompter: AnswerPrompter) -> None:
-        service.change_pin(prompter, echo=self._show.isChecked())
+    def _operate(self, service: PinService, prompter: AnswerPrompter, shown: CardStatus) -> Outcome:
+        return service.change_pin(prompter, echo=self._show.isChecked(), shown=shown)
 
 
 class UnlockDialog(PinDialog):
     """「ICカードのロック解除」: the PIN printed on the sheet, the new PIN, the new PIN again."""
 
     entry_id = "unlock"
+    operation = Operation.UNLOCK
     fields = (Field.UNBLOCK_CODE, Field.NEW_PIN, Field.CONFIRM)
     _title_key = "entry.unlock"
     _intro_key = "unlock.intro"
     _done_key = "unlock.done"
 
-    def _usable(self, status: CardStatus) -> bool:
-        return status.state is not CardState.DEAD
-
-    def _needs_final_confirmation(self, status: CardStatus) -> bool:
-        return status.unblock.state is PinState.FINAL_TRY
-
-    def _advice(self, status: CardStatus) -> tuple[list[str], Tone]:
-        code = status.unblock
-        if code.state is PinState.FINAL_TRY or code.state is PinState.BLOCKED:
-            return [], Tone.PLAIN  # the final-try warning and its checkbox, or the dead-card page, say it
-        if code.low or (code.tries_left is not None and code.tries_left <= UNBLOCK_WARN_AT):
-            left = code.tries_left if code.tries_left is not None else "?"
-            return [self._t("advice.unblock_low", left=left)], Tone.ERROR
-        return [], Tone.PLAIN
-
-    def _operate(self, service: PinService, prompter: AnswerPrompter) -> None:
+    def _operate(self, service: PinService, prompter: AnswerPrompter, shown: CardStatus) -> Outcome:
         # the last try of the code is confirmed through the prompter: the dialog's checkbox answers the question
-        service.unlock(prompter, echo=self._show.isChecked(), final_try_ok=False)
+        return service.unlock(prompter, echo=self._show.isChecked(), final_try_ok=False, shown=shown)
 
 
 #: the dialog of each menu entry that has one

@@ -1,0 +1,186 @@
+"""The plugin's menu entries as the host runs them: on a terminal (or with the host's generic window prompts), and
+the card's status panel in the host's window.
+
+Each entry asks the service (:mod:`aosign_plugin.service.pin_service`), which decides everything, and renders what
+it says with the terminal's words (:mod:`.terminal_view`) or, in the host's window, the window's
+(:mod:`.gui.window_wording`). Nothing heavy is imported at module level.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aosign_plugin import catalogs
+from hostapp_stub.api import EntryResult, ExitCode, HostUI, PanelView, Request, Tone
+
+if TYPE_CHECKING:
+    from aosign_plugin.domain.card_status import CardStatus
+    from aosign_plugin.domain.errors import AosignError
+    from aosign_plugin.service.outcomes import Consent, Notice, Outcome
+    from aosign_plugin.service.pin_service import PinService
+    from aosign_plugin.service.policy import Field
+
+__all__ = ["HostAsker", "read_card_panel", "run_change_pin", "run_status", "run_unlock"]
+
+
+def _for_surface(
+    lines: list[str], request: Request, *, left: int | None = None, detail: str | None = None
+) -> list[str]:
+    """Lines in the words of where they are shown: a window names buttons where a terminal names commands."""
+    if request.surface != "window":
+        return lines
+    from aosign_plugin.frontends.gui.window_wording import window_lines  # no Qt in it
+
+    return window_lines(lines, request.lang, left=left, detail=detail)
+
+
+class HostAsker:
+    """The service's :class:`~aosign_plugin.service.outcomes.Asker` over the host's UI (a terminal, a script, or
+    the host's generic window prompts): notices, prompts and questions in the user's words."""
+
+    def __init__(self, ui: HostUI, request: Request) -> None:
+        self.ui = ui
+        self.request = request
+
+    @property
+    def interactive(self) -> bool:
+        return self.ui.interactive
+
+    def notify(self, notice: Notice) -> None:
+        from aosign_plugin.frontends.terminal_view import notice_text
+
+        for line in _for_surface([notice_text(notice, self.ui.lang)], self.request, left=notice.tries_left):
+            self.ui.notice(line)
+
+    def ask_secret(self, field: Field, *, echo: bool) -> bytearray:
+        from aosign_plugin.frontends.terminal_view import prompt_text
+
+        return self.ui.ask_secret(prompt_text(field, self.ui.lang), echo=echo)
+
+    def confirm(self, consent: Consent) -> bool:
+        from aosign_plugin.frontends.terminal_view import consent_text
+
+        return self.ui.confirm(consent_text(consent, self.ui.lang))
+
+
+def _open(request: Request) -> PinService:
+    """The service for the manifest in force (the host refused an invalid one already).
+
+    :raises AosignError: the backend cannot be opened.
+    """
+    from aosign_plugin.service.pin_service import open_service
+    from aosign_plugin.service.settings import parse_settings
+
+    settings, _ = parse_settings(request.manifest)
+    return open_service(settings)
+
+
+def _report(error: AosignError, request: Request, ui: HostUI) -> EntryResult:
+    """Say an error that stopped the entry (text, or JSON for scripts) and give its result."""
+    from aosign_plugin.domain.errors import CardUnavailableError, PinError
+    from aosign_plugin.frontends.terminal_view import error_report
+
+    code, lines = error_report(error, ui.lang)
+    if request.flag("json"):
+        reason = error.reason if isinstance(error, CardUnavailableError) else type(error).__name__
+        ui.emit_json({"error": {"code": reason, "exit_code": int(code), "message": " ".join(lines)}})
+    elif not request.flag("quiet"):
+        left = error.tries_left if isinstance(error, PinError) else None
+        detail = error.detail if isinstance(error, CardUnavailableError) else None
+        for line in _for_surface(lines, request, left=left, detail=detail):
+            ui.notice(line)
+    tries = error.tries_left if isinstance(error, PinError) else None
+    return EntryResult(int(code), {"error": type(error).__name__, "tries_left": tries})
+
+
+def run_status(request: Request, ui: HostUI) -> EntryResult:
+    """``status [--json] [--quiet]``: the card's state, no try spent."""
+    from aosign_plugin.domain.card_status import CardState
+    from aosign_plugin.domain.errors import AosignError
+    from aosign_plugin.frontends.terminal_view import status_json, status_lines
+
+    try:
+        status = _open(request).status()
+    except AosignError as e:
+        return _report(e, request, ui)
+    data = status_json(status, ui.lang)
+    if request.flag("quiet"):
+        codes = {CardState.READY: ExitCode.OK, CardState.LOCKED: ExitCode.LOCKED, CardState.DEAD: ExitCode.UNUSABLE}
+        return EntryResult(int(codes[status.state]), data)
+    if request.flag("json"):
+        ui.emit_json(data)
+    else:
+        for line in _for_surface(status_lines(status, ui.lang), request, left=status.pin.tries_left):
+            ui.say(line)
+    return EntryResult(0, data)
+
+
+def _finish(outcome: Outcome, request: Request, ui: HostUI, done_key: str, done_word: str) -> EntryResult:
+    if outcome.error is not None:
+        result = _report(outcome.error, request, ui)
+    else:
+        ui.say(catalogs.text(done_key, ui.lang))
+        result = EntryResult(0, {"result": done_word})
+    if outcome.audit_failure:
+        ui.notice(catalogs.text("audit.failed", ui.lang, detail=outcome.audit_failure))
+    return result
+
+
+def _cancelled(ui: HostUI) -> EntryResult:
+    ui.notice("\n" + catalogs.text("cancelled", ui.lang))
+    return EntryResult(int(ExitCode.CANCELLED), {"result": "cancelled"})
+
+
+def run_change_pin(request: Request, ui: HostUI) -> EntryResult:
+    """``change-pin [--show-input]``: the current PIN, the new PIN twice, one try."""
+    from aosign_plugin.domain.errors import AosignError
+
+    try:
+        service = _open(request)
+    except AosignError as e:
+        return _report(e, request, ui)
+    try:
+        outcome = service.change_pin(HostAsker(ui, request), echo=request.flag("show-input"))
+    except KeyboardInterrupt:
+        return _cancelled(ui)
+    return _finish(outcome, request, ui, "change.done", "changed")
+
+
+def run_unlock(request: Request, ui: HostUI) -> EntryResult:
+    """``unlock [--show-input] [--final-try]``: the sheet's code, the new PIN twice, one try of the code."""
+    from aosign_plugin.domain.errors import AosignError
+
+    try:
+        service = _open(request)
+    except AosignError as e:
+        return _report(e, request, ui)
+    try:
+        outcome = service.unlock(
+            HostAsker(ui, request), echo=request.flag("show-input"), final_try_ok=request.flag("final-try")
+        )
+    except KeyboardInterrupt:
+        return _cancelled(ui)
+    return _finish(outcome, request, ui, "unlock.done", "unlocked")
+
+
+def _panel_tone(status: CardStatus) -> Tone:
+    from aosign_plugin.domain.card_status import CardState
+
+    if status.state is not CardState.READY:
+        return Tone.ERROR
+    return Tone.WARN if status.advice is not None else Tone.PLAIN
+
+
+def read_card_panel(request: Request) -> PanelView:
+    """The card's status for the host's window: read without spending a try, in the window's words."""
+    from aosign_plugin.domain.errors import AosignError, CardUnavailableError
+    from aosign_plugin.frontends.terminal_view import error_report, status_lines
+
+    try:
+        status = _open(request).status()
+    except AosignError as e:
+        _, lines = error_report(e, request.lang)
+        detail = e.detail if isinstance(e, CardUnavailableError) else None
+        return PanelView(tuple(_for_surface(lines, request, detail=detail)), Tone.ERROR)
+    lines = _for_surface(status_lines(status, request.lang), request, left=status.pin.tries_left)
+    return PanelView(tuple(lines), _panel_tone(status))

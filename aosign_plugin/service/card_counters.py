@@ -1,0 +1,54 @@
+"""The card's own counters behind a PKCS#11 token: what the card says, not only what the module's flags say.
+
+Many modules never ask a card they do not know for its counters (OpenSC's generic driver: "Card does not support
+PIN status queries"), so their token flags show no COUNT_LOW, FINAL_TRY or LOCKED even for a locked card. When the
+token's slot is a PC/SC reader holding a card that answers the card dialect's SELECT, the counters are read from the
+card itself with the same empty VERIFYs as the PC/SC backend (no try spent), and cross-checked with the flags: the
+worse wins. ``[pkcs11] card_counters = false`` turns this off.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+from aosign_plugin.domain.card_status import CardStatus
+from aosign_plugin.domain.errors import AosignError
+
+if TYPE_CHECKING:
+    from aosign_plugin.backends import CardBackend
+    from aosign_plugin.service.settings import Settings
+
+__all__ = ["with_card_counters"]
+
+#: PKCS#11's CK_SLOT_INFO.slotDescription: 64 bytes, blank-padded (a longer reader name is cut)
+_SLOT_DESCRIPTION_BYTES = 64
+
+
+def _slot_reader(backend: CardBackend) -> str | None:
+    """The PC/SC reader name the token's slot stands for (as OpenSC and most modules over PC/SC name slots)."""
+    from aosign_plugin.pkcs11.pkcs11_backend import Pkcs11Backend
+
+    description = backend.slot_description if isinstance(backend, Pkcs11Backend) else None
+    if not description:
+        return None
+    name = description.encode("utf-8")[:_SLOT_DESCRIPTION_BYTES].decode("utf-8", "ignore").strip()
+    return name or None
+
+
+def with_card_counters(status: CardStatus, backend: CardBackend, settings: Settings) -> CardStatus:
+    """``status`` (from the module's flags) with the card's own counters where the card can be read.
+
+    Returns ``status`` unchanged when the slot is not a PC/SC reader, pyscard cannot reach it, the reader holds no
+    card, or the card does not answer the dialect's SELECT.
+    """
+    reader = _slot_reader(backend)
+    if reader is None:
+        return status
+    try:
+        from aosign_plugin.backends.pcsc_backend import PcscBackend
+
+        exact = PcscBackend(dataclasses.replace(settings, pcsc_reader=reader)).status()
+    except (AosignError, ImportError):
+        return status
+    return dataclasses.replace(status, pin=exact.pin.worse(status.pin), unblock=exact.unblock.worse(status.unblock))
