@@ -64,7 +64,6 @@ class SW(IntEnum):
     WRONG_PARAMETERS = 0x6B00
     INVALID_INSTRUCTION = 0x6D00
     CLASS_NOT_SUPPORTED = 0x6E00
-    NO_DIAGNOSIS = 0x6F00
 
 
 def sw_name(sw: int) -> str:

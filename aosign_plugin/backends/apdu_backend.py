@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 from aosign_plugin.apdu.iso7816 import ApduProtocol
 from aosign_plugin.domain.card_status import CardStatus, Counter
-from aosign_plugin.domain.errors import CardStateChangedError, CardUnavailableError
+from aosign_plugin.domain.errors import CardStateChangedError, CardUnavailableError, UnavailableReason
 from aosign_plugin.domain.secret import Secret
 from aosign_plugin.session.dialect import CardDialect
 from aosign_plugin.session.pin_session import PinSession
@@ -28,8 +28,6 @@ class ApduBackend(abc.ABC):
 
     def __init__(self, dialect: CardDialect) -> None:
         self.dialect = dialect
-        #: APDUs the last operation sent (benchmarks and tests read it)
-        self.last_apdu_count = 0
         self.reader: str | None = None
 
     @property
@@ -42,17 +40,13 @@ class ApduBackend(abc.ABC):
 
     @contextmanager
     def _session(self) -> Iterator[PinSession]:
-        session: PinSession | None = None
         try:
             with self.connect() as conn:
                 self.reader = conn.reader
                 with conn.transaction():
-                    session = PinSession(ApduProtocol(conn), self.dialect)
-                    yield session
+                    yield PinSession(ApduProtocol(conn), self.dialect)
         except TransportError as e:
             raise CardUnavailableError(e.reason, e.detail) from None
-        finally:
-            self.last_apdu_count = session.apdus_sent if session is not None else 0
 
     @staticmethod
     def _read(session: PinSession, backend: str, reader: str | None) -> CardStatus:
@@ -71,14 +65,14 @@ class ApduBackend(abc.ABC):
 
     def change_pin(self, old: Secret | None, new: Secret | None, *, seen: Counter) -> None:
         if old is None or new is None:
-            raise CardUnavailableError("protocol", "this backend has no PIN pad")
+            raise CardUnavailableError(UnavailableReason.PROTOCOL, "this backend has no PIN pad")
         with self._session() as session:
             self._guard(session.pin_counter(), seen)
             session.change_pin(old, new)
 
     def unblock_pin(self, code: Secret | None, new: Secret | None, *, seen: Counter) -> None:
         if code is None or new is None:
-            raise CardUnavailableError("protocol", "this backend has no PIN pad")
+            raise CardUnavailableError(UnavailableReason.PROTOCOL, "this backend has no PIN pad")
         with self._session() as session:
             self._guard(session.unblock_counter(), seen)
             session.unblock_pin(code, new)

@@ -272,11 +272,6 @@ MESSAGES: dict[str, str] = {
     "pyhanko.bad_id": "{option} takes the ID in hex (for example 01 or 0a:1b).",
     "pyhanko.bad_cert_file": "Cannot read the certificate file: {detail}",
     "pyhanko.option_locked": "{option} cannot be used: the administrator's manifest {path} locks {key}.",
-    "pyhanko.exact_unreadable": "The card's exact tries could not be read over PC/SC; the PKCS#11 token's flags decide. ({detail})",
-    "pyhanko.exact_other_reader": (
-        "The card read over PC/SC ({reader}) is in another reader than the signing token ({token}); its tries are not "
-        "used, the PKCS#11 token's flags decide."
-    ),
     "pyhanko.objects": "The token holds no signing key or certificate like that: {detail}",
     # --- end pyhanko ---
 }

@@ -286,11 +286,6 @@ MESSAGES: dict[str, str] = {
     "pyhanko.bad_id": "{option} にはIDを16進数で指定してください(例: 01、0a:1b)。",
     "pyhanko.bad_cert_file": "証明書ファイルを読めません: {detail}",
     "pyhanko.option_locked": "{option} は使えません。管理者のマニフェスト {path} が {key} を固定しています。",
-    "pyhanko.exact_unreadable": "カードの正確な残り回数をPC/SCで読めなかったため、PKCS#11トークンの表示で判断します。({detail})",
-    "pyhanko.exact_other_reader": (
-        "PC/SCで読んだカード({reader})は、署名に使うトークン({token})とは別のリーダにあります。"
-        "そのカードの残り回数は使わず、PKCS#11トークンの表示で判断します。"
-    ),
     "pyhanko.objects": "トークンに署名用の鍵または証明書が見つかりません: {detail}",
     # --- end pyhanko ---
 }

@@ -6,6 +6,7 @@ reads comes from the message catalogs (:mod:`aosign_plugin.frontends.terminal_vi
 
 from __future__ import annotations
 
+from enum import Enum, unique
 from typing import TYPE_CHECKING
 
 from aosign_plugin.domain.card_status import SecretKind
@@ -20,13 +21,13 @@ __all__ = [
     "CardRefusedInputError",
     "CardStateChangedError",
     "CardUnavailableError",
-    "ConfigError",
     "NoAnswerError",
     "NotConfirmedError",
     "PinBlockedError",
     "PinError",
     "PinIncorrectError",
     "PinPolicyError",
+    "UnavailableReason",
 ]
 
 
@@ -102,17 +103,33 @@ class CardStateChangedError(AosignError):
     """The card's counters changed between the reading shown to the user and the operation: nothing was sent."""
 
 
+@unique
+class UnavailableReason(Enum):
+    """Why the card cannot be reached: a stable word (JSON's ``error.code``), each with its text in the catalogs
+    (``unavailable.<value>``)."""
+
+    NO_SERVICE = "no_service"
+    NO_READER = "no_reader"
+    NO_CARD = "no_card"
+    SEVERAL_CARDS = "several_cards"
+    CARD_GONE = "card_gone"
+    NO_SIM_CARD = "no_sim_card"
+    MODULE = "module"
+    NO_TOKEN = "no_token"
+    SEVERAL_TOKENS = "several_tokens"
+    PROTOCOL = "protocol"
+
+
 class CardUnavailableError(AosignError):
     """No service, no reader, no card, no module, or the card did not answer (exit 6).
 
-    :param reason: a stable code naming the case (``no_service``, ``no_reader``, ``no_card``, ``several_cards``,
-        ``card_gone``, ``no_sim_card``, ``module``).
+    :param reason: the case; its word is checked (an unknown word is a programming error, caught by the tests).
     :param detail: reader names, paths or the SW: never a secret.
     """
 
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
+    def __init__(self, reason: UnavailableReason | str, detail: str = "") -> None:
+        self.reason = UnavailableReason(reason)
+        super().__init__(f"{self.reason.value}: {detail}" if detail else self.reason.value)
         self.detail = detail
 
 
@@ -122,14 +139,6 @@ class CardProtocolError(CardUnavailableError):
     def __init__(self, sw: int, during: str) -> None:
         from aosign_plugin.apdu.iso7816 import sw_name
 
-        super().__init__("protocol", f"{sw_name(sw)} during {during}")
+        super().__init__(UnavailableReason.PROTOCOL, f"{sw_name(sw)} during {during}")
         self.sw = sw
         self.during = during
-
-
-class ConfigError(AosignError):
-    """The manifest is invalid (exit 7); ``problems`` lists what to fix."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems

@@ -82,7 +82,7 @@ def _report(error: AosignError, request: Request, ui: HostUI) -> EntryResult:
 
     code, lines = error_report(error, ui.lang)
     if request.flag("json"):
-        reason = error.reason if isinstance(error, CardUnavailableError) else type(error).__name__
+        reason = error.reason.value if isinstance(error, CardUnavailableError) else type(error).__name__
         ui.emit_json({"error": {"code": reason, "exit_code": int(code), "message": " ".join(lines)}})
     elif not request.flag("quiet"):
         left = error.tries_left if isinstance(error, PinError) else None

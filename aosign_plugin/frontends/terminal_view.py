@@ -175,5 +175,5 @@ def error_lines(error: AosignError, lang: str) -> list[str]:
             key = "unlock.not_confirmed_asked" if error.asked else "unlock.not_confirmed"
         return [t(key, lang), t("nothing_sent", lang)]
     if isinstance(error, CardUnavailableError):
-        return [t(f"unavailable.{error.reason}", lang, detail=error.detail or "-")]
+        return [t(f"unavailable.{error.reason.value}", lang, detail=error.detail or "-")]
     return [str(error)]

@@ -29,7 +29,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum, unique
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from aosign_plugin.domain.card_status import CardStatus, Counter, CounterSource, SecretKind
 from aosign_plugin.domain.errors import (
@@ -46,6 +46,8 @@ from aosign_plugin.pkcs11.token_uri import Pkcs11Uri, UriError, parse_uri
 from aosign_plugin.platforms import os_key
 
 if TYPE_CHECKING:
+    from pkcs11 import Session, Slot, Token
+
     from aosign_plugin.service.settings import Settings
 
 __all__ = ["Pkcs11Backend", "UnblockStyle", "counters_from_flags"]
@@ -146,6 +148,19 @@ def counters_from_flags(flags: int) -> tuple[Counter, Counter]:
 def _guard(now: Counter, seen: Counter) -> None:
     if now.spent_since(seen):
         raise CardStateChangedError("the token's PIN flags changed since they were shown")
+
+
+def _pin(arg: _PinArg | None) -> str:
+    """``arg`` as python-pkcs11's PIN parameters are typed: it only ever calls ``encode()`` on them, which
+    :class:`_PinArg` answers with its wipeable buffer (never a ``str``)."""
+    if arg is None:
+        raise ValueError("a PIN is needed here")
+    return cast(str, arg)
+
+
+def _handle(session: Session) -> int:
+    """The session's ``CK_SESSION_HANDLE`` (python-pkcs11's Cython session has it; its typed base does not)."""
+    return int(cast(Any, session).handle)
 
 
 class _PinArg:
@@ -367,11 +382,11 @@ class Pkcs11Backend:
             raise self._unavailable(e, during) from None
 
     @staticmethod
-    def _describe(slot: Any, token: Any) -> str:
+    def _describe(slot: Slot, token: Token) -> str:
         serial = token.serial.decode("ascii", "replace").strip()
         return f"'{token.label}' serial {serial or '-'} ({slot.slot_description})"
 
-    def _find(self) -> Any:
+    def _find(self) -> Token:
         """The one token the URI picks, read fresh (its flags are a snapshot of this moment)."""
         lib = self._library()
         uri = self.uri
@@ -385,8 +400,8 @@ class Pkcs11Backend:
                 )
             self._library_checked = True
         p11 = self._p11
-        seen: list[tuple[Any, Any]] = []
-        found: list[tuple[Any, Any, int]] = []
+        seen: list[tuple[Slot, Token]] = []
+        found: list[tuple[Slot, Token, int]] = []
         for slot in self._call("C_GetSlotList", lambda: lib.get_slots(token_present=True)):
             try:
                 token = slot.get_token()
@@ -417,7 +432,7 @@ class Pkcs11Backend:
         self.reader = f"{token.label} ({self.slot_description})"
         return token
 
-    def _fresh_flags(self, token: Any) -> int:
+    def _fresh_flags(self, token: Token) -> int:
         fresh = self._call("C_GetTokenInfo", lambda: token.slot.get_token())
         self._flags = int(fresh.flags)
         return self._flags
@@ -434,7 +449,7 @@ class Pkcs11Backend:
 
     # --- errors ----------------------------------------------------------------------------------------------------
 
-    def _wrong(self, token: Any, kind: SecretKind, *, code_in_user_flags: bool = False) -> AosignError:
+    def _wrong(self, token: Token, kind: SecretKind, *, code_in_user_flags: bool = False) -> AosignError:
         """The error for a wrong PIN or code: what is left comes from the flags as they are now.
 
         :param code_in_user_flags: the code was checked by ``C_InitPIN`` (a module with no SO PIN of its own, such
@@ -450,7 +465,7 @@ class Pkcs11Backend:
             return PinBlockedError(just_now=True) if kind is SecretKind.PIN else CardDeadError(just_now=True)
         return PinIncorrectError(kind, 1 if counter.final else None)
 
-    def _failed(self, error: Exception, token: Any, kind: SecretKind | None, during: str) -> AosignError:
+    def _failed(self, error: Exception, token: Token, kind: SecretKind | None, during: str) -> AosignError:
         """Map a PKCS#11 error met while ``kind`` (``None``: no secret being checked) was in play."""
         name = _error_name(error)
         if name == "PinIncorrect" and kind is not None:
@@ -468,7 +483,7 @@ class Pkcs11Backend:
             f"({_error_name(error)} during {during})",
         )
 
-    def _close_all(self, token: Any) -> None:
+    def _close_all(self, token: Token) -> None:
         try:
             rv = _raw(self.module_path).close_all_sessions(token.slot.slot_id)
         except (OSError, AttributeError) as e:
@@ -478,7 +493,9 @@ class Pkcs11Backend:
             logger.warning("C_CloseAllSessions returned 0x%X", rv)
 
     @contextmanager
-    def _session(self, token: Any, *, user: str | None, secret: _PinArg | None, kind: SecretKind) -> Iterator[Any]:
+    def _session(
+        self, token: Token, *, user: str | None, secret: _PinArg | None, kind: SecretKind
+    ) -> Iterator[Session]:
         """A read/write session, logged in as ``user`` (``"user"``, ``"so"`` or ``None``) with ``secret``
         (``None``: on the PIN pad); closed whatever happens, and no session left behind by a failed login."""
         p11 = self._p11
@@ -505,7 +522,7 @@ class Pkcs11Backend:
             raise _RawError(rv)
 
     @contextmanager
-    def user_session(self, pin: Secret | None, *, seen: Counter, now: Counter | None = None) -> Iterator[Any]:
+    def user_session(self, pin: Secret | None, *, seen: Counter, now: Counter | None = None) -> Iterator[Session]:
         """A read/write session logged in as the user with ``pin`` (``None``: on the PIN pad), for signing.
 
         The PIN's copy handed to the module is wiped as soon as the login returns, and the session closed on exit;
@@ -545,9 +562,9 @@ class Pkcs11Backend:
         ):
             try:
                 if on_pad:
-                    self._raw_call(lambda raw: raw.set_pin_on_pinpad(session.handle))
+                    self._raw_call(lambda raw: raw.set_pin_on_pinpad(_handle(session)))
                 else:
-                    session.set_pin(old_arg, new_arg)
+                    session.set_pin(_pin(old_arg), _pin(new_arg))
             except (self._p11.PKCS11Error, _RawError) as e:
                 raise self._failed(e, token, SecretKind.PIN, "C_SetPIN") from None
 
@@ -569,9 +586,9 @@ class Pkcs11Backend:
                 with self._session(token, user="so", secret=code_arg, kind=unblock) as session:
                     try:
                         if on_pad:
-                            self._raw_call(lambda raw: raw.init_pin_on_pinpad(session.handle))
+                            self._raw_call(lambda raw: raw.init_pin_on_pinpad(_handle(session)))
                         else:
-                            session.init_pin(new_arg)
+                            session.init_pin(_pin(new_arg))
                     except (self._p11.PKCS11Error, _RawError) as e:
                         # a module without an SO PIN of its own (OpenSC's init_pin_in_so_session over a card whose
                         # code is checked by RESET RETRY COUNTER) checks the code here: wrong or exhausted code
@@ -580,19 +597,19 @@ class Pkcs11Backend:
             with self._session(token, user=None, secret=None, kind=unblock) as session:
                 if style is UnblockStyle.CONTEXT_SPECIFIC:
                     try:
-                        session.reaffirm_credentials(code_arg)  # C_Login(CKU_CONTEXT_SPECIFIC, code)
+                        session.reaffirm_credentials(_pin(code_arg))  # C_Login(CKU_CONTEXT_SPECIFIC, code)
                     except self._p11.PKCS11Error as e:
                         if _error_name(e) in _STYLE_REFUSED:
                             raise self._style_refused(e, "C_Login(CKU_CONTEXT_SPECIFIC)") from None
                         raise self._failed(e, token, unblock, "C_Login(CKU_CONTEXT_SPECIFIC)") from None
                 try:
-                    session.set_pin(code_arg, new_arg)
+                    session.set_pin(_pin(code_arg), _pin(new_arg))
                 except self._p11.PKCS11Error as e:
                     if _error_name(e) in _STYLE_REFUSED:
                         raise self._style_refused(e, "C_SetPIN") from None
                     raise self._failed(e, token, unblock, "C_SetPIN") from None
 
-    def _pad(self, token: Any, first: Secret | None, second: Secret | None) -> bool:
+    def _pad(self, token: Token, first: Secret | None, second: Secret | None) -> bool:
         """Whether this operation goes through the PIN pad (no secrets given)."""
         if first is None and second is None:
             if not int(token.flags) & CKF_PROTECTED_AUTHENTICATION_PATH:

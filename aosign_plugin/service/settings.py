@@ -64,7 +64,6 @@ class Settings:
     pcsc_reader: str | None = None
     pkcs11_modules: Mapping[str, str] = field(default_factory=dict)
     pkcs11_sha256: Mapping[str, str] = field(default_factory=dict)
-    pkcs11_p11kit: str | None = None
     #: this OS's module, from ``module.<os>`` or found through p11-kit
     pkcs11_module: str | None = None
     #: how the unblocking code resets the PIN over PKCS#11 (OpenSC's user_pin_unblock_style)
@@ -284,7 +283,6 @@ def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[Problem]
         pcsc_reader=reader,
         pkcs11_modules=modules,
         pkcs11_sha256=digests,
-        pkcs11_p11kit=p11kit,
         pkcs11_module=module,
         pkcs11_unblock=unblock or "so-initpin",
         pkcs11_card_counters=True if card_counters is None else card_counters,

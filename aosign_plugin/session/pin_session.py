@@ -49,12 +49,13 @@ _CANNOT_TELL = frozenset(
 
 
 def _retries_from_sw(sw: int) -> int | None:
-    """``63Cx`` → x (0-15); ``6300`` → None (wrong, count not given); anything else → -1."""
-    if sw & 0xFFF0 == 0x63C0:
-        return sw & 0x0F
-    if sw == SW.NO_INFORMATION:
-        return None
-    return -1
+    """``63Cx`` → x (0-15); anything else → None (``6300``: wrong, but the count is not given)."""
+    return sw & 0x0F if sw & 0xFFF0 == 0x63C0 else None
+
+
+def _wrong_entry(sw: int) -> bool:
+    """The card counted a wrong entry: ``63Cx``, or ``6300`` without a count."""
+    return sw & 0xFFF0 == 0x63C0 or sw == SW.NO_INFORMATION
 
 
 class PinSession:
@@ -68,12 +69,10 @@ class PinSession:
     def __init__(self, protocol: ApduProtocol, dialect: CardDialect) -> None:
         self.protocol = protocol
         self.dialect = dialect
-        self.apdus_sent = 0
         if dialect.aid is not None:
             self._send(INS_SELECT, 0x04, 0x00, dialect.aid, during="SELECT")
 
     def _send(self, ins: int, p1: int, p2: int, data: bytes | bytearray = b"", *, during: str) -> bytes:
-        self.apdus_sent += 1
         try:
             return self.protocol.send_apdu(self.dialect.cla, ins, p1, p2, data)
         except ApduError as e:
@@ -89,7 +88,7 @@ class PinSession:
             self._send(INS_VERIFY, 0x00, ref, during=f"reading {kind.value} tries")
         except ApduError as e:
             left = _retries_from_sw(e.sw)
-            if left is not None and left >= 0:
+            if left is not None:
                 return Counter(tries_left=min(left, MAX_TRIES), blocked=left == 0)
             if e.sw == SW.AUTH_METHOD_BLOCKED:
                 return Counter(tries_left=0, blocked=True)
@@ -124,7 +123,7 @@ class PinSession:
             if kind is SecretKind.UNBLOCK:
                 raise CardDeadError(just_now=just_now) from None
             raise PinBlockedError(just_now=just_now) from None
-        if left is None or left > 0:
+        if _wrong_entry(e.sw):
             raise PinIncorrectError(kind, None if left is None else min(left, MAX_TRIES)) from None
         if e.sw in (SW.INVALID_DATA, SW.WRONG_LENGTH):
             raise CardRefusedInputError(e.sw) from None

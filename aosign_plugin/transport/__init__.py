@@ -1,4 +1,5 @@
-"""Transport: the one abstract connection to a card. No module but :mod:`.pcsc` imports pyscard."""
+"""Layer 1, transport: the one abstract connection to a card. No module but :mod:`.pyscard_reader` imports
+pyscard; :mod:`.sim_link` reaches the simulated card in process."""
 
 from __future__ import annotations
 
@@ -7,20 +8,21 @@ import contextlib
 from collections.abc import Iterator
 from types import TracebackType
 
+from aosign_plugin.domain.errors import UnavailableReason
+
 __all__ = ["CardGoneError", "SmartCardConnection", "TransportError"]
 
 
 class TransportError(Exception):
     """The card could not be reached: no service, no reader, no card, or it went away.
 
-    :param reason: a stable code: ``no_service``, ``no_reader``, ``no_card``, ``several_cards``, ``card_gone``,
-        ``no_sim_card``.
+    :param reason: the case (a word of :class:`~aosign_plugin.domain.errors.UnavailableReason`, checked).
     :param detail: what is involved (reader names, a path, the service's error); never APDU data.
     """
 
-    def __init__(self, reason: str, detail: str = "", *, reader: str | None = None) -> None:
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
+    def __init__(self, reason: UnavailableReason | str, detail: str = "", *, reader: str | None = None) -> None:
+        self.reason = UnavailableReason(reason)
+        super().__init__(f"{self.reason.value}: {detail}" if detail else self.reason.value)
         self.detail = detail
         self.reader = reader
 
