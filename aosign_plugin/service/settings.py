@@ -17,7 +17,7 @@ from aosign_plugin.service.audit import AuditSettings
 from aosign_plugin.service.policy import CARD_MAX_LENGTH, CARD_MIN_LENGTH, Guessable, PolicySettings
 from aosign_plugin.session.dialect import CardDialect, ChangeStyle, UnblockStatus
 
-__all__ = ["TABLES", "Backend", "Problem", "Settings", "parse_settings"]
+__all__ = ["TABLES", "Backend", "SettingProblem", "Settings", "parse_settings"]
 
 
 @unique
@@ -45,7 +45,7 @@ UNBLOCK_STYLES = ("so-initpin", "context-specific", "unlogged-setpin")
 
 
 @dataclass(frozen=True)
-class Problem:
+class SettingProblem:
     """One thing wrong in the manifest: ``key`` is dotted (``card.pad_to``); ``message`` a catalog key."""
 
     key: str
@@ -80,17 +80,17 @@ class Settings:
 class _Checker:
     def __init__(self, manifest: Mapping[str, Any]) -> None:
         self.manifest = manifest
-        self.problems: list[Problem] = []
+        self.problems: list[SettingProblem] = []
 
     def table(self, name: str) -> Mapping[str, Any]:
         value = self.manifest.get(name, {})
         if not isinstance(value, Mapping):
-            self.problems.append(Problem(name, "manifest.not_a_table"))
+            self.problems.append(SettingProblem(name, "manifest.not_a_table"))
             return {}
         for key in value:
             if key not in TABLES[name]:
                 self.problems.append(
-                    Problem(f"{name}.{key}", "manifest.unknown_key", {"allowed": ", ".join(TABLES[name])})
+                    SettingProblem(f"{name}.{key}", "manifest.unknown_key", {"allowed": ", ".join(TABLES[name])})
                 )
         return value
 
@@ -99,7 +99,7 @@ class _Checker:
             return None
         value = table[key]
         if not isinstance(value, str) or value not in allowed:
-            self.problems.append(Problem(f"{name}.{key}", "manifest.one_of", {"allowed": ", ".join(allowed)}))
+            self.problems.append(SettingProblem(f"{name}.{key}", "manifest.one_of", {"allowed": ", ".join(allowed)}))
             return None
         return value
 
@@ -116,10 +116,10 @@ class _Checker:
             return None
         value = table[key]
         if isinstance(value, bool) or not isinstance(value, int):
-            self.problems.append(Problem(f"{name}.{key}", "manifest.want_int", {"low": low, "high": high}))
+            self.problems.append(SettingProblem(f"{name}.{key}", "manifest.want_int", {"low": low, "high": high}))
             return None
         if not low <= value <= high:
-            self.problems.append(Problem(f"{name}.{key}", out_of_range, {"low": low, "high": high}))
+            self.problems.append(SettingProblem(f"{name}.{key}", out_of_range, {"low": low, "high": high}))
             return None
         return value
 
@@ -133,14 +133,14 @@ class _Checker:
         value = table[key]
         allowed = {"allowed": ", ".join(OS_KEYS)}
         if not isinstance(value, Mapping):
-            self.problems.append(Problem(f"pkcs11.{key}", "manifest.module_table", allowed))
+            self.problems.append(SettingProblem(f"pkcs11.{key}", "manifest.module_table", allowed))
             return out
         for os_key, item in value.items():
             checked = check(item) if isinstance(item, str) else None
             if os_key not in OS_KEYS:
-                self.problems.append(Problem(f"pkcs11.{key}.{os_key}", "manifest.unknown_key", allowed))
+                self.problems.append(SettingProblem(f"pkcs11.{key}.{os_key}", "manifest.unknown_key", allowed))
             elif checked is None:
-                self.problems.append(Problem(f"pkcs11.{key}.{os_key}", bad))
+                self.problems.append(SettingProblem(f"pkcs11.{key}.{os_key}", bad))
             else:
                 out[os_key] = checked
         return out
@@ -150,7 +150,7 @@ class _Checker:
             return None
         value = table[key]
         if not isinstance(value, bool):
-            self.problems.append(Problem(f"{name}.{key}", "manifest.want_bool"))
+            self.problems.append(SettingProblem(f"{name}.{key}", "manifest.want_bool"))
             return None
         return value
 
@@ -159,7 +159,7 @@ class _Checker:
             return None
         value = table[key]
         if not isinstance(value, str) or not value:
-            self.problems.append(Problem(f"{name}.{key}", "manifest.want_str"))
+            self.problems.append(SettingProblem(f"{name}.{key}", "manifest.want_str"))
             return None
         return value
 
@@ -173,7 +173,7 @@ def _policy(c: _Checker) -> PolicySettings:
     lo = CARD_MIN_LENGTH if lo is None else lo
     hi = CARD_MAX_LENGTH if hi is None else hi
     if lo > hi:
-        c.problems.append(Problem("policy.min_length", "manifest.min_over_max"))
+        c.problems.append(SettingProblem("policy.min_length", "manifest.min_over_max"))
         return PolicySettings()
     return PolicySettings(min_length=lo, max_length=hi, guessable=Guessable(guess) if guess else Guessable.REFUSE)
 
@@ -190,7 +190,7 @@ def _dialect(c: _Checker) -> CardDialect:
         except ValueError:
             raw = b""
         if not 5 <= len(raw) <= 16:
-            c.problems.append(Problem("card.aid", "manifest.bad_aid"))
+            c.problems.append(SettingProblem("card.aid", "manifest.bad_aid"))
         else:
             kwargs["aid"] = raw
     for key in ("cla", "pin_ref", "unblock_ref", "pad_byte"):
@@ -200,7 +200,7 @@ def _dialect(c: _Checker) -> CardDialect:
     pad_to = c.integer(t, "card", "pad_to", 0, 127)
     if pad_to is not None:
         if 0 < pad_to < CARD_MAX_LENGTH:
-            c.problems.append(Problem("card.pad_to", "manifest.bad_pad_to", {"high": CARD_MAX_LENGTH}))
+            c.problems.append(SettingProblem("card.pad_to", "manifest.bad_pad_to", {"high": CARD_MAX_LENGTH}))
         else:
             kwargs["pad_to"] = pad_to
     change = c.choice(t, "card", "change", tuple(s.value for s in ChangeStyle))
@@ -212,7 +212,7 @@ def _dialect(c: _Checker) -> CardDialect:
     try:
         return CardDialect(**kwargs)
     except ValueError:
-        c.problems.append(Problem("card.unblock_ref", "manifest.same_refs"))
+        c.problems.append(SettingProblem("card.unblock_ref", "manifest.same_refs"))
         return CardDialect()
 
 
@@ -221,16 +221,16 @@ def _path(c: _Checker, t: Mapping[str, Any], name: str, key: str) -> Path | None
     if not value:
         return None
     if "\x00" in value:
-        c.problems.append(Problem(f"{name}.{key}", "manifest.bad_path"))
+        c.problems.append(SettingProblem(f"{name}.{key}", "manifest.bad_path"))
         return None
     try:
         return Path(value).expanduser()
     except RuntimeError:  # ~someone who has no home folder here
-        c.problems.append(Problem(f"{name}.{key}", "manifest.no_home"))
+        c.problems.append(SettingProblem(f"{name}.{key}", "manifest.no_home"))
         return None
 
 
-def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[Problem]]:
+def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[SettingProblem]]:
     """Check the plugin's tables of a parsed manifest.
 
     :param manifest: the whole manifest as parsed TOML (tables this plugin does not own are ignored here).
@@ -249,20 +249,20 @@ def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[Problem]
     digests = c.per_os(p11, "sha256", lambda v: v.lower() if _is_sha256(v) else None, "manifest.bad_sha256")
     p11kit = c.string(p11, "pkcs11", "p11kit")
     if p11kit is not None and not re.fullmatch(r"[A-Za-z0-9._-]+", p11kit):
-        c.problems.append(Problem("pkcs11.p11kit", "manifest.p11kit_name"))
+        c.problems.append(SettingProblem("pkcs11.p11kit", "manifest.p11kit_name"))
         p11kit = None
     module = _check_this_os_module(c, modules, digests, p11kit)
     unblock = c.choice(p11, "pkcs11", "unblock", UNBLOCK_STYLES)
     card_counters = c.boolean(p11, "pkcs11", "card_counters")
     token = c.string(p11, "pkcs11", "token")
     if token is not None and not token.startswith("pkcs11:"):
-        c.problems.append(Problem("pkcs11.token", "manifest.token_uri"))
+        c.problems.append(SettingProblem("pkcs11.token", "manifest.token_uri"))
         token = None
     elif token is not None:
         from aosign_plugin.pkcs11.token_uri import validate_uri
 
         for detail in validate_uri(token):
-            c.problems.append(Problem("pkcs11.token", "manifest.token_uri_invalid", {"detail": detail}))
+            c.problems.append(SettingProblem("pkcs11.token", "manifest.token_uri_invalid", {"detail": detail}))
             token = None
     sim = c.table("sim")
     audit_table = c.table("audit")
@@ -313,14 +313,14 @@ def _check_this_os_module(
         key = "pkcs11.p11kit"
         path = p11kit_module(p11kit)
         if path is None:
-            c.problems.append(Problem(key, "manifest.p11kit_unknown", {"name": p11kit}))
+            c.problems.append(SettingProblem(key, "manifest.p11kit_unknown", {"name": p11kit}))
             return None
     if path is None:
         return None
     try:
         check_module(path, digests.get(here))
     except ModuleProblem as e:
-        c.problems.append(Problem(key, f"manifest.module_{e.rule}", {"path": e.path}))
+        c.problems.append(SettingProblem(key, f"manifest.module_{e.rule}", {"path": e.path}))
         return None
     return path
 

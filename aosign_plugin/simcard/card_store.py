@@ -32,13 +32,13 @@ __all__ = [
     "DEFAULT_ITERATIONS",
     "MAX_TRIES",
     "STATE_VERSION",
-    "CardState",
     "CardStateCorruptError",
     "CardStateError",
     "CardStateMissingError",
     "CardStore",
     "MemoryStore",
     "SecretRecord",
+    "SimCardState",
     "StateStore",
     "new_card_state",
     "new_serial",
@@ -158,7 +158,7 @@ def _hex_field(name: str, value: object) -> bytes:
 
 
 @dataclass
-class CardState:
+class SimCardState:
     """Everything the card remembers across power cycles."""
 
     serial: str
@@ -189,7 +189,7 @@ class CardState:
         }
 
     @classmethod
-    def from_json(cls, obj: object) -> CardState:
+    def from_json(cls, obj: object) -> SimCardState:
         """:raises ValueError: naming what is wrong."""
         if not isinstance(obj, dict):
             raise ValueError("the state must be a JSON object")
@@ -216,7 +216,7 @@ class CardState:
             unblock=SecretRecord.from_json("unblock", obj["unblock"]),
         )
 
-    def copy(self) -> CardState:
+    def copy(self) -> SimCardState:
         return copy.deepcopy(self)
 
 
@@ -233,9 +233,9 @@ def new_card_state(
     dialect: CardDialect | None = None,
     serial: str | None = None,
     iterations: int = DEFAULT_ITERATIONS,
-) -> CardState:
+) -> SimCardState:
     """A freshly issued card holding ``pin`` and the unblocking ``code`` (only their hashes are kept)."""
-    return CardState(
+    return SimCardState(
         serial=serial or new_serial(),
         issued=datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
         dialect=dialect or CardDialect(),
@@ -247,11 +247,11 @@ def new_card_state(
 class StateStore(Protocol):
     """Where a :class:`~aosign_plugin.simcard.sim_card.SimCard` keeps its state."""
 
-    def locked(self) -> contextlib.AbstractContextManager[CardState]:
+    def locked(self) -> contextlib.AbstractContextManager[SimCardState]:
         """Hold the state for one operation; yields the loaded state (reentrant)."""
         ...
 
-    def save(self, state: CardState) -> None:
+    def save(self, state: SimCardState) -> None:
         """Persist ``state`` before returning."""
         ...
 
@@ -259,14 +259,14 @@ class StateStore(Protocol):
 class MemoryStore:
     """A :class:`StateStore` in memory, for tests: ``locked`` yields a copy, ``save`` keeps a copy."""
 
-    def __init__(self, state: CardState) -> None:
+    def __init__(self, state: SimCardState) -> None:
         self.state = state.copy()
         self.saves = 0
-        self._held: CardState | None = None
+        self._held: SimCardState | None = None
         self._depth = 0
 
     @contextlib.contextmanager
-    def locked(self) -> Iterator[CardState]:
+    def locked(self) -> Iterator[SimCardState]:
         if self._depth == 0:
             self._held = self.state.copy()
         assert self._held is not None
@@ -278,7 +278,7 @@ class MemoryStore:
             if self._depth == 0:
                 self._held = None
 
-    def save(self, state: CardState) -> None:
+    def save(self, state: SimCardState) -> None:
         self.state = state.copy()
         self.saves += 1
 
@@ -333,7 +333,7 @@ class CardStore:
         self._mutex = threading.RLock()
         self._depth = 0
         self._lock_fd: int | None = None
-        self._held: CardState | None = None
+        self._held: SimCardState | None = None
 
     def exists(self) -> bool:
         return self.path.is_file()
@@ -367,7 +367,7 @@ class CardStore:
                             os.close(held_fd)
 
     @contextlib.contextmanager
-    def locked(self) -> Iterator[CardState]:
+    def locked(self) -> Iterator[SimCardState]:
         """Hold the lock and yield the state, loaded once by the outermost call.
 
         :raises CardStateMissingError: no state file.
@@ -378,7 +378,7 @@ class CardStore:
                 self._held = self.load()
             yield self._held
 
-    def load(self) -> CardState:
+    def load(self) -> SimCardState:
         """Read and validate the state (no lock needed to read: writes are atomic renames).
 
         :raises CardStateMissingError: no state file.
@@ -394,20 +394,20 @@ class CardStore:
             ) from None
         try:
             obj = json.loads(raw)
-            return CardState.from_json(obj)
+            return SimCardState.from_json(obj)
         except (ValueError, UnicodeDecodeError) as exc:
             raise CardStateCorruptError(
                 f"the simulated card state {self.path} is corrupt: {exc}", path=self.path
             ) from None
 
-    def save(self, state: CardState) -> None:
+    def save(self, state: SimCardState) -> None:
         """Write ``state`` atomically (temp file, fsync, :func:`os.replace`, fsync of the directory)."""
         with self.lock():
             self._write(state)
             if self._held is not None and self._held is not state:
                 self._held = state.copy()
 
-    def create(self, state: CardState, *, force: bool = False) -> None:
+    def create(self, state: SimCardState, *, force: bool = False) -> None:
         """Write a newly issued card.
 
         :raises FileExistsError: a state file exists and ``force`` is false.
@@ -418,7 +418,7 @@ class CardStore:
             self._write(state)
             self._held = None
 
-    def _write(self, state: CardState) -> None:
+    def _write(self, state: SimCardState) -> None:
         data = json.dumps(state.to_json(), indent=2, sort_keys=True).encode("utf-8") + b"\n"
         directory = self.path.parent
         directory.mkdir(parents=True, exist_ok=True)

@@ -23,7 +23,7 @@ from aosign_plugin.apdu.iso7816 import INS_CHANGE_REFERENCE_DATA, INS_RESET_RETR
 from aosign_plugin.domain.secret import wipe_bytearray
 from aosign_plugin.session.dialect import CardDialect, ChangeStyle
 from aosign_plugin.simcard.apdu_log import ApduLog
-from aosign_plugin.simcard.card_store import CardState, SecretRecord, StateStore
+from aosign_plugin.simcard.card_store import SecretRecord, SimCardState, StateStore
 from aosign_plugin.simcard.pkcs15_files import APP_FID, MF_FID, PKCS15_AID, CardFile, FileSystem, build_file_system
 
 __all__ = [
@@ -157,7 +157,7 @@ class SimCard:
         self.current_df = _MF
         self.current_ef = None
 
-    def files(self, state: CardState) -> FileSystem:
+    def files(self, state: SimCardState) -> FileSystem:
         """The card's file system for ``state`` (built once per serial and dialect)."""
         key = (state.serial, state.dialect)
         if self._fs is None or self._fs[0] != key:
@@ -195,7 +195,7 @@ class SimCard:
                 wipe_bytearray(buf)
         return data + _sw(sw)
 
-    def _log_fields(self, state: CardState, cmd: ParsedCommand, apdu: bytes | bytearray) -> list[bytearray] | None:
+    def _log_fields(self, state: SimCardState, cmd: ParsedCommand, apdu: bytes | bytearray) -> list[bytearray] | None:
         """The secret fields of a PIN command as the dialect splits them (for the log), whatever the SW."""
         if cmd.lc is None:
             return []
@@ -205,7 +205,9 @@ class SimCard:
         first = state.unblock.length if cmd.ins == INS_RESET_RETRY_COUNTER else state.pin.length
         return self._fields(d, apdu, cmd, 2, first)
 
-    def _dispatch(self, state: CardState, cmd: ParsedCommand, apdu: bytes | bytearray, fields: list[bytearray]) -> int:
+    def _dispatch(
+        self, state: SimCardState, cmd: ParsedCommand, apdu: bytes | bytearray, fields: list[bytearray]
+    ) -> int:
         d = state.dialect
         if cmd.cla != d.cla:
             return SW.CLASS_NOT_SUPPORTED
@@ -221,7 +223,7 @@ class SimCard:
 
     # -- files
 
-    def _file_command(self, state: CardState, cmd: ParsedCommand, apdu: bytes | bytearray) -> tuple[int, bytes]:
+    def _file_command(self, state: SimCardState, cmd: ParsedCommand, apdu: bytes | bytearray) -> tuple[int, bytes]:
         """SELECT or READ BINARY: (SW, response data)."""
         if cmd.cla not in (0x00, state.dialect.cla):
             return SW.CLASS_NOT_SUPPORTED, b""
@@ -229,7 +231,7 @@ class SimCard:
             return self._select(state, cmd, apdu)
         return self._read_binary(state, cmd, apdu)
 
-    def _select(self, state: CardState, cmd: ParsedCommand, apdu: bytes | bytearray) -> tuple[int, bytes]:
+    def _select(self, state: SimCardState, cmd: ParsedCommand, apdu: bytes | bytearray) -> tuple[int, bytes]:
         d = state.dialect
         if cmd.lc is None:
             return SW.WRONG_LENGTH, b""
@@ -281,7 +283,7 @@ class SimCard:
             return fs.by_path(_MF, fids)
         return fs.by_path(df, fids)
 
-    def _read_binary(self, state: CardState, cmd: ParsedCommand, apdu: bytes | bytearray) -> tuple[int, bytes]:
+    def _read_binary(self, state: SimCardState, cmd: ParsedCommand, apdu: bytes | bytearray) -> tuple[int, bytes]:
         if self.current_df == _PIN_APP:
             # the PIN application has no files
             return SW.INVALID_INSTRUCTION, b""
@@ -340,14 +342,14 @@ class SimCard:
             out.append(bytearray(data[first_len:]))
         return out
 
-    def _spend_and_compare(self, state: CardState, record: SecretRecord, value: bytearray) -> bool:
+    def _spend_and_compare(self, state: SimCardState, record: SecretRecord, value: bytearray) -> bool:
         """Spend a try and persist it, then compare. On a match the caller refills the counter (and makes its
         change) in one more write: a tear in between leaves the try spent and nothing changed."""
         record.tries_left -= 1
         self.store.save(state)
         return bool(value) and record.matches(value)
 
-    def _verify(self, state: CardState, cmd: ParsedCommand, apdu: bytes | bytearray, fields: list[bytearray]) -> int:
+    def _verify(self, state: SimCardState, cmd: ParsedCommand, apdu: bytes | bytearray, fields: list[bytearray]) -> int:
         d = state.dialect
         if cmd.p1 != 0x00:
             return SW.INCORRECT_PARAMETERS
@@ -379,7 +381,7 @@ class SimCard:
         self.verified = False
         return _tries_sw(pin.tries_left)
 
-    def _change(self, state: CardState, cmd: ParsedCommand, apdu: bytes | bytearray, fields: list[bytearray]) -> int:
+    def _change(self, state: SimCardState, cmd: ParsedCommand, apdu: bytes | bytearray, fields: list[bytearray]) -> int:
         d = state.dialect
         expected_p1 = 0x00 if d.change is ChangeStyle.COMBINED else 0x01
         if cmd.p1 != expected_p1:
@@ -417,7 +419,7 @@ class SimCard:
         return SW.OK
 
     def _reset_retry_counter(
-        self, state: CardState, cmd: ParsedCommand, apdu: bytes | bytearray, fields: list[bytearray]
+        self, state: SimCardState, cmd: ParsedCommand, apdu: bytes | bytearray, fields: list[bytearray]
     ) -> int:
         d = state.dialect
         if cmd.p1 != 0x00:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from aosign_plugin.simcard.card_store import CardState, CardStore
+    from aosign_plugin.simcard.card_store import CardStore, SimCardState
 
 __all__ = ["EXIT_BAD_USAGE", "EXIT_NO_CARD", "EXIT_OK", "default_state_path", "main"]
 
@@ -282,7 +282,7 @@ def _cmd_issue(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _load(path: Path | None) -> tuple[CardStore, CardState] | None:
+def _load(path: Path | None) -> tuple[CardStore, SimCardState] | None:
     from aosign_plugin.simcard.card_store import CardStateError, CardStore
 
     store = CardStore(path or default_state_path())

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -34,14 +35,28 @@ def hostapp_register_menu_entries(register):
 """
 
 
+def _copy_of_the_project(dest: Path) -> Path:
+    """The files git tracks (and new ones it does not ignore), as a user's download of the project has them."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, capture_output=True, check=True
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        src = ROOT / name
+        if src.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / name)
+    return dest
+
+
 @pytest.fixture(scope="module")
 def venv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A fresh venv with aosign-plugin (no extras) and the example plugin, installed by pip from their folders."""
     root = tmp_path_factory.mktemp("fresh")
+    source = _copy_of_the_project(root / "src")  # pip builds in place: not in the working tree
     subprocess.run([sys.executable, "-m", "venv", str(root / "venv")], check=True)
     py = root / "venv" / "bin" / "python"
     pip = [str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
-    subprocess.run([*pip, str(ROOT), str(ROOT / "examples" / "hello-plugin")], check=True, capture_output=True)
+    subprocess.run([*pip, str(source), str(source / "examples" / "hello-plugin")], check=True, capture_output=True)
     yield root / "venv"
 
 

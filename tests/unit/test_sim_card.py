@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from aosign_plugin.session.dialect import CardDialect, ChangeStyle
 from aosign_plugin.simcard.apdu_log import ApduLog, field_digest, read_log
-from aosign_plugin.simcard.card_store import CardState, CardStore, MemoryStore, new_card_state
+from aosign_plugin.simcard.card_store import CardStore, MemoryStore, SimCardState, new_card_state
 from aosign_plugin.simcard.sim_card import ATR, SimCard, card_accepts, parse_command
 from aosign_plugin.transport import CardGoneError, TransportError
 from aosign_plugin.transport.sim_link import SimConnection
@@ -49,7 +49,7 @@ class Card:
         self.code_len = len(code)
 
     @property
-    def state(self) -> CardState:
+    def state(self) -> SimCardState:
         return self.store.state
 
     def send(self, apdu: bytes) -> str:
@@ -339,12 +339,12 @@ def test_parse_command() -> None:
 class RecordingStore(MemoryStore):
     """Remembers the PIN counter at every save, and can fail the n-th save (a torn write)."""
 
-    def __init__(self, state: CardState, *, fail_at: int | None = None) -> None:
+    def __init__(self, state: SimCardState, *, fail_at: int | None = None) -> None:
         super().__init__(state)
         self.saved_tries: list[int] = []
         self.fail_at = fail_at
 
-    def save(self, state: CardState) -> None:
+    def save(self, state: SimCardState) -> None:
         if self.fail_at is not None and len(self.saved_tries) + 1 == self.fail_at:
             raise OSError("card pulled")
         super().save(state)
@@ -526,4 +526,4 @@ def test_sim_connection_state_removed_mid_operation(tmp_path: Path) -> None:
 def test_dialect_roundtrips_through_the_state() -> None:
     for d in (DEFAULT, VTS, ZPAD, replace(DEFAULT, cla=0x80)):
         state = new_card_state(PIN, CODE, dialect=d, iterations=ITER)
-        assert CardState.from_json(json.loads(json.dumps(state.to_json()))).dialect == d
+        assert SimCardState.from_json(json.loads(json.dumps(state.to_json()))).dialect == d

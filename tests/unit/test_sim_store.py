@@ -14,10 +14,10 @@ import pytest
 
 from aosign_plugin.session.dialect import CardDialect, ChangeStyle
 from aosign_plugin.simcard.card_store import (
-    CardState,
     CardStateCorruptError,
     CardStateMissingError,
     CardStore,
+    SimCardState,
     new_card_state,
 )
 
@@ -165,7 +165,7 @@ def test_state_copy_is_deep(tmp_path: Path) -> None:
     other = state.copy()
     other.pin.tries_left = 1
     assert state.pin.tries_left == 10
-    assert isinstance(CardState.from_json(state.to_json()), CardState)
+    assert isinstance(SimCardState.from_json(state.to_json()), SimCardState)
 
 
 # -- aosign-sim issue / show -----------------------------------------------------------------------------------

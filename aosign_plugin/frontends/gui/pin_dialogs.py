@@ -47,12 +47,12 @@ from aosign_plugin.service.pin_service import PinService
 from aosign_plugin.service.policy import Field, check_base, check_new_pin
 from hostapp_stub.api import EntryResult, ExitCode, Request
 
-__all__ = ["DIALOGS", "ChangePinDialog", "PinDialog", "Tone", "UnlockDialog", "run_entry"]
+__all__ = ["DIALOGS", "BoxTone", "ChangePinDialog", "PinDialog", "UnlockDialog", "run_entry"]
 
 _WIDTH = 600
 
 
-class Tone(Enum):
+class BoxTone(Enum):
     """How a text is shown: plain, done, to heed, or gone wrong."""
 
     PLAIN = "plain"
@@ -62,14 +62,14 @@ class Tone(Enum):
 
 
 _BOX_STYLE = {
-    Tone.PLAIN: "",
-    Tone.OK: "QLabel { color: #1b5e20; background: #e8f5e9; border: 1px solid #81c784; padding: 6px; }",
-    Tone.WARN: "QLabel { color: #6d3a00; background: #fff4e5; border: 1px solid #ffb74d; padding: 6px; }",
-    Tone.ERROR: "QLabel { color: #b3261e; background: #fdecea; border: 1px solid #e57373; padding: 6px; }",
+    BoxTone.PLAIN: "",
+    BoxTone.OK: "QLabel { color: #1b5e20; background: #e8f5e9; border: 1px solid #81c784; padding: 6px; }",
+    BoxTone.WARN: "QLabel { color: #6d3a00; background: #fff4e5; border: 1px solid #ffb74d; padding: 6px; }",
+    BoxTone.ERROR: "QLabel { color: #b3261e; background: #fdecea; border: 1px solid #e57373; padding: 6px; }",
 }
-_TEXT_COLOR = {Tone.PLAIN: "#555555", Tone.OK: "#1b5e20", Tone.WARN: "#8a4b00", Tone.ERROR: "#b3261e"}
-_MARK = {Tone.PLAIN: "", Tone.OK: "✓ ", Tone.WARN: "⚠ ", Tone.ERROR: "✗ "}
-_SEVERITY = [Tone.PLAIN, Tone.OK, Tone.WARN, Tone.ERROR]
+_TEXT_COLOR = {BoxTone.PLAIN: "#555555", BoxTone.OK: "#1b5e20", BoxTone.WARN: "#8a4b00", BoxTone.ERROR: "#b3261e"}
+_MARK = {BoxTone.PLAIN: "", BoxTone.OK: "✓ ", BoxTone.WARN: "⚠ ", BoxTone.ERROR: "✗ "}
+_SEVERITY = [BoxTone.PLAIN, BoxTone.OK, BoxTone.WARN, BoxTone.ERROR]
 
 
 def _error_lines(error: AosignError, lang: str) -> tuple[ExitCode, list[str]]:
@@ -91,7 +91,7 @@ def _wrapping_label(name: str) -> QLabel:
     return label
 
 
-def _set_box(label: QLabel, lines: Sequence[str], tone: Tone) -> None:
+def _set_box(label: QLabel, lines: Sequence[str], tone: BoxTone) -> None:
     label.setText("\n".join(lines))
     label.setStyleSheet(_BOX_STYLE[tone])
     label.setVisible(bool(lines))
@@ -319,7 +319,7 @@ class PinDialog(QDialog):
         self._state_message()
 
     def _reload_clicked(self) -> None:
-        self._set_message([], Tone.PLAIN)
+        self._set_message([], BoxTone.PLAIN)
         self.reload()
 
     def _state_message(self) -> None:
@@ -336,7 +336,7 @@ class PinDialog(QDialog):
             code, lines = _error_lines(stop, self.lang)
             tries = stop.tries_left if isinstance(stop, PinError) else None
             self.outcome = EntryResult(int(code), {"error": type(stop).__name__, "tries_left": tries})
-            self._set_message(lines, Tone.ERROR)
+            self._set_message(lines, BoxTone.ERROR)
 
     def _apply_state(self) -> None:
         status = self._status
@@ -344,8 +344,8 @@ class PinDialog(QDialog):
         if status is None:
             error = self._load_error
             lines = _error_lines(error, self.lang)[1] if error is not None else []
-            _set_box(self._status_label, lines, Tone.ERROR)
-            advice: tuple[list[str], Tone] = ([], Tone.PLAIN)
+            _set_box(self._status_label, lines, BoxTone.ERROR)
+            advice: tuple[list[str], BoxTone] = ([], BoxTone.PLAIN)
         else:
             self._status_label.setStyleSheet("")
             text = advice_text(status, self.lang)
@@ -368,7 +368,7 @@ class PinDialog(QDialog):
         self._final_warning.setVisible(self._final_required)
         self._final_check.setVisible(self._final_required)
         if self._final_required:
-            _set_box(self._final_warning, [self._t("unlock.final_try")], Tone.ERROR)
+            _set_box(self._final_warning, [self._t("unlock.final_try")], BoxTone.ERROR)
         else:
             self._final_check.setChecked(False)
         self._validate()
@@ -384,16 +384,16 @@ class PinDialog(QDialog):
     def _offer_unlock(self, status: CardStatus | None) -> bool:
         return False
 
-    def _advice(self, status: CardStatus) -> tuple[list[str], Tone]:
+    def _advice(self, status: CardStatus) -> tuple[list[str], BoxTone]:
         """The service's advice before typing, in the window's words (the final-try question has its own box)."""
         lines: list[str] = []
-        tone = Tone.PLAIN
+        tone = BoxTone.PLAIN
         for notice in PinService.notices(self.operation, status):
             if notice.kind is not NoticeKind.ADVICE or notice.advice is None:
                 continue  # the intro is the dialog's own text
             lines += window_lines([notice_text(notice, self.lang)], self.lang, left=notice.tries_left)
             urgent = notice.advice in (Advice.PIN_FINAL_TRY, Advice.UNBLOCK_LOW)
-            tone = Tone.ERROR if urgent or tone is Tone.ERROR else Tone.WARN
+            tone = BoxTone.ERROR if urgent or tone is BoxTone.ERROR else BoxTone.WARN
         return lines, tone
 
     # --- live policy feedback -----------------------------------------------------------------------------------
@@ -411,7 +411,7 @@ class PinDialog(QDialog):
             ok = service is not None
             if len(first):
                 verdict = check_base(first, first_field)
-                self._show_feedback(first_field, [(Tone.ERROR, r.message(self.lang)) for r in verdict.refusals])
+                self._show_feedback(first_field, [(BoxTone.ERROR, r.message(self.lang)) for r in verdict.refusals])
                 ok = ok and verdict.ok
             else:
                 self._show_feedback(first_field, [])
@@ -423,13 +423,13 @@ class PinDialog(QDialog):
                     min_length=policy.min_length if policy else 4,
                     max_length=policy.max_length if policy else 16,
                 )
-                self._show_feedback(Field.NEW_PIN, [(Tone.PLAIN, hint)])
+                self._show_feedback(Field.NEW_PIN, [(BoxTone.PLAIN, hint)])
                 ok = False
             else:
                 verdict = check_new_pin(new, None, current, policy)
-                items = [(Tone.ERROR, r.message(self.lang)) for r in verdict.refusals]
-                items += [(Tone.WARN, w.message(self.lang)) for w in verdict.warnings]
-                self._show_feedback(Field.NEW_PIN, items or [(Tone.OK, self._t("gui.feedback.usable"))])
+                items = [(BoxTone.ERROR, r.message(self.lang)) for r in verdict.refusals]
+                items += [(BoxTone.WARN, w.message(self.lang)) for w in verdict.warnings]
+                self._show_feedback(Field.NEW_PIN, items or [(BoxTone.OK, self._t("gui.feedback.usable"))])
                 ok = ok and verdict.ok
             if not len(confirm) or policy is None:
                 self._show_feedback(Field.CONFIRM, [])
@@ -437,8 +437,8 @@ class PinDialog(QDialog):
             else:
                 verdict = check_new_pin(new, confirm, current, policy)
                 refused = [r for r in verdict.refusals if r.field is Field.CONFIRM]
-                items = [(Tone.ERROR, r.message(self.lang)) for r in refused]
-                self._show_feedback(Field.CONFIRM, items or [(Tone.OK, self._t("gui.feedback.match"))])
+                items = [(BoxTone.ERROR, r.message(self.lang)) for r in refused]
+                self._show_feedback(Field.CONFIRM, items or [(BoxTone.OK, self._t("gui.feedback.match"))])
                 ok = ok and verdict.ok
         finally:
             for secret in secrets.values():
@@ -464,9 +464,9 @@ class PinDialog(QDialog):
         super().showEvent(event)
         self._fit(exactly=True)
 
-    def _show_feedback(self, field: Field, items: Sequence[tuple[Tone, str]]) -> None:
+    def _show_feedback(self, field: Field, items: Sequence[tuple[BoxTone, str]]) -> None:
         label = self._feedback[field]
-        tone = max((tone for tone, _ in items), key=_SEVERITY.index, default=Tone.PLAIN)
+        tone = max((tone for tone, _ in items), key=_SEVERITY.index, default=BoxTone.PLAIN)
         label.setText("\n".join(_MARK[tone] + text for tone, text in items))
         label.setStyleSheet(f"QLabel {{ color: {_TEXT_COLOR[tone]}; }}")
         label.setVisible(bool(items))
@@ -500,11 +500,11 @@ class PinDialog(QDialog):
         error = outcome.error
         if error is None:
             self._done = True
-            lines, tone = [self._t(self._done_key)], Tone.OK
+            lines, tone = [self._t(self._done_key)], BoxTone.OK
             result = EntryResult(0, {"result": "changed" if self.entry_id == "change-pin" else "unlocked"})
         else:
             code, lines = _error_lines(error, self.lang)
-            tone = Tone.WARN if code is ExitCode.USAGE else Tone.ERROR
+            tone = BoxTone.WARN if code is ExitCode.USAGE else BoxTone.ERROR
             tries = error.tries_left if isinstance(error, PinError) else None
             result = EntryResult(int(code), {"error": type(error).__name__, "tries_left": tries})
         if outcome.audit_failure:
@@ -513,7 +513,7 @@ class PinDialog(QDialog):
         self.outcome = result
         self._set_message(lines, tone)
 
-    def _set_message(self, lines: Sequence[str], tone: Tone) -> None:
+    def _set_message(self, lines: Sequence[str], tone: BoxTone) -> None:
         _set_box(self._message, lines, tone)
         advice = self._advice_label.text()
         if lines and advice and all(line in lines for line in advice.split("\n")):
