@@ -6,6 +6,16 @@ __all__ = ["text"]
 
 _MESSAGES: dict[str, dict[str, str]] = {
     "ja": {
+        "window.window.title": "AOSign ホストアプリ",
+        "window.menu.heading": "メニュー",
+        "window.menu.empty": "メニュー項目を登録したプラグインがありません。",
+        "window.status.auto": "状態の表示は自動で更新されます。",
+        "window.status.failed": "プラグイン {plugin} が状態を読めませんでした: {error}",
+        "window.lang.label": "表示言語",
+        "window.quit": "終了",
+        "window.cancelled": "中止しました。",
+        "window.failed": "「{entry}」の実行中にエラーが発生しました: {error}",
+        "window.missing_qt": "aosign-host gui には PySide6 が必要です: pip install 'aosign-plugin[gui]'",
         "menu.title": "メニュー",
         "menu.empty": "メニュー項目を登録したプラグインがありません。",
         "manifest.read_error": "{path}: マニフェストを読めません: {error}",
@@ -46,6 +56,16 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "help.verbose": "詳細なログを標準エラーに出力します(PINは出力しません)",
     },
     "en": {
+        "window.window.title": "AOSign host app",
+        "window.menu.heading": "Menu",
+        "window.menu.empty": "No plugin registered a menu entry.",
+        "window.status.auto": "The status shown here updates by itself.",
+        "window.status.failed": "The plugin {plugin} could not read its status: {error}",
+        "window.lang.label": "Language",
+        "window.quit": "Quit",
+        "window.cancelled": "Cancelled.",
+        "window.failed": "'{entry}' failed: {error}",
+        "window.missing_qt": "aosign-host gui needs PySide6: pip install 'aosign-plugin[gui]'",
         "menu.title": "Menu",
         "menu.empty": "No plugin registered a menu entry.",
         "manifest.read_error": "{path}: cannot read the manifest: {error}",

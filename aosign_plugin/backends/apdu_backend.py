@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from aosign_plugin.apdu.iso7816 import ApduProtocol
-from aosign_plugin.domain.card_status import CardStatus, Counter
+from aosign_plugin.domain.card_status import CardStatus, Counter, SecretKind
 from aosign_plugin.domain.errors import CardStateChangedError, CardUnavailableError, UnavailableReason
 from aosign_plugin.domain.secret import Secret
 from aosign_plugin.session.dialect import CardDialect
@@ -64,15 +64,19 @@ class ApduBackend(abc.ABC):
             raise CardStateChangedError("the card's counter changed since it was shown")
 
     def change_pin(self, old: Secret | None, new: Secret | None, *, seen: Counter) -> None:
-        if old is None or new is None:
-            raise CardUnavailableError(UnavailableReason.PROTOCOL, "this backend has no PIN pad")
-        with self._session() as session:
-            self._guard(session.pin_counter(), seen)
-            session.change_pin(old, new)
+        self._send_try(SecretKind.PIN, old, new, seen)
 
     def unblock_pin(self, code: Secret | None, new: Secret | None, *, seen: Counter) -> None:
-        if code is None or new is None:
+        self._send_try(SecretKind.UNBLOCK, code, new, seen)
+
+    def _send_try(self, kind: SecretKind, first: Secret | None, new: Secret | None, seen: Counter) -> None:
+        """In one transaction: read the counter of ``kind`` again (the guard), then send its one try."""
+        if first is None or new is None:
             raise CardUnavailableError(UnavailableReason.PROTOCOL, "this backend has no PIN pad")
         with self._session() as session:
-            self._guard(session.unblock_counter(), seen)
-            session.unblock_pin(code, new)
+            if kind is SecretKind.PIN:
+                self._guard(session.pin_counter(), seen)
+                session.change_pin(first, new)
+            else:
+                self._guard(session.unblock_counter(), seen)
+                session.unblock_pin(first, new)

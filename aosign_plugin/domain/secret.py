@@ -8,7 +8,6 @@ overwritten with zeros as soon as the operation is done.
 from __future__ import annotations
 
 import hmac
-from types import TracebackType
 
 __all__ = ["Secret", "wipe_bytearray"]
 
@@ -78,12 +77,7 @@ class Secret:
     def __enter__(self) -> Secret:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.wipe()
 
 

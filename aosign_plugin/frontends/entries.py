@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from aosign_plugin import catalogs
+from aosign_plugin.service.outcomes import Operation
 from hostapp_stub.api import EntryResult, ExitCode, HostUI, PanelView, Request, Tone
 
 if TYPE_CHECKING:
@@ -131,36 +132,32 @@ def _cancelled(ui: HostUI) -> EntryResult:
     return EntryResult(int(ExitCode.CANCELLED), {"result": "cancelled"})
 
 
-def run_change_pin(request: Request, ui: HostUI) -> EntryResult:
-    """``change-pin [--show-input]``: the current PIN, the new PIN twice, one try."""
+def _run_pin_entry(request: Request, ui: HostUI, operation: Operation) -> EntryResult:
+    """A PIN entry: open the service, let it ask and send its one try, say how it ended."""
     from aosign_plugin.domain.errors import AosignError
 
     try:
         service = _open(request)
     except AosignError as e:
         return _report(e, request, ui)
+    asker, echo = HostAsker(ui, request), request.flag("show-input")
     try:
-        outcome = service.change_pin(HostAsker(ui, request), echo=request.flag("show-input"))
+        if operation is Operation.CHANGE_PIN:
+            return _finish(service.change_pin(asker, echo=echo), request, ui, "change.done", "changed")
+        outcome = service.unlock(asker, echo=echo, final_try_ok=request.flag("final-try"))
+        return _finish(outcome, request, ui, "unlock.done", "unlocked")
     except KeyboardInterrupt:
         return _cancelled(ui)
-    return _finish(outcome, request, ui, "change.done", "changed")
+
+
+def run_change_pin(request: Request, ui: HostUI) -> EntryResult:
+    """``change-pin [--show-input]``: the current PIN, the new PIN twice, one try."""
+    return _run_pin_entry(request, ui, Operation.CHANGE_PIN)
 
 
 def run_unlock(request: Request, ui: HostUI) -> EntryResult:
     """``unlock [--show-input] [--final-try]``: the sheet's code, the new PIN twice, one try of the code."""
-    from aosign_plugin.domain.errors import AosignError
-
-    try:
-        service = _open(request)
-    except AosignError as e:
-        return _report(e, request, ui)
-    try:
-        outcome = service.unlock(
-            HostAsker(ui, request), echo=request.flag("show-input"), final_try_ok=request.flag("final-try")
-        )
-    except KeyboardInterrupt:
-        return _cancelled(ui)
-    return _finish(outcome, request, ui, "unlock.done", "unlocked")
+    return _run_pin_entry(request, ui, Operation.UNLOCK)
 
 
 def _panel_tone(status: CardStatus) -> Tone:

@@ -138,10 +138,7 @@ class PinService:
         try:
             status = self._fresh(shown)
             self._before_asking(operation, status, asker, consented)
-            if operation is Operation.CHANGE_PIN:
-                self._change(status, asker, echo)
-            else:
-                self._unlock(status, asker, echo)
+            self._one_try(operation, status, asker, echo)
         except AosignError as e:
             error = e
         outcome = Outcome(operation, status, error)
@@ -193,9 +190,7 @@ class PinService:
         for warning in verdict.warnings:
             asker.notify(Notice(NoticeKind.POLICY_WARNING, warning=warning))
 
-    def _new_pin(
-        self, asker: Asker, stack: ExitStack, echo: bool, current: Secret | None, code: Secret | None
-    ) -> Secret:
+    def _new_pin(self, asker: Asker, stack: ExitStack, echo: bool, current: Secret | None) -> Secret:
         new = self._ask(asker, stack, Field.NEW_PIN, echo)
         self._require(check_new_pin(new, None, current, self.policy), asker)
         confirm = self._ask(asker, stack, Field.CONFIRM, echo)
@@ -204,29 +199,22 @@ class PinService:
             raise PinPolicyError(verdict)
         return new
 
-    def _change(self, status: CardStatus, asker: Asker, echo: bool) -> None:
+    def _one_try(self, operation: Operation, status: CardStatus, asker: Asker, echo: bool) -> None:
+        """Ask the answers (each checked as it comes), then send the one try-consuming command."""
+        changing = operation is Operation.CHANGE_PIN
+        send = self.backend.change_pin if changing else self.backend.unblock_pin
+        seen = status.pin if changing else status.unblock
         if self._pinpad(asker):
-            self.backend.change_pin(None, None, seen=status.pin)
+            send(None, None, seen=seen)
             return
+        first_field = Field.CURRENT_PIN if changing else Field.UNBLOCK_CODE
         with ExitStack() as stack:
-            current = self._ask(asker, stack, Field.CURRENT_PIN, echo)
-            self._require(check_base(current, Field.CURRENT_PIN), asker)
-            new = self._new_pin(asker, stack, echo, current, None)
-            self._guard(status, Operation.CHANGE_PIN)
-            logger.info("Changing PIN")
-            self.backend.change_pin(current, new, seen=status.pin)
-
-    def _unlock(self, status: CardStatus, asker: Asker, echo: bool) -> None:
-        if self._pinpad(asker):
-            self.backend.unblock_pin(None, None, seen=status.unblock)
-            return
-        with ExitStack() as stack:
-            code = self._ask(asker, stack, Field.UNBLOCK_CODE, echo)
-            self._require(check_base(code, Field.UNBLOCK_CODE), asker)
-            new = self._new_pin(asker, stack, echo, None, code)
-            self._guard(status, Operation.UNLOCK)
-            logger.info("Resetting PIN with the unblocking code")
-            self.backend.unblock_pin(code, new, seen=status.unblock)
+            first = self._ask(asker, stack, first_field, echo)
+            self._require(check_base(first, first_field), asker)
+            new = self._new_pin(asker, stack, echo, first if changing else None)
+            self._guard(status, operation)
+            logger.info("Changing PIN" if changing else "Resetting PIN with the unblocking code")
+            send(first, new, seen=seen)
 
     def _guard(self, shown: CardStatus, operation: Operation) -> None:
         """Where the counters come from the card behind a module, read them again right before the try (the backend

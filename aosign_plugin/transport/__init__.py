@@ -6,7 +6,6 @@ from __future__ import annotations
 import abc
 import contextlib
 from collections.abc import Iterator
-from types import TracebackType
 
 from aosign_plugin.domain.errors import UnavailableReason
 
@@ -59,10 +58,5 @@ class SmartCardConnection(abc.ABC):
     def __enter__(self) -> SmartCardConnection:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()

@@ -19,6 +19,8 @@ from tests.support.cards import SHEET_CODE, SHEET_PIN
 from tests.support.softhsm import SoftHsm
 
 ROOT = Path(__file__).resolve().parents[2]
+#: a fresh venv and two pip installs (about 20 s alone on 2 cores; more on a loaded machine)
+pytestmark = pytest.mark.timeout(600)
 
 ROGUE = """
 from hostapp_stub.api import EntryResult, MenuEntry, hookimpl

@@ -8,7 +8,6 @@ ask for is wiped when the prompter closes.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import TracebackType
 
 from aosign_plugin.domain.secret import wipe_bytearray
 from aosign_plugin.service.outcomes import Consent, Notice
@@ -61,10 +60,5 @@ class AnswerPrompter:
     def __enter__(self) -> AnswerPrompter:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.wipe()
