@@ -28,6 +28,7 @@ from aosign_plugin.domain.errors import (
     CardStateChangedError,
     CardUnavailableError,
     PinIncorrectError,
+    UnavailableReason,
 )
 from aosign_plugin.domain.secret import Secret
 from aosign_plugin.pkcs11.pkcs11_backend import (
@@ -378,7 +379,7 @@ def test_context_specific_style_is_refused_by_softhsm(hsm: SoftHsm) -> None:
         assert b.unblock_style is UnblockStyle.CONTEXT_SPECIFIC
         with pytest.raises(CardUnavailableError) as info:
             b.unblock_pin(secret(CODE), secret(NEW_PIN), seen=b.status().unblock)
-        assert info.value.reason == "module"
+        assert info.value.reason is UnavailableReason.MODULE
         assert "unblock style context-specific not supported by this module" in info.value.detail
         assert "OperationNotInitialized" in info.value.detail
     assert not hsm.flags() & CKF_SO_PIN_COUNT_LOW  # no try of the code was spent

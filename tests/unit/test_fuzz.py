@@ -41,6 +41,7 @@ from aosign_plugin.domain.errors import (
     CardUnavailableError,
     PinBlockedError,
     PinIncorrectError,
+    UnavailableReason,
 )
 from aosign_plugin.domain.secret import Secret
 from aosign_plugin.frontends.terminal_view import error_report, status_json, status_lines
@@ -260,7 +261,7 @@ def check_outcome(op: Op, error: BaseException | None, ex: list[Exchange], diale
         assert last is not None and last.sw == error.sw, (error, ex)
         return
     assert isinstance(error, CardUnavailableError), error
-    assert error.reason == "card_gone"
+    assert error.reason is UnavailableReason.CARD_GONE
     assert last is not None and last.sw is None, (error, ex)
 
 
