@@ -109,10 +109,22 @@ OPENSC_DLL = (
     False,
     "O:BAG:SYD:AI(A;ID;FA;;;SY)(A;ID;FA;;;BA)(A;ID;0x1200a9;;;BU)",
 )
-USERS = (r"C:\Users", True, "O:SYG:SYD:PAI(A;OICIIO;GA;;;SY)(A;;FA;;;SY)(A;OICIIO;GA;;;BA)(A;;FA;;;BA)(A;;0x1200a9;;;BU)")
+USERS = (
+    r"C:\Users",
+    True,
+    "O:SYG:SYD:PAI(A;OICIIO;GA;;;SY)(A;;FA;;;SY)(A;OICIIO;GA;;;BA)(A;;FA;;;BA)(A;;0x1200a9;;;BU)",
+)
 PROFILE = (r"C:\Users\taro", True, f"O:SYG:SYD:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FA;;;{USER})")
-PROFILE_DLL = (r"C:\Users\taro\vendor\p11.dll", False, f"O:{USER}G:{USER}D:AI(A;ID;FA;;;SY)(A;ID;FA;;;BA)(A;ID;FA;;;{USER})")
-PROFILE_VENDOR = (r"C:\Users\taro\vendor", True, f"O:{USER}G:{USER}D:AI(A;OICIID;FA;;;SY)(A;OICIID;FA;;;BA)(A;OICIID;FA;;;{USER})")
+PROFILE_DLL = (
+    r"C:\Users\taro\vendor\p11.dll",
+    False,
+    f"O:{USER}G:{USER}D:AI(A;ID;FA;;;SY)(A;ID;FA;;;BA)(A;ID;FA;;;{USER})",
+)
+PROFILE_VENDOR = (
+    r"C:\Users\taro\vendor",
+    True,
+    f"O:{USER}G:{USER}D:AI(A;OICIID;FA;;;SY)(A;OICIID;FA;;;BA)(A;OICIID;FA;;;{USER})",
+)
 
 
 def test_sddl_parsing() -> None:
@@ -184,3 +196,45 @@ def test_posix_reader_over_real_files(tmp_path: Path) -> None:
     assert found is not None and found.path == str(f) and found.rule == "writable"
     gone = admin_only(tmp_path / "nothing.toml")
     assert gone is not None and gone.rule == "unreadable"
+
+
+def test_windows_module_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """check_module on Windows: the DACL rule over the recorded security of each folder (the ctypes reader is the
+    only part replaced), and the system manifest's pinned digest standing in for it under the user's profile."""
+    import hashlib
+    import sys
+
+    from aosign_plugin.pkcs11.module_rules import ModuleProblem, check_module
+    from hostapp_stub import file_trust
+
+    dll = tmp_path / "p11.dll"
+    dll.write_bytes(b"MZ vendor module")
+    digest = hashlib.sha256(dll.read_bytes()).hexdigest()
+    recorded: list[WindowsNode] = []
+    monkeypatch.setattr(file_trust, "windows_chain", lambda path: recorded)
+    monkeypatch.setattr(sys, "platform", "win32")
+    recorded[:] = nodes_from_sddl([OPENSC_DLL, OPENSC_DIR, PROGRAM_FILES, C_ROOT])
+    assert check_module(str(dll)) == dll
+    recorded[:] = nodes_from_sddl([PROFILE_DLL, PROFILE_VENDOR, PROFILE, USERS, C_ROOT])
+    with pytest.raises(ModuleProblem) as e:
+        check_module(str(dll))
+    assert (e.value.rule, e.value.path) == ("owner", PROFILE_DLL[0])
+    with pytest.raises(ModuleProblem):  # a digest the user's own file pins does not stand in
+        check_module(str(dll), digest)
+    assert check_module(str(dll), digest, pinned_by_system=True) == dll
+    with pytest.raises(ModuleProblem) as e:  # pinned, and replaced
+        check_module(str(dll), "0" * 64, pinned_by_system=True)
+    assert e.value.rule == "digest"
+
+
+def test_pinned_by_system_only_through_a_system_lock() -> None:
+    from aosign_plugin.service.settings import parse_settings
+
+    digest = {"sha256": {"linux": "a" * 64}}
+    settings, _ = parse_settings({"pkcs11": digest})
+    assert not settings.pkcs11_pinned_by_system
+    for locked in (["pkcs11"], ["pkcs11.sha256"], ["pkcs11.sha256.linux"]):
+        settings, _ = parse_settings({"pkcs11": digest, "manifest": {"locked": locked}})
+        assert settings.pkcs11_pinned_by_system, locked
+    settings, _ = parse_settings({"pkcs11": {}, "manifest": {"locked": ["pkcs11"]}})
+    assert not settings.pkcs11_pinned_by_system  # locked, but nothing pinned
