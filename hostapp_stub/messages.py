@@ -61,7 +61,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
             "メニュー項目「{entry}」を複数のプラグイン({plugins})が登録しているため、どれも実行しません。"
             "不要なプラグインをマニフェストの [plugins] で除外してください。"
         ),
-        "help.manifest": "マニフェストのパス(既定: $AOSIGN_MANIFEST、設定フォルダ、組み込みの既定値の順)",
+        "help.manifest": "ユーザーのマニフェストの代わりに使うファイル(既定: $AOSIGN_MANIFEST、ユーザーの設定フォルダの順)。システムのマニフェストの固定された設定は変わりません",
         "help.lang": "表示言語(既定: $AOSIGN_LANG、マニフェスト、システムの言語の順)",
         "help.menu": "プラグインのメニュー項目を表示します",
         "help.manifest_cmd": "マニフェストを扱います",
@@ -125,7 +125,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
             "the menu entry '{entry}' is registered by several plugins ({plugins}), so none of them runs it. "
             "Keep the one you do not need out with the manifest's [plugins] table."
         ),
-        "help.manifest": "manifest path (else $AOSIGN_MANIFEST, the config folders, the built-in default)",
+        "help.manifest": "a manifest in the user file's place (else $AOSIGN_MANIFEST, the user's config folder); the system manifest's locks still hold",
         "help.lang": "language (else $AOSIGN_LANG, the manifest, the system's language)",
         "help.menu": "list the plugins' menu entries",
         "help.manifest_cmd": "work with the deployment manifest",
