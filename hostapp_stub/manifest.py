@@ -165,7 +165,7 @@ def _norm(name: str) -> str:
     return name.lower().replace("_", "-").replace(".", "-")
 
 
-def locate_manifest(explicit: str | None) -> tuple[list[tuple[Path, str]], bool]:
+def locate_manifest(explicit: str | None, lang: str = "en") -> tuple[list[tuple[Path, str]], bool]:
     """The files to read, each with its origin, and whether one was given explicitly.
 
     The system file first when it is there (its place comes from the OS, never from the environment), then
@@ -173,7 +173,10 @@ def locate_manifest(explicit: str | None) -> tuple[list[tuple[Path, str]], bool]
     """
     from .platforms import manifest_locations
 
-    user, system = manifest_locations()
+    try:
+        user, system = manifest_locations()
+    except OSError as e:  # Windows: the shell cannot name the ProgramData folder (the locks' place is unknown)
+        raise ManifestError(text("manifest.no_system_place", lang, error=e.strerror or e)) from None
     files: list[tuple[Path, str]] = []
     if os.path.lexists(system):
         files.append((system, "system"))  # even when it is not a readable file: then it is an error, never skipped
@@ -287,7 +290,7 @@ def load_manifest(explicit: str | None, lang: str) -> Manifest:
     :raises ManifestError: a file cannot be read or parsed, or the system file could be changed by someone other
         than the administrators.
     """
-    files, _ = locate_manifest(explicit)
+    files, _ = locate_manifest(explicit, lang)
     sources: list[Source] = []
     for path, origin in files:
         if origin == "system":
@@ -350,7 +353,8 @@ def resolve_paths(manifest: Manifest, keys: Iterable[str], lang: str) -> Manifes
             continue
         source = manifest.origins.get(key)
         try:
-            table[name] = str(expand_manifest_path(table[name], source.path.parent if source else None))
+            folder = source.path.absolute().parent if source else None
+            table[name] = str(expand_manifest_path(table[name], folder))
         except ValueError as e:
             del table[name]
             message = (

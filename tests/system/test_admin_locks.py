@@ -183,6 +183,15 @@ def test_system_file_others_can_change_stops_every_command(
     assert r.returncode == 7 and "To fix:" in r.stderr
 
 
+def test_system_file_linked_to_a_users_folder_stops(tmp_path: Path, user: dict[str, str]) -> None:
+    """A link from the system place into a folder others can write (here /tmp, sticky or not) is not trusted."""
+    target = tmp_path / "system.toml"
+    target.write_text(LOCKS)
+    target.chmod(0o644)
+    r = host_with_system(None, "menu", env=user, setup=f"ln -s {target} {SYSTEM}")
+    assert r.returncode == 7 and SYSTEM in r.stderr and "/tmp is writable by others" in r.stderr, r.stderr
+
+
 def test_unreadable_system_file_is_not_skipped(user: dict[str, str]) -> None:
     r = host_with_system(None, "menu", env=user, setup="mkdir /etc/xdg/aosign/manifest.toml")
     assert r.returncode == 7 and SYSTEM in r.stderr

@@ -228,6 +228,18 @@ def test_relative_paths_resolve_against_the_manifest_folder(tmp_path: Path) -> N
     log = folder / "logs" / f"{me}.jsonl"
     assert json.loads(log.read_text().splitlines()[-1])["result"] == "ok"
     assert not (elsewhere / "cards").exists() and not (elsewhere / "logs").exists()
+    # a manifest given by a relative name: its paths are still relative to its own folder
+    env.pop("AOSIGN_MANIFEST")
+    r = subprocess.run(
+        [str(BIN / "aosign-host"), "--manifest", "deploy/manifest.toml", "status", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+    assert r.returncode == 0 and json.loads(r.stdout)["state"] == "ready", r.stdout + r.stderr
 
 
 def test_home_that_is_not_there_is_never_made(tmp_path: Path) -> None:
