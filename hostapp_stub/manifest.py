@@ -171,10 +171,10 @@ def locate_manifest(explicit: str | None, lang: str = "en") -> tuple[list[tuple[
     The system file first when it is there (its place comes from the OS, never from the environment), then
     ``--manifest``, else ``$AOSIGN_MANIFEST``, else the user's file: the file given takes the user file's place.
     """
-    from .platforms import manifest_locations
+    from .platforms import MANIFEST_NAME, location
 
     try:
-        user, system = manifest_locations()
+        system = location("system") / MANIFEST_NAME
     except OSError as e:  # Windows: the shell cannot name the ProgramData folder (the locks' place is unknown)
         raise ManifestError(text("manifest.no_system_place", lang, error=e.strerror or e)) from None
     files: list[tuple[Path, str]] = []
@@ -186,6 +186,7 @@ def locate_manifest(explicit: str | None, lang: str = "en") -> tuple[list[tuple[
         if not (files and _same_file(path, system)):  # the system file given by name is read once, as the system's
             files.append((path, "explicit" if explicit else "env"))
         return files, True
+    user = location("config") / MANIFEST_NAME  # platformdirs is imported only now, when no file was given
     if user.is_file():
         files.append((user, "user"))
     return files, False
@@ -320,10 +321,9 @@ def load_manifest(explicit: str | None, lang: str) -> Manifest:
                     continue
                 if not any(key.startswith(f"{w.key}.") for w in warnings if w.path == source.path):
                     warnings.append(Problem(source.path, locate(source.positions, key), key, rule))
-                if not isinstance(value, Mapping):
-                    ignored.append(Ignored(key, value, source, system if key.split(".")[0] != "manifest" else None))
-                elif not value:
-                    ignored.append(Ignored(key, {}, source, system))
+                if not isinstance(value, Mapping) or not value:  # leaves, and tables left empty
+                    by = None if key.split(".")[0] == "manifest" else system
+                    ignored.append(Ignored(key, value if not isinstance(value, Mapping) else {}, source, by))
             data = _without(data, ["manifest", *locked])
         _merge(merged, data)
         for key, _ in _walk(data):
