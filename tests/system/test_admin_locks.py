@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -19,9 +18,10 @@ from pathlib import Path
 import pytest
 
 from tests.support.cards import SHEET_PIN, make_card
+from tests.support.system_manifest import SYSTEM_MANIFEST, with_system_manifest
 
 BIN = Path(sys.executable).parent
-SYSTEM = "/etc/xdg/aosign/manifest.toml"
+SYSTEM = SYSTEM_MANIFEST
 LOCKS = '[manifest]\nlocked = ["policy", "audit.path"]\n\n[policy]\nmin_length = 10\n'
 
 
@@ -33,17 +33,11 @@ def host_with_system(
     setup: str = "",
     file_mode: str = "644",
 ) -> subprocess.CompletedProcess[str]:
-    """``aosign-host ARGS`` in a private mount namespace whose ``/etc/xdg/aosign/manifest.toml`` is ``system_text``
-    (root's, mode ``file_mode``), after the shell commands ``setup`` (run as root inside the namespace)."""
-    script = "mount -t tmpfs -o mode=0755 aosign-test /etc/xdg && mkdir -m 0755 /etc/xdg/aosign"
-    if system_text is not None:
-        script += f" && printf %s {shlex.quote(system_text)} > {SYSTEM} && chmod {file_mode} {SYSTEM}"
-    if setup:
-        script += f" && {setup}"
-    script += ' && exec "$@"'
+    """``aosign-host ARGS`` with ``/etc/xdg/aosign/manifest.toml`` being ``system_text`` (root's, mode
+    ``file_mode``), after the shell commands ``setup`` (run as root inside the namespace)."""
     base = {k: v for k, v in os.environ.items() if not k.startswith(("AOSIGN_", "XDG_"))}
     base["AOSIGN_LANG"] = "en"
-    cmd = ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh", str(BIN / "aosign-host"), *args]
+    cmd = with_system_manifest([str(BIN / "aosign-host"), *args], system_text, setup=setup, file_mode=file_mode)
     return subprocess.run(
         cmd, input=stdin, capture_output=True, text=True, env=base | (env or {}), check=False, timeout=60
     )
