@@ -24,8 +24,8 @@ import os
 import stat
 import sys
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 __all__ = [
     "ADMINISTRATORS",
@@ -80,8 +80,7 @@ ALLOW_TYPES = frozenset(
 INHERIT_ONLY_ACE = 0x08
 
 
-@dataclass(frozen=True)
-class Distrust:
+class Distrust(NamedTuple):
     """Why a node fails: ``rule`` is ``owner`` (owned by ``who``), ``writable`` (``who`` may change it; on POSIX
     ``group``/``others``) or ``unreadable`` (its owner or permissions could not be read: ``who`` says why)."""
 
@@ -90,8 +89,7 @@ class Distrust:
     who: str
 
 
-@dataclass(frozen=True)
-class PosixNode:
+class PosixNode(NamedTuple):
     """One node's ``stat`` as recorded: its owner and mode."""
 
     path: str
@@ -99,8 +97,7 @@ class PosixNode:
     mode: int
 
 
-@dataclass(frozen=True)
-class Ace:
+class Ace(NamedTuple):
     """One entry of a DACL: ``type`` (0 allow, 1 deny...), ``flags`` (inheritance), ``mask`` and the SID."""
 
     type: int
@@ -109,8 +106,7 @@ class Ace:
     sid: str
 
 
-@dataclass(frozen=True)
-class WindowsNode:
+class WindowsNode(NamedTuple):
     """One node's owner and DACL as read by ``GetNamedSecurityInfoW``; ``dacl`` None for a NULL DACL."""
 
     path: str
