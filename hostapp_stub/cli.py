@@ -58,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help_lang = system_language()
 
     # the manifest first: its allow-list decides which plugins are even imported
-    from .manifest import ManifestError, check_manifest, load_manifest
+    from .manifest import ManifestError, check_manifest, load_manifest, plugin_path_keys, resolve_paths
 
     explicit = _pre_option(args_in, "--manifest") or _manifest_check_path(args_in)
     try:
@@ -81,7 +81,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if lang not in ("ja", "en"):
         lang = help_lang
     # the built-in default (no file) has nothing to check
+    if manifest.sources:
+        manifest = resolve_paths(manifest, plugin_path_keys(pm), lang)
     problems = check_manifest(pm, manifest, lang) if manifest.sources else []
+    if "manifest" not in args_in and "--quiet" not in args_in:
+        for line in manifest.warning_lines(lang):  # a locked value set elsewhere: ignored, and the command goes on
+            print(line, file=sys.stderr)
     if problems and "manifest" not in args_in:
         for problem in problems:
             print(problem.format(lang), file=sys.stderr)
@@ -139,8 +144,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
 
     if args.command == "manifest" and args.manifest_command == "check":
+        from .manifest import manifest_warnings
+
         for problem in problems:
             print(problem.format(lang))
+        for warning in manifest_warnings(pm, manifest, lang) if manifest.sources else []:
+            print(text("manifest.warning", lang, problem=warning.format(lang)))
         if problems:
             print(text("manifest.problems", lang, path=manifest.display(lang), count=len(problems)), file=sys.stderr)
             return ExitCode.MANIFEST
@@ -226,11 +235,16 @@ def _show_manifest(manifest: object, lang: str, *, as_json: bool) -> int:
         if isinstance(value, dict):
             continue
         rows.append({"key": key, "value": value, "file": str(source.path), "origin": source.origin})
+    ignored = [
+        {"key": i.key, "value": i.value, "file": str(i.source.path), "origin": i.source.origin,
+         "locked_by": str(i.locked_by) if i.locked_by else None}
+        for i in manifest.ignored
+    ]  # fmt: skip
     if as_json:
         import json
 
         files = [{"path": str(s.path), "origin": s.origin} for s in manifest.sources]
-        print(json.dumps({"files": files, "keys": rows}, ensure_ascii=False, indent=2))
+        print(json.dumps({"files": files, "keys": rows, "ignored": ignored}, ensure_ascii=False, indent=2))
         return ExitCode.OK
     if not manifest.sources:
         print(text("manifest.builtin", lang))
@@ -239,6 +253,13 @@ def _show_manifest(manifest: object, lang: str, *, as_json: bool) -> int:
     width = max((len(str(r["key"])) for r in rows), default=0)
     for r in rows:
         print(f"  {str(r['key']).ljust(width)} = {r['value']!r}  ({r['origin']})")
+    for r in ignored:
+        why = (
+            text("manifest.ignored", lang, system=r["locked_by"])
+            if r["locked_by"]
+            else text("manifest.ignored_only_system", lang)
+        )
+        print(f"  {str(r['key']).ljust(width)} = {r['value']!r}  ({r['origin']}; {why})")
     return ExitCode.OK
 
 

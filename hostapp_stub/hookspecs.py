@@ -51,3 +51,27 @@ def hostapp_manifest_problems(  # type: ignore[empty-body]
     :param lang: the language for the texts.
     :returns: one ``(dotted key, text)`` per problem (empty when all is well); the host adds file, line, column.
     """
+
+
+@hookspec
+def hostapp_manifest_paths() -> list[str]:  # type: ignore[empty-body]
+    """The plugin's keys whose values are file paths, dotted (``audit.path``).
+
+    The host makes each absolute before the plugin sees it: ``~``, ``%VAR%`` on Windows, then relative to the folder
+    of the manifest file that set it.
+
+    :returns: dotted keys.
+    """
+
+
+@hookspec
+def hostapp_manifest_warnings(  # type: ignore[empty-body]
+    manifest: Mapping[str, Any], system_keys: frozenset[str], lang: str
+) -> list[tuple[str, str]]:
+    """What ``manifest check`` should warn about in the plugin's tables without refusing the manifest.
+
+    :param manifest: the parsed manifest, paths made absolute.
+    :param system_keys: the dotted keys whose values come from the system manifest (they serve every user).
+    :param lang: the language for the texts.
+    :returns: one ``(dotted key, text)`` per warning.
+    """

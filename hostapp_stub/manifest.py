@@ -1,16 +1,24 @@
 """Finding, reading, merging and checking the deployment manifest.
 
-Where it comes from: ``--manifest PATH``, else ``$AOSIGN_MANIFEST`` (that one file), else the system's config
-location merged with the user's (system first; the user file may override a key unless the system file locks it
-in ``[manifest] locked``), else the built-in default (no file: the simulated card).
+Which files: the system's (in a folder the OS names, never one the user's environment names; see
+:mod:`hostapp_stub.platforms`), then ``--manifest PATH``, else ``$AOSIGN_MANIFEST``, else the user's file, else
+the built-in default (no file). The file given takes the user file's place: it is merged over the system file, a
+key at a time, and may not set a key the system file locks in ``[manifest] locked``; such a value is ignored with
+a warning naming the key and the system file, and commands go on. Only the system file may lock keys. The system
+file itself must be one that no one but the administrators can change (:mod:`hostapp_stub.file_trust`): if it is
+not, nothing is read and every command stops (exit 7) naming the file and the rule, rather than drop its locks.
 
-The host owns two tables: ``[manifest]`` (``locked``: keys or tables the user file may not set) and ``[plugins]``
-(``allow``/``block``: which plugin distributions may load). Every other table belongs to a plugin, which checks
-it; a table nobody owns is an error. Each problem names its file, line and column.
+Paths a plugin declares (:func:`resolve_paths`) are read against the folder of the file that set them.
+
+The host owns two tables: ``[manifest]`` (``locked``: keys or tables the other files may not set) and
+``[plugins]`` (``allow``/``block``: which plugin distributions may load). Every other table belongs to a plugin,
+which checks it; a table nobody owns is an error. Each problem names its file, line and column.
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -25,14 +33,20 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HOST_TABLES",
+    "MAX_BYTES",
+    "Ignored",
     "Manifest",
     "ManifestError",
     "Problem",
     "Source",
     "check_manifest",
+    "check_system_file",
     "load_manifest",
     "load_manifest_file",
     "locate_manifest",
+    "manifest_warnings",
+    "plugin_path_keys",
+    "resolve_paths",
 ]
 
 HOST_TABLES: dict[str, tuple[str, ...]] = {"manifest": ("locked",), "plugins": ("allow", "block")}
@@ -75,18 +89,36 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class Ignored:
+    """A value a file set and the merge ignored: the system file locks it (``locked_by``), or it is ``[manifest]``
+    outside the system file (``locked_by`` None)."""
+
+    key: str
+    value: object
+    source: Source
+    locked_by: Path | None
+
+
+@dataclass(frozen=True)
 class Manifest:
-    """The manifest in force: merged data, and for each key the source it came from."""
+    """The manifest in force: merged data, for each key the source it came from, and what was ignored."""
 
     data: Mapping[str, Any] = field(default_factory=dict)
     sources: tuple[Source, ...] = ()
     origins: Mapping[str, Source] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
+    #: the values ignored (locked keys set outside the system file), one warning each, never an error
+    warnings: tuple[Problem, ...] = ()
+    ignored: tuple[Ignored, ...] = ()
 
     @property
     def path(self) -> Path | None:
         """The file that decides (the last one read), None for the built-in default."""
         return self.sources[-1].path if self.sources else None
+
+    def warning_lines(self, lang: str) -> list[str]:
+        """One line per ignored value, for standard error (commands go on)."""
+        return [text("manifest.warning", lang, problem=w.format(lang)) for w in self.warnings]
 
     def display(self, lang: str) -> str:
         if not self.sources:
@@ -133,42 +165,84 @@ def _norm(name: str) -> str:
     return name.lower().replace("_", "-").replace(".", "-")
 
 
-def locate_manifest(explicit: str | None) -> tuple[list[tuple[Path, str]], bool]:
-    """The files to read, each with its origin, and whether it is one explicit file.
+def locate_manifest(explicit: str | None, lang: str = "en") -> tuple[list[tuple[Path, str]], bool]:
+    """The files to read, each with its origin, and whether one was given explicitly.
 
-    ``--manifest``, else ``$AOSIGN_MANIFEST``, else the existing system and user files (system first).
+    The system file first when it is there (its place comes from the OS, never from the environment), then
+    ``--manifest``, else ``$AOSIGN_MANIFEST``, else the user's file: the file given takes the user file's place.
     """
-    if explicit:
-        return [(Path(explicit), "explicit")], True
-    env = os.environ.get("AOSIGN_MANIFEST")
-    if env:
-        return [(Path(env), "env")], True
-    from .platforms import manifest_locations
+    from .platforms import MANIFEST_NAME, location
 
-    user, system = manifest_locations()
-    found = [(p, origin) for p, origin in ((system, "system"), (user, "user")) if p.is_file()]
-    return found, False
+    try:
+        system = location("system") / MANIFEST_NAME
+    except OSError as e:  # Windows: the shell cannot name the ProgramData folder (the locks' place is unknown)
+        raise ManifestError(text("manifest.no_system_place", lang, error=e.strerror or e)) from None
+    files: list[tuple[Path, str]] = []
+    if os.path.lexists(system):
+        files.append((system, "system"))  # even when it is not a readable file: then it is an error, never skipped
+    given = explicit or os.environ.get("AOSIGN_MANIFEST")
+    if given:
+        path = Path(given)
+        if not (files and _same_file(path, system)):  # the system file given by name is read once, as the system's
+            files.append((path, "explicit" if explicit else "env"))
+        return files, True
+    user = location("config") / MANIFEST_NAME  # platformdirs is imported only now, when no file was given
+    if user.is_file():
+        files.append((user, "user"))
+    return files, False
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return False
+
+
+#: a manifest is a few kilobytes; anything past this is not one (and ``/dev/zero`` must not fill the memory)
+MAX_BYTES = 1 << 20
 
 
 def load_manifest_file(path: Path, origin: str, lang: str) -> Source:
-    """Read and parse one manifest file.
+    """Read and parse one manifest file (UTF-8, with or without a BOM; at most :data:`MAX_BYTES`).
 
-    :raises ManifestError: unreadable, or not valid TOML (the text gives the line and column).
+    :raises ManifestError: unreadable, too large, or not valid TOML (the text gives the line and column).
     """
     import tomllib
 
     try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise ManifestError(text("manifest.read_error", lang, path=path, error=e.strerror or e)) from None
+        with open(path, "rb") as f:
+            raw = f.read(MAX_BYTES + 1)
+    except (OSError, ValueError) as e:  # ValueError: a NUL in the path
+        reason = (e.strerror or e) if isinstance(e, OSError) else e
+        raise ManifestError(text("manifest.read_error", lang, path=path, error=reason)) from None
+    if len(raw) > MAX_BYTES:
+        raise ManifestError(text("manifest.too_large", lang, path=path, limit=MAX_BYTES // 1024))
     try:
-        body = raw.decode("utf-8")
+        body = raw.decode("utf-8").removeprefix("\ufeff")  # Notepad saves UTF-8 with a BOM
         data = tomllib.loads(body)
     except UnicodeDecodeError as e:
         raise ManifestError(text("manifest.syntax", lang, path=path, error=f"not UTF-8 ({e.reason})")) from None
     except tomllib.TOMLDecodeError as e:
         raise ManifestError(text("manifest.syntax", lang, path=path, error=e)) from None
     return Source(path=path, origin=origin, data=data, text=body)
+
+
+def check_system_file(path: Path, lang: str) -> None:
+    """Refuse a system manifest that someone other than the administrators could change: its locks would not hold.
+
+    :raises ManifestError: naming the file, the file or folder that fails, the rule, and how to fix it.
+    """
+    from .file_trust import admin_only
+
+    found = admin_only(path)
+    if found is None:
+        return
+    from .platforms import os_key
+
+    fix = text(f"manifest.untrusted_fix.{'windows' if os_key() == 'windows' else 'posix'}", lang, node=found.path)
+    rule = text(f"manifest.untrusted.{found.rule}", lang, node=found.path, who=found.who)
+    raise ManifestError(text("manifest.untrusted", lang, path=path, rule=rule, fix=fix))
 
 
 def _walk(data: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, Any]]:
@@ -214,39 +288,85 @@ def _without(data: Mapping[str, Any], locked: list[str], prefix: str = "") -> di
 def load_manifest(explicit: str | None, lang: str) -> Manifest:
     """The manifest in force (see the module docstring).
 
-    :raises ManifestError: a file cannot be read or parsed.
+    :raises ManifestError: a file cannot be read or parsed, or the system file could be changed by someone other
+        than the administrators.
     """
-    files, _ = locate_manifest(explicit)
-    sources = [load_manifest_file(path, origin, lang) for path, origin in files]
+    files, _ = locate_manifest(explicit, lang)
+    sources: list[Source] = []
+    for path, origin in files:
+        if origin == "system":
+            check_system_file(path, lang)
+        sources.append(load_manifest_file(path, origin, lang))
     merged: dict[str, Any] = {}
     origins: dict[str, Source] = {}
-    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    ignored: list[Ignored] = []
     locked: list[str] = []
+    system: Path | None = None
     for source in sources:
         data: Mapping[str, Any] = source.data
         if source.origin == "system":
-            locked = _locked(source)
-        elif source.origin == "user":
-            # the user file may not lock keys, nor set one the system file locked: named, and never applied
-            refused = ["manifest", *locked]
-            for key, _ in _walk(data):
-                if _is_locked(key, refused):
-                    from .tomlpos import locate
+            locked, system = _locked(source), source.path
+        else:
+            # only the system file locks keys; a key it locked keeps the system's value (or none): the other
+            # file's value is ignored, with a warning naming the key and the system file, and commands go on
+            from .tomlpos import locate
 
-                    where = locate(source.positions, key)
-                    problems.append(Problem(source.path, where, key, text("manifest.locked", lang)))
-            data = _without(data, refused)
+            for key, value in _walk(data):
+                if _is_locked(key, ["manifest"]):
+                    rule = text("manifest.lock_only_system", lang)
+                elif _is_locked(key, locked):
+                    rule = text("manifest.locked", lang, system=system)
+                else:
+                    continue
+                if not any(key.startswith(f"{w.key}.") for w in warnings if w.path == source.path):
+                    warnings.append(Problem(source.path, locate(source.positions, key), key, rule))
+                if not isinstance(value, Mapping) or not value:  # leaves, and tables left empty
+                    by = None if key.split(".")[0] == "manifest" else system
+                    ignored.append(Ignored(key, value if not isinstance(value, Mapping) else {}, source, by))
+            data = _without(data, ["manifest", *locked])
         _merge(merged, data)
         for key, _ in _walk(data):
             origins[key] = source
-    # one problem per locked key the user set (its sub-keys need no problem of their own)
-    seen: set[str] = set()
-    unique = []
-    for problem in problems:
-        if not any(problem.key and problem.key.startswith(k + ".") for k in seen):
-            unique.append(problem)
-            seen.add(problem.key or "")
-    return Manifest(data=merged, sources=tuple(sources), origins=origins, problems=tuple(unique))
+    return Manifest(
+        data=merged, sources=tuple(sources), origins=origins, warnings=tuple(warnings), ignored=tuple(ignored)
+    )
+
+
+def resolve_paths(manifest: Manifest, keys: Iterable[str], lang: str) -> Manifest:
+    """The manifest with the string values of the path keys ``keys`` (dotted) made absolute.
+
+    Each is read by :func:`hostapp_stub.platforms.expand_manifest_path` against the folder of the file that set
+    it: ``~``, ``%VAR%`` on Windows, then relative to that manifest's folder. One that cannot be (a variable not
+    set, a home that is not there) becomes a problem at its place, and its value is left out.
+    """
+    from .platforms import expand_manifest_path
+
+    data = copy.deepcopy(dict(manifest.data))
+    problems = list(manifest.problems)
+    for key in keys:
+        *tables, name = key.split(".")
+        table: Any = data
+        for part in tables:
+            table = table.get(part) if isinstance(table, dict) else None
+        if not isinstance(table, dict) or not isinstance(table.get(name), str) or not table[name]:
+            continue
+        source = manifest.origins.get(key)
+        try:
+            folder = source.path.absolute().parent if source else None
+            table[name] = str(expand_manifest_path(table[name], folder))
+        except ValueError as e:
+            del table[name]
+            message = (
+                text("manifest.path_variable", lang, name=e) if "%" in str(e) else text("manifest.path_relative", lang)
+            )
+            path, position = manifest.place(key)
+            problems.append(Problem(path, position, key, message))
+        except RuntimeError:
+            del table[name]
+            path, position = manifest.place(key)
+            problems.append(Problem(path, position, key, text("manifest.path_no_home", lang)))
+    return dataclasses.replace(manifest, data=data, problems=tuple(problems))
 
 
 def _host_problems(manifest: Manifest, lang: str) -> list[tuple[str, str]]:
@@ -280,3 +400,19 @@ def check_manifest(pm: Any, manifest: Manifest, lang: str) -> list[Problem]:
         path, position = manifest.place(key)
         problems.append(Problem(path, position, key, message))
     return sorted(problems, key=lambda p: (str(p.path), p.position or (0, 0)))
+
+
+def plugin_path_keys(pm: Any) -> list[str]:
+    """Every plugin's path keys (:func:`resolve_paths`)."""
+    return [key for keys in pm.hook.hostapp_manifest_paths() for key in keys]
+
+
+def manifest_warnings(pm: Any, manifest: Manifest, lang: str) -> list[Problem]:
+    """What ``manifest check`` warns about: ignored values, then the plugins' warnings, each at its place."""
+    system = frozenset(key for key, source in manifest.origins.items() if source.origin == "system")
+    found = list(manifest.warnings)
+    for plugin_found in pm.hook.hostapp_manifest_warnings(manifest=manifest.data, system_keys=system, lang=lang):
+        for key, message in plugin_found:
+            path, position = manifest.place(key)
+            found.append(Problem(path, position, key, message))
+    return found

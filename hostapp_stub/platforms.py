@@ -1,36 +1,243 @@
-"""The host's OS specifics: where manifests live and which language the system speaks."""
+"""Everything that differs between Windows, macOS and Linux, in one place: where files live, the OS's names, the
+system language, and how a path written in a manifest is read.
+
+Every location comes from :func:`location`. The user's folders come from platformdirs (``appauthor=False``
+everywhere, so the simulated card, the audit log and the caches are found by every program of the project); the
+user's environment may move those (``XDG_*``), they are the user's own. The system manifest's folder comes from
+the OS only, never from the environment, because it holds the administrator's locks:
+
+- Linux and other POSIX: ``/etc/xdg/aosign/`` (fixed; ``XDG_CONFIG_DIRS`` is not read);
+- Windows: ``aosign`` in the ProgramData known folder, asked of the shell (``SHGetKnownFolderPath``), never
+  ``%PROGRAMDATA%``/``%ALLUSERSPROFILE%``;
+- macOS: ``/Library/Application Support/aosign/``.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
-__all__ = ["cache_dir", "manifest_locations", "system_language"]
+if TYPE_CHECKING:  # typing only: platformdirs is imported when a location is asked for
+    from platformdirs.api import PlatformDirsABC as _Dirs
 
+__all__ = [
+    "APP",
+    "MANIFEST_NAME",
+    "Kind",
+    "cache_dir",
+    "default_audit_path",
+    "default_sim_state",
+    "expand_manifest_path",
+    "location",
+    "login_name",
+    "make_folder",
+    "manifest_locations",
+    "os_key",
+    "system_language",
+]
+
+APP = "aosign"
 MANIFEST_NAME = "manifest.toml"
+Kind = Literal["config", "data", "state", "cache", "system"]
+
+LINUX_SYSTEM_FOLDER = Path("/etc/xdg/aosign")
+MACOS_SYSTEM_FOLDER = Path("/Library/Application Support/aosign")
 
 
-def manifest_locations() -> list[Path]:
-    """Config locations searched for a manifest, the user's first, then the system's.
+def os_key() -> str:
+    """The manifest's name for this OS: ``windows``, ``macos`` or ``linux`` (other POSIX counts as linux)."""
+    if sys.platform == "win32":
+        return "windows"
+    if sys.platform == "darwin":
+        return "macos"
+    return "linux"
 
-    Linux: ``~/.config/aosign/``, ``/etc/xdg/aosign/``; Windows: ``%LOCALAPPDATA%\\aosign\\``,
-    ``%PROGRAMDATA%\\aosign\\``; macOS: ``~/Library/Application Support/aosign/``,
-    ``/Library/Application Support/aosign/``.
+
+def location(kind: Kind) -> Path:
+    """The project's folder of ``kind`` on this OS.
+
+    ``config``, ``data``, ``state``, ``cache``: the user's (Linux ``~/.config/aosign``, ``~/.local/share/aosign``,
+    ``~/.local/state/aosign``, ``~/.cache/aosign``; Windows ``%LOCALAPPDATA%\\aosign`` for the first three and
+    ``%LOCALAPPDATA%\\aosign\\Cache``; macOS ``~/Library/Application Support/aosign`` and ``~/Library/Caches/aosign``).
+    ``system``: the folder of the administrator's manifest (see the module docstring).
     """
-    import platformdirs
+    if kind == "system":
+        if sys.platform == "win32":
+            return _program_data() / APP
+        if sys.platform == "darwin":
+            return MACOS_SYSTEM_FOLDER
+        return LINUX_SYSTEM_FOLDER
+    dirs = _user_dirs()
+    folder = {
+        "config": dirs.user_config_dir,
+        "data": dirs.user_data_dir,
+        "state": dirs.user_state_dir,
+        "cache": dirs.user_cache_dir,
+    }[kind]
+    return Path(folder)
 
-    user = platformdirs.user_config_path("aosign", appauthor=False)
-    system = platformdirs.site_config_path("aosign", appauthor=False, multipath=False)
-    return [user / MANIFEST_NAME, system / MANIFEST_NAME]
+
+def _user_dirs() -> _Dirs:
+    # the class for the OS this runs on, chosen here (platformdirs chooses once, when it is first imported)
+    if sys.platform == "win32":
+        from platformdirs.windows import Windows
+
+        return Windows(APP, appauthor=False)
+    if sys.platform == "darwin":
+        from platformdirs.macos import MacOS
+
+        return MacOS(APP, appauthor=False)
+    from platformdirs.unix import Unix
+
+    return Unix(APP, appauthor=False)
+
+
+def _program_data() -> Path:
+    """The ProgramData known folder, from the shell (an administrator may have moved it; a user cannot)."""
+    if sys.platform != "win32":
+        raise OSError(0, "the ProgramData known folder exists only on Windows")
+    import ctypes
+    from ctypes import wintypes
+
+    class GUID(ctypes.Structure):
+        _fields_ = [
+            ("Data1", wintypes.DWORD),
+            ("Data2", wintypes.WORD),
+            ("Data3", wintypes.WORD),
+            ("Data4", wintypes.BYTE * 8),
+        ]
+
+    # FOLDERID_ProgramData {62AB5D82-FDC1-4DC3-A9DD-070D1D495D97}
+    folder_id = GUID(0x62AB5D82, 0xFDC1, 0x4DC3, (wintypes.BYTE * 8)(*b"\xa9\xdd\x07\x0d\x1d\x49\x5d\x97"))
+    shell32 = ctypes.WinDLL("shell32", use_last_error=True)
+    ole32 = ctypes.WinDLL("ole32", use_last_error=True)
+    shell32.SHGetKnownFolderPath.argtypes = [
+        ctypes.POINTER(GUID),
+        wintypes.DWORD,
+        wintypes.HANDLE,
+        ctypes.POINTER(ctypes.c_wchar_p),
+    ]
+    shell32.SHGetKnownFolderPath.restype = ctypes.c_long
+    ole32.CoTaskMemFree.argtypes = [ctypes.c_void_p]
+    found = ctypes.c_wchar_p()
+    result = shell32.SHGetKnownFolderPath(ctypes.byref(folder_id), 0, None, ctypes.byref(found))
+    try:
+        if result != 0 or not found.value:
+            raise OSError(0, f"SHGetKnownFolderPath(FOLDERID_ProgramData) failed: 0x{result & 0xFFFFFFFF:08X}")
+        return Path(found.value)
+    finally:
+        ole32.CoTaskMemFree(ctypes.cast(found, ctypes.c_void_p))
+
+
+def manifest_locations() -> tuple[Path, Path]:
+    """The user's manifest file and the system's (neither need exist)."""
+    return location("config") / MANIFEST_NAME, location("system") / MANIFEST_NAME
 
 
 def cache_dir() -> Path:
-    """The host's cache folder (plugin discovery): ``~/.cache/aosign``, ``%LOCALAPPDATA%\\aosign\\Cache``,
-    ``~/Library/Caches/aosign``."""
-    import platformdirs
+    """The host's cache folder (plugin discovery)."""
+    return location("cache")
 
-    return platformdirs.user_cache_path("aosign", appauthor=False)
+
+def default_sim_state() -> Path:
+    """Where the simulated card keeps its state when the manifest says nothing (the user's data folder)."""
+    return location("data") / "sim-card.json"
+
+
+def default_audit_path() -> Path:
+    """The audit log when the manifest names none (the user's state folder)."""
+    return location("state") / "audit.jsonl"
+
+
+def make_folder(folder: Path) -> bool:
+    """Create ``folder`` (and its parents) unless that would create a home folder that does not exist.
+
+    :returns: whether the folder is there now; False when it would be inside a home folder that is not there
+        (``HOME=/nonexistent``, a service account): that is never created, whatever would live in it is skipped.
+    :raises OSError: the folder cannot be created.
+    """
+    if folder.is_dir():
+        return True
+    home = Path(os.path.expanduser("~"))
+    if not home.is_dir() and (folder == home or home in folder.parents):
+        return False
+    folder.mkdir(parents=True, exist_ok=True)
+    return True
+
+
+def login_name() -> str:
+    """The account's name, from the OS (never from ``USER``/``USERNAME``, which the user may set to anything)."""
+    if sys.platform == "win32":
+        import ctypes
+        from ctypes import wintypes
+
+        size = wintypes.DWORD(257)
+        buffer = ctypes.create_unicode_buffer(257)
+        advapi32 = ctypes.WinDLL("advapi32", use_last_error=True)
+        if advapi32.GetUserNameW(buffer, ctypes.byref(size)):
+            return str(buffer.value)
+        return "unknown"
+    import pwd
+
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:  # a uid with no account (a container): the number names it
+        return str(os.getuid())
+
+
+def expand_manifest_path(value: str, folder: Path | None) -> Path:
+    """A path as written in a manifest, made absolute.
+
+    ``~`` is the user's home; on Windows ``%VAR%`` is expanded first (``$VAR`` is never expanded, on any OS); a
+    path still relative then is relative to ``folder``, the manifest file's folder. A UNC path
+    (``\\\\server\\share\\...``) is absolute.
+
+    :raises ValueError: ``%VAR%`` names a variable that is not set, or the path stays relative with no folder.
+    :raises RuntimeError: ``~user`` names an account that has no home here.
+    """
+    from pathlib import PurePosixPath, PureWindowsPath
+
+    text = value
+    pure: type[PurePosixPath | PureWindowsPath] = PurePosixPath
+    if sys.platform == "win32":
+        text = _expand_percent(text)
+        pure = PureWindowsPath
+    if text.startswith("~"):
+        text = str(Path(text).expanduser())  # RuntimeError: ~someone with no home here
+    path = pure(text)
+    if not path.is_absolute():
+        if folder is None:
+            raise ValueError("relative")
+        path = pure(str(folder)) / path
+    return Path(str(path))
+
+
+def _expand_percent(text: str) -> str:
+    """``%VAR%`` → the variable's value (``%%`` is a ``%``); a variable that is not set is an error."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        start = text.find("%", i)
+        if start < 0:
+            out.append(text[i:])
+            break
+        end = text.find("%", start + 1)
+        if end < 0:
+            out.append(text[i:])
+            break
+        out.append(text[i:start])
+        name = text[start + 1 : end]
+        if not name:
+            out.append("%")
+        else:
+            value = os.environ.get(name)
+            if value is None:
+                raise ValueError(f"%{name}%")
+            out.append(value)
+        i = end + 1
+    return "".join(out)
 
 
 def _language_from_env() -> str | None:

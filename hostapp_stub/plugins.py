@@ -116,8 +116,11 @@ def _write_cache(path: Path, found: list[PluginInfo]) -> None:
     key = json.dumps(_fingerprint())
     kept = [e for e in _read_cache(path) if e.get("key") != key][: _CACHE_ENTRIES - 1]
     data = {"format": _CACHE_FORMAT, "entries": [{"key": key, "plugins": [vars(p) for p in found]}, *kept]}
+    from .platforms import make_folder
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not make_folder(path.parent):
+            return  # no home folder (HOME=/nonexistent): no cache, and no home made for one
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(data), encoding="utf-8")
         os.replace(tmp, path)

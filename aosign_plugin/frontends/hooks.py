@@ -16,8 +16,10 @@ from aosign_plugin.frontends.entries import read_card_panel, run_change_pin, run
 from hostapp_stub.api import EntryOption, EntryResult, MenuEntry, Request, StatusPanel, hookimpl
 
 __all__ = [
+    "hostapp_manifest_paths",
     "hostapp_manifest_problems",
     "hostapp_manifest_tables",
+    "hostapp_manifest_warnings",
     "hostapp_register_menu_entries",
     "hostapp_register_status_panels",
 ]
@@ -56,6 +58,25 @@ def hostapp_manifest_tables() -> list[str]:
     from aosign_plugin.service.settings import TABLES
 
     return list(TABLES)
+
+
+@hookimpl
+def hostapp_manifest_paths() -> list[str]:
+    from aosign_plugin.service.settings import PATH_KEYS
+
+    return list(PATH_KEYS)
+
+
+@hookimpl
+def hostapp_manifest_warnings(
+    manifest: Mapping[str, Any], system_keys: frozenset[str], lang: str
+) -> list[tuple[str, str]]:
+    from aosign_plugin.service.audit import path_warnings
+    from aosign_plugin.service.settings import parse_settings
+
+    settings, _ = parse_settings(manifest)
+    found = path_warnings(settings.audit, shared="audit.path" in system_keys)
+    return [("audit.path", catalogs.text(key, lang, **params)) for key, params in found]
 
 
 @hookimpl

@@ -129,11 +129,11 @@ def _load_settings(explicit: str | None, lang: str) -> tuple[Settings, Manifest]
 
     :raises SignerRefused: unreadable or invalid (exit 7), every problem with its file and line.
     """
-    from aosign_plugin.service.settings import parse_settings
-    from hostapp_stub.manifest import ManifestError, Problem, load_manifest
+    from aosign_plugin.service.settings import PATH_KEYS, parse_settings
+    from hostapp_stub.manifest import ManifestError, Problem, load_manifest, resolve_paths
 
     try:
-        manifest = load_manifest(explicit, lang)
+        manifest = resolve_paths(load_manifest(explicit, lang), PATH_KEYS, lang)
     except ManifestError as e:
         raise SignerRefused(ExitCode.MANIFEST, [str(e)]) from None
     settings, found = parse_settings(manifest.data)
@@ -151,7 +151,7 @@ def _overridden(
 ) -> Settings:
     """The settings with the command line's module and token, where the administrator allows it."""
     from aosign_plugin.pkcs11.token_uri import Pkcs11Uri
-    from aosign_plugin.platforms import os_key
+    from hostapp_stub.platforms import os_key
 
     changes: dict[str, Any] = {}
     token_given = token_label is not None or slot_no is not None

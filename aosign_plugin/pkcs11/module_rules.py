@@ -1,11 +1,18 @@
-"""Which PKCS#11 module may be loaded: only a file no other user can change, optionally of a pinned digest.
+"""Which PKCS#11 module may be loaded: only a file no other account can change, optionally of a pinned digest.
 
 A PKCS#11 module runs inside the signing application with the user's card: loading one that another account (or
-a program running as the user from a world-writable folder) could replace would hand it the PIN. So, on POSIX,
-the module must be an absolute path to a regular file owned by root or the user and not writable by group or
-others, in folders that are not either (all the way up; a sticky folder such as /tmp is allowed), and, when the
-manifest pins a SHA-256, have that digest. When the manifest names no module, it is found through p11-kit's
-module configs by name.
+a program running as the user from a folder it can write) could replace would hand it the PIN. So the module must
+be an absolute path to a regular file and, when the manifest pins a SHA-256, have that digest. Then, per OS (the
+decisions are :mod:`hostapp_stub.file_trust`'s):
+
+- POSIX: the file and the folders above it (through any symlink, and above the link itself) owned by root or the
+  user and not writable by group or others (a sticky folder such as /tmp is allowed);
+- Windows: the same rule as the system manifest's: no right to change or replace the DLL or its folders for anyone
+  but Administrators, SYSTEM and TrustedInstaller (a module under ``Program Files`` or ``System32`` passes as
+  installed; one under the user's profile does not), unless the system manifest pins the DLL's SHA-256: then the
+  digest, checked right before loading, is what holds.
+
+When the manifest names no module, it is found through p11-kit's module configs by name.
 """
 
 from __future__ import annotations
@@ -15,6 +22,10 @@ import os
 import stat
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hostapp_stub.file_trust import Distrust
 
 __all__ = ["ModuleProblem", "check_module", "p11kit_module"]
 
@@ -36,9 +47,12 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def check_module(path: str, sha256: str | None = None) -> Path:
+def check_module(path: str, sha256: str | None = None, *, pinned_by_system: bool = False) -> Path:
     """The module's path once every rule holds.
 
+    :param sha256: the manifest's digest for this OS's module, if any.
+    :param pinned_by_system: that digest comes from the system manifest (it locks it): on Windows a module outside
+        the administrators' folders is then allowed, its digest standing in for the folder rule.
     :raises ModuleProblem: ``relative``, ``missing``, ``not_a_file``, ``writable`` or ``owner`` (the file or a
         folder, named: another account could replace it), ``digest``.
     """
@@ -51,22 +65,23 @@ def check_module(path: str, sha256: str | None = None) -> Path:
         raise ModuleProblem("missing", path) from None
     if not stat.S_ISREG(st.st_mode):
         raise ModuleProblem("not_a_file", path)
-    if sys.platform != "win32":
-        # the file itself (through any symlink) and every folder above it
-        real = p.resolve()
-        # the file (through any symlink), the folders above it, and those above the link itself
-        uid = os.getuid()
-        for node in dict.fromkeys((real, *real.parents, *p.parents)):
-            st_node = os.stat(node)
-            if st_node.st_uid not in (0, uid):
-                raise ModuleProblem("owner", str(node))
-            # a sticky folder (/tmp) lets others add files but not replace ours
-            sticky_dir = stat.S_ISDIR(st_node.st_mode) and st_node.st_mode & stat.S_ISVTX
-            if st_node.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not sticky_dir:
-                raise ModuleProblem("writable", str(node))
+    found = _distrust(p)
+    if found is not None and not (sys.platform == "win32" and pinned_by_system and sha256 is not None):
+        raise ModuleProblem(found.rule if found.rule in ("owner", "writable") else "missing", found.path)
     if sha256 is not None and _digest(p) != sha256.lower():
         raise ModuleProblem("digest", path)
     return p
+
+
+def _distrust(p: Path) -> Distrust | None:
+    from hostapp_stub.file_trust import Distrust, posix_chain, posix_verdict, windows_chain, windows_verdict
+
+    try:
+        if sys.platform == "win32":
+            return windows_verdict(windows_chain(p))
+        return posix_verdict(posix_chain(p), owners=(0, os.getuid()), sticky_folders=True)
+    except OSError as e:
+        return Distrust("unreadable", str(e.filename or p), e.strerror or str(e))
 
 
 def _p11kit_dirs() -> list[Path]:

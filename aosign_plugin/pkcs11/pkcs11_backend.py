@@ -43,7 +43,7 @@ from aosign_plugin.domain.errors import (
 )
 from aosign_plugin.domain.secret import Secret, wipe_bytearray
 from aosign_plugin.pkcs11.token_uri import Pkcs11Uri, UriError, parse_uri
-from aosign_plugin.platforms import os_key
+from hostapp_stub.platforms import os_key
 
 if TYPE_CHECKING:
     from pkcs11 import Session, Slot, Token
@@ -312,13 +312,13 @@ class Pkcs11Backend:
         module_path: str | None = None,
     ) -> None:
         key = os_key()
-        path = module_path or settings.pkcs11_modules.get(key)
+        path = module_path or settings.pkcs11_module or settings.pkcs11_modules.get(key)
         if path is None:
             raise CardUnavailableError("module", f"no module for this OS: set [pkcs11] module.{key} in the manifest")
         from aosign_plugin.pkcs11.module_rules import ModuleProblem, check_module
 
         try:  # the manifest check ran at start; the file is checked again right before it is loaded
-            check_module(path, settings.pkcs11_sha256.get(key))
+            check_module(path, settings.pkcs11_sha256.get(key), pinned_by_system=settings.pkcs11_pinned_by_system)
         except ModuleProblem as e:
             raise CardUnavailableError("module", f"{e.path}: {_MODULE_RULES.get(e.rule, e.rule)}") from None
         self.module_path = path

@@ -2,18 +2,26 @@
 
 Writing it can never lose the card's result: any failure (full disk, unwritable folder) becomes a warning for the
 user, and the operation's outcome stands. The file is rotated by size (``audit.jsonl`` → ``audit.jsonl.1`` …).
+
+The path may hold ``{user}``, the account's name as the OS knows it, so that one path in the system manifest gives
+every user a file of their own (each is created 0600, so a single file shared by several accounts works only if
+the administrator makes it writable for all of them: :func:`path_warnings` says so). A home folder that does not
+exist is never created for the log.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import stat
+import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["AuditSettings", "default_audit_path", "outcome_fields", "record"]
+__all__ = ["AuditSettings", "audit_path", "default_audit_path", "outcome_fields", "path_warnings", "record"]
 
 
 @dataclass(frozen=True)
@@ -56,18 +64,70 @@ def outcome_fields(operation: str, exit_code: int, error: object | None = None) 
 
 def default_audit_path() -> Path:
     """The user's state folder (``~/.local/state/aosign/audit.jsonl`` on Linux)."""
-    import platformdirs
+    from hostapp_stub.platforms import default_audit_path as default
 
-    return platformdirs.user_state_path("aosign", appauthor=False) / "audit.jsonl"
+    return default()
 
 
 def _user() -> str:
-    import getpass
+    from hostapp_stub.platforms import login_name
 
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no login name (a service account without one)
-        return str(os.getuid()) if hasattr(os, "getuid") else "unknown"
+    return login_name()
+
+
+def audit_path(settings: AuditSettings) -> Path:
+    """The log file for this account: the manifest's path with ``{user}`` filled in, else the default."""
+    if settings.path is None:
+        return default_audit_path()
+    # a name that could leave its folder (a separator, "..") is made harmless
+    name = re.sub(r"[\\/:\x00]", "_", _user())
+    return Path(str(settings.path).replace("{user}", "_" if name in (".", "..") else name))
+
+
+def path_warnings(settings: AuditSettings, *, shared: bool) -> list[tuple[str, dict[str, object]]]:
+    """Why the log would not be writable for every account it serves, as catalog keys and their parameters.
+
+    :param shared: the path comes from the system manifest, so it serves every user.
+    """
+    if not settings.enabled or settings.path is None:
+        return []
+    found: list[tuple[str, dict[str, object]]] = []
+    template = str(settings.path)
+    path = audit_path(settings)
+    if shared and sys.platform != "win32":  # on Windows the folder's DACL decides; not judged here
+        if "{user}" not in template:
+            # one file for every user: the first creates it 0600, and nobody else may then append
+            try:
+                st = os.stat(path)
+            except OSError:
+                found.append(("audit.shared_missing", {"path": path}))
+            else:
+                if not st.st_mode & stat.S_IWOTH:
+                    found.append(("audit.shared_file", {"path": path}))
+        else:
+            # each user's file is made in the last folder that is the same for all: everyone must create files there
+            head = template.split("{user}", 1)[0]
+            folder = Path(head) if head.endswith(("/", os.sep)) else Path(head).parent
+            try:
+                st = os.stat(folder)
+            except OSError:
+                found.append(("audit.folder_missing", {"folder": folder}))
+            else:
+                if not st.st_mode & stat.S_IWOTH:
+                    found.append(("audit.folder_shared", {"folder": folder}))
+    if not _writable(path):
+        found.append(("audit.not_writable", {"path": path}))
+    return found
+
+
+def _writable(path: Path) -> bool:
+    """Whether this account could append to ``path`` (or create it, and the folders it needs)."""
+    if path.exists():
+        return os.access(path, os.W_OK)
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return os.access(folder, os.W_OK | os.X_OK)
 
 
 def _rotate(path: Path, backups: int) -> None:
@@ -88,11 +148,14 @@ def record(settings: AuditSettings, fields: Mapping[str, object]) -> str | None:
     """
     if not settings.enabled:
         return None
-    path = settings.path or default_audit_path()
+    from hostapp_stub.platforms import make_folder
+
+    path = audit_path(settings)
     entry = {"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "user": _user(), **fields}
     line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not make_folder(path.parent):
+            return f"{path.parent}: no such folder (a home folder that does not exist is not created)"
         try:
             size = path.stat().st_size
         except FileNotFoundError:

@@ -16,8 +16,9 @@ from typing import Any
 from aosign_plugin.service.audit import AuditSettings
 from aosign_plugin.service.policy import CARD_MAX_LENGTH, CARD_MIN_LENGTH, Guessable, PolicySettings
 from aosign_plugin.session.dialect import CardDialect, ChangeStyle, UnblockStatus
+from hostapp_stub.platforms import os_key
 
-__all__ = ["TABLES", "Backend", "SettingProblem", "Settings", "parse_settings"]
+__all__ = ["PATH_KEYS", "TABLES", "Backend", "SettingProblem", "Settings", "parse_settings"]
 
 
 @unique
@@ -39,6 +40,10 @@ TABLES: dict[str, tuple[str, ...]] = {
     "sim": ("state", "log"),
     "audit": ("enabled", "path", "max_bytes", "backups"),
 }
+
+#: keys whose values are file paths: the host makes them absolute (``~``, ``%VAR%`` on Windows, then relative to
+#: the folder of the manifest that set them) before this module sees them
+PATH_KEYS = ("sim.state", "sim.log", "audit.path")
 
 OS_KEYS = ("linux", "windows", "macos")
 UNBLOCK_STYLES = ("so-initpin", "context-specific", "unlogged-setpin")
@@ -66,6 +71,8 @@ class Settings:
     pkcs11_sha256: Mapping[str, str] = field(default_factory=dict)
     #: this OS's module, from ``module.<os>`` or found through p11-kit
     pkcs11_module: str | None = None
+    #: this OS's ``sha256.<os>`` is locked by the system manifest (so it is the administrator's)
+    pkcs11_pinned_by_system: bool = False
     #: how the unblocking code resets the PIN over PKCS#11 (OpenSC's user_pin_unblock_style)
     pkcs11_unblock: str = "so-initpin"
     #: read the counters from the card itself when the token's slot is a PC/SC reader (the module's flags may say
@@ -135,14 +142,14 @@ class _Checker:
         if not isinstance(value, Mapping):
             self.problems.append(SettingProblem(f"pkcs11.{key}", "manifest.module_table", allowed))
             return out
-        for os_key, item in value.items():
+        for os_name, item in value.items():
             checked = check(item) if isinstance(item, str) else None
-            if os_key not in OS_KEYS:
-                self.problems.append(SettingProblem(f"pkcs11.{key}.{os_key}", "manifest.unknown_key", allowed))
+            if os_name not in OS_KEYS:
+                self.problems.append(SettingProblem(f"pkcs11.{key}.{os_name}", "manifest.unknown_key", allowed))
             elif checked is None:
-                self.problems.append(SettingProblem(f"pkcs11.{key}.{os_key}", bad))
+                self.problems.append(SettingProblem(f"pkcs11.{key}.{os_name}", bad))
             else:
-                out[os_key] = checked
+                out[os_name] = checked
         return out
 
     def boolean(self, table: Mapping[str, Any], name: str, key: str) -> bool | None:
@@ -224,10 +231,14 @@ def _path(c: _Checker, t: Mapping[str, Any], name: str, key: str) -> Path | None
         c.problems.append(SettingProblem(f"{name}.{key}", "manifest.bad_path"))
         return None
     try:
-        return Path(value).expanduser()
+        path = Path(value).expanduser()
     except RuntimeError:  # ~someone who has no home folder here
         c.problems.append(SettingProblem(f"{name}.{key}", "manifest.no_home"))
         return None
+    if not path.is_absolute():  # the host makes every path absolute (PATH_KEYS); a caller that did not: refused
+        c.problems.append(SettingProblem(f"{name}.{key}", "manifest.path_not_absolute"))
+        return None
+    return path
 
 
 def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[SettingProblem]]:
@@ -245,13 +256,17 @@ def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[SettingP
     pcsc = c.table("pcsc")
     reader = c.string(pcsc, "pcsc", "reader")
     p11 = c.table("pkcs11")
-    modules = c.per_os(p11, "module", lambda v: v if _is_absolute(v) else None, "manifest.module_absolute")
+    # %VAR% is expanded on Windows, for this OS's module, in _check_this_os_module
+    modules = c.per_os(
+        p11, "module", lambda v: v if _is_absolute(v) or v.startswith("%") else None, "manifest.module_absolute"
+    )
     digests = c.per_os(p11, "sha256", lambda v: v.lower() if _is_sha256(v) else None, "manifest.bad_sha256")
     p11kit = c.string(p11, "pkcs11", "p11kit")
     if p11kit is not None and not re.fullmatch(r"[A-Za-z0-9._-]+", p11kit):
         c.problems.append(SettingProblem("pkcs11.p11kit", "manifest.p11kit_name"))
         p11kit = None
-    module = _check_this_os_module(c, modules, digests, p11kit)
+    pinned = _locked_by_system(manifest, f"pkcs11.sha256.{os_key()}") and os_key() in digests
+    module = _check_this_os_module(c, modules, digests, p11kit, pinned=pinned)
     unblock = c.choice(p11, "pkcs11", "unblock", UNBLOCK_STYLES)
     card_counters = c.boolean(p11, "pkcs11", "card_counters")
     token = c.string(p11, "pkcs11", "token")
@@ -284,6 +299,7 @@ def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[SettingP
         pkcs11_modules=modules,
         pkcs11_sha256=digests,
         pkcs11_module=module,
+        pkcs11_pinned_by_system=pinned,
         pkcs11_unblock=unblock or "so-initpin",
         pkcs11_card_counters=True if card_counters is None else card_counters,
         pkcs11_token=token,
@@ -299,16 +315,32 @@ def _is_sha256(text: str) -> bool:
     return len(text) == 64 and all(ch in "0123456789abcdefABCDEF" for ch in text)
 
 
+def _locked_by_system(manifest: Mapping[str, Any], key: str) -> bool:
+    """Whether the system manifest locks ``key``: only the system file's ``[manifest]`` reaches the merged
+    manifest (the host ignores the table in any other file), so a locked key's value is the administrator's."""
+    table = manifest.get("manifest")
+    locked = table.get("locked") if isinstance(table, Mapping) else None
+    if not isinstance(locked, list):
+        return False
+    return any(isinstance(lk, str) and (key == lk or key.startswith(lk + ".")) for lk in locked)
+
+
 def _check_this_os_module(
-    c: _Checker, modules: Mapping[str, str], digests: Mapping[str, str], p11kit: str | None
+    c: _Checker, modules: Mapping[str, str], digests: Mapping[str, str], p11kit: str | None, *, pinned: bool
 ) -> str | None:
     """The rules of :mod:`.module_rules` for this OS's module, when the manifest names or finds one."""
     from aosign_plugin.pkcs11.module_rules import ModuleProblem, check_module, p11kit_module
-    from aosign_plugin.platforms import os_key
+    from hostapp_stub.platforms import expand_manifest_path
 
     here = os_key()
     key = f"pkcs11.module.{here}"
     path = modules.get(here)
+    if path is not None:
+        try:  # %VAR% on Windows; a module path must be absolute after that (never relative to the manifest)
+            path = str(expand_manifest_path(path, None))
+        except (ValueError, RuntimeError):
+            c.problems.append(SettingProblem(key, "manifest.module_absolute"))
+            return None
     if path is None and p11kit is not None:
         key = "pkcs11.p11kit"
         path = p11kit_module(p11kit)
@@ -318,7 +350,7 @@ def _check_this_os_module(
     if path is None:
         return None
     try:
-        check_module(path, digests.get(here))
+        check_module(path, digests.get(here), pinned_by_system=pinned)
     except ModuleProblem as e:
         c.problems.append(SettingProblem(key, f"manifest.module_{e.rule}", {"path": e.path}))
         return None

@@ -35,10 +35,10 @@ _STDIN_MAX = 4096
 
 
 def default_state_path() -> Path:
-    """``platformdirs.user_data_path("aosign") / "sim-card.json"``."""
-    import platformdirs
+    """The user's data folder's ``sim-card.json``: the same file the sim backend reads (one source for both)."""
+    from hostapp_stub.platforms import default_sim_state
 
-    return Path(platformdirs.user_data_path("aosign")) / "sim-card.json"
+    return default_sim_state()
 
 
 def _int(text: str) -> int:

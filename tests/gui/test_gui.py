@@ -43,6 +43,7 @@ WRONG_PIN = "PIN(暗証番号)が不正です。"
 def _own_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The dialogs run in this process: keep their audit log and the plugin cache out of the real home."""
     home = tmp_path / "gui-home"
+    home.mkdir()  # a home that is there: one that is not is never created (issue 12 item 20)
     for var, sub in (
         ("HOME", "."),
         ("XDG_CONFIG_HOME", ".config"),

@@ -41,6 +41,7 @@ from tests.support.opensc import MODULE as OPENSC_MODULE
 from tests.support.opensc import OPENSC_CONF, PORT, READER
 from tests.support.realparts import serve_card, stop_process
 from tests.support.softhsm import LABEL, PIN, SoftHsm, session_is_open
+from tests.support.system_manifest import SYSTEM_MANIFEST, with_system_manifest
 
 BIN = Path(sys.executable).parent
 PYHANKO = str(BIN / "pyhanko")
@@ -356,20 +357,19 @@ def test_refused_before_anything_is_asked(signing: Signing) -> None:
     run, out = signing.sign(f"{PIN}\n", "bad.pdf", "--manifest", str(bad))
     assert run.code == 7 and f"{bad}:4:" in run.err and "1234" not in run.text, run.text
     assert run.unread == f"{PIN}\n".encode()
-    # the system manifest locks the module: --lib is refused (manifests merged as the host merges them)
-    system, user = signing.hsm.root / "xdg-sys", signing.hsm.root / "xdg-user"
-    (system / "aosign").mkdir(parents=True)
-    (system / "aosign" / "manifest.toml").write_text(
-        '[manifest]\nlocked = ["pkcs11.module"]\n' + signing.hsm.manifest.read_text(), encoding="utf-8"
-    )
+    # the system manifest (at its real place, in a private mount namespace) locks the module: --lib is refused
+    # (manifests merged as the host merges them)
+    system = '[manifest]\nlocked = ["pkcs11.module"]\n' + signing.hsm.manifest.read_text(encoding="utf-8")
     env = {k: v for k, v in signing.env().items() if k != "AOSIGN_MANIFEST"}
-    env.update(XDG_CONFIG_DIRS=str(system), XDG_CONFIG_HOME=str(user))
+    env.update(XDG_CONFIG_HOME=str(signing.hsm.root / "xdg-user"))
     argv = [PYHANKO, "sign", "addsig", "--field", "Sig1", "aosign", "--cert-label", CERT_LABEL]
-    run = _run([*argv, str(signing.pdf), "merged.pdf"], env, signing.hsm.root, f"{PIN}\n")
+    run = _run(with_system_manifest([*argv, str(signing.pdf), "merged.pdf"], system), env, signing.hsm.root, f"{PIN}\n")
     assert run.code == 0, run.text  # the system manifest alone, merged: it signs
     lib = ["--lib", "/usr/lib/softhsm/libsofthsm2.so"]
-    run = _run([*argv, *lib, str(signing.pdf), "lib.pdf"], env, signing.hsm.root, f"{PIN}\n")
-    assert run.code == 2 and "--lib" in run.err and str(system) in run.err, run.text
+    run = _run(
+        with_system_manifest([*argv, *lib, str(signing.pdf), "lib.pdf"], system), env, signing.hsm.root, f"{PIN}\n"
+    )
+    assert run.code == 2 and "--lib" in run.err and SYSTEM_MANIFEST in run.err, run.text
     assert run.unread == f"{PIN}\n".encode()
 
 

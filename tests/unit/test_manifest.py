@@ -164,49 +164,105 @@ def test_mutated_manifests_never_raise(tmp_path: Path, text: str) -> None:
         assert problem.format("en")
 
 
-class TestPrecedence:
-    @pytest.fixture
-    def dirs(self, tmp_path: Path) -> dict[str, Path]:
-        system = tmp_path / "etc-xdg" / "aosign"
-        user = tmp_path / "config" / "aosign"
-        system.mkdir(parents=True)
-        user.mkdir(parents=True)
-        return {"system": system, "user": user, "root": tmp_path}
+# The system file, its locks and every way around them: tests/system/test_admin_locks.py (a real /etc/xdg/aosign in
+# a private mount namespace).
 
-    def env(self, dirs: dict[str, Path]) -> dict[str, str]:
-        return {"XDG_CONFIG_DIRS": str(dirs["root"] / "etc-xdg"), "XDG_CONFIG_HOME": str(dirs["root"] / "config")}
 
-    def test_system_then_user_then_explicit(self, dirs: dict[str, Path], tmp_path: Path) -> None:
-        (dirs["system"] / "manifest.toml").write_text('[plugin]\nlanguage = "en"\n[policy]\nmin_length = 6\n')
-        (dirs["user"] / "manifest.toml").write_text("[policy]\nmin_length = 8\n")
-        r = host("manifest", "show", "--json", env=self.env(dirs))
-        data = json.loads(r.stdout)
-        keys = {k["key"]: k for k in data["keys"]}
-        assert [f["origin"] for f in data["files"]] == ["system", "user"]
-        assert keys["policy.min_length"]["value"] == 8 and keys["policy.min_length"]["origin"] == "user"
-        assert keys["plugin.language"]["origin"] == "system"
-        explicit = tmp_path / "explicit.toml"
-        explicit.write_text("[policy]\nmin_length = 5\n")
-        data = json.loads(host("--manifest", str(explicit), "manifest", "show", "--json", env=self.env(dirs)).stdout)
-        assert [f["origin"] for f in data["files"]] == ["explicit"]
-        env = self.env(dirs) | {"AOSIGN_MANIFEST": str(explicit)}
-        data = json.loads(host("manifest", "show", "--json", env=env).stdout)
-        assert [f["origin"] for f in data["files"]] == ["env"]
+def test_bom_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "manifest.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + b'[plugin]\nbakend = "sim"\n')
+    r = host("manifest", "check", str(path))
+    # read (Notepad's BOM is no syntax error), and its places still right
+    assert r.returncode == 7 and f"{path}:2:1: plugin.bakend" in r.stdout, r.stdout + r.stderr
+    path.write_bytes(b"\xef\xbb\xbf" + b'[plugin]\nbackend = "sim"\n')
+    assert host("manifest", "check", str(path)).returncode == 0
 
-    def test_locked_keys(self, dirs: dict[str, Path]) -> None:
-        (dirs["system"] / "manifest.toml").write_text('[manifest]\nlocked = ["policy"]\n[policy]\nmin_length = 8\n')
-        user = dirs["user"] / "manifest.toml"
-        user.write_text('[plugin]\nlanguage = "en"\n\n[policy]\nmin_length = 4\n')
-        r = host("manifest", "check", env=self.env(dirs))
-        assert r.returncode == 7
-        assert f"{user}:4:1: policy: locked by the system manifest" in r.stdout
-        user.write_text("[manifest]\nlocked = []\n")
-        r = host("manifest", "check", env=self.env(dirs))
-        assert r.returncode == 7 and f"{user}:1:1: manifest: locked" in r.stdout
-        user.write_text('[plugin]\nlanguage = "en"\n')
-        data = json.loads(host("manifest", "show", "--json", env=self.env(dirs)).stdout)
-        keys = {k["key"]: k for k in data["keys"]}
-        assert keys["policy.min_length"]["value"] == 8 and keys["policy.min_length"]["origin"] == "system"
+
+def test_manifest_read_is_capped(tmp_path: Path) -> None:
+    import resource
+
+    def limit() -> None:  # 512 MiB of address space: reading /dev/zero whole would die long before
+        resource.setrlimit(resource.RLIMIT_AS, (512 << 20, 512 << 20))
+
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("AOSIGN_", "XDG_"))} | {"AOSIGN_LANG": "en"}
+    for args in (["--manifest", "/dev/zero", "menu"], ["manifest", "check", "/dev/zero"]):
+        r = subprocess.run(
+            [str(BIN / "aosign-host"), *args], capture_output=True, text=True, env=base, preexec_fn=limit, timeout=60
+        )
+        assert r.returncode == 7 and "too large for a manifest (at most 1024 KiB)" in r.stderr, r.stderr
+    big = tmp_path / "big.toml"
+    big.write_text("# " + "x" * (1 << 20) + "\n")
+    r = host("manifest", "check", str(big))
+    assert r.returncode == 7 and f"{big}: too large" in r.stderr
+
+
+def test_relative_paths_resolve_against_the_manifest_folder(tmp_path: Path) -> None:
+    card = make_card(tmp_path, "sim")
+    # the manifest in another folder, naming the card's files relative to itself; run from a third folder
+    folder = tmp_path / "deploy"
+    folder.mkdir()
+    (folder / "cards").mkdir()
+    card.state.rename(folder / "cards" / "card.json")
+    text = (
+        card.manifest.read_text().replace(str(card.state), "cards/card.json").replace(str(card.log), "cards/apdu.log")
+    )
+    manifest = folder / "manifest.toml"
+    manifest.write_text(text + '\n[audit]\npath = "logs/{user}.jsonl"\n')
+    env = card.env("en") | {"AOSIGN_MANIFEST": str(manifest)}
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    r = subprocess.run(
+        [str(BIN / "aosign-host"), "change-pin"],
+        input=f"{SHEET_PIN}\nHk47vQ2w\nHk47vQ2w\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=elsewhere,
+        timeout=60,
+        check=False,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    import pwd
+
+    me = pwd.getpwuid(os.getuid()).pw_name
+    log = folder / "logs" / f"{me}.jsonl"
+    assert json.loads(log.read_text().splitlines()[-1])["result"] == "ok"
+    assert not (elsewhere / "cards").exists() and not (elsewhere / "logs").exists()
+    # a manifest given by a relative name: its paths are still relative to its own folder
+    env.pop("AOSIGN_MANIFEST")
+    r = subprocess.run(
+        [str(BIN / "aosign-host"), "--manifest", "deploy/manifest.toml", "status", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+    assert r.returncode == 0 and json.loads(r.stdout)["state"] == "ready", r.stdout + r.stderr
+
+
+def test_home_that_is_not_there_is_never_made(tmp_path: Path) -> None:
+    gone = tmp_path / "nonexistent"
+    r = host("menu", env={"HOME": str(gone)})
+    assert r.returncode == 0, r.stderr
+    assert not gone.exists(), "a home folder was created"
+
+
+def test_audit_user_name_comes_from_the_os(tmp_path: Path) -> None:
+    import pwd
+
+    from aosign_plugin.service.audit import AuditSettings, audit_path, record
+
+    cfg = AuditSettings(path=tmp_path / "{user}" / "audit.jsonl")
+    me = pwd.getpwuid(os.getuid()).pw_name
+    os.environ["USER"], saved = "../../someone-else", os.environ.get("USER", "")
+    try:
+        assert audit_path(cfg) == tmp_path / me / "audit.jsonl"
+        assert record(cfg, {"operation": "change-pin"}) is None
+    finally:
+        os.environ["USER"] = saved
+    assert json.loads((tmp_path / me / "audit.jsonl").read_text())["user"] == me
 
 
 def _fake_dist(site: Path, name: str, marker: Path) -> None:
