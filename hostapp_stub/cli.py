@@ -7,7 +7,6 @@ argparse (not click) is used because start-up time is part of the product: click
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -42,20 +41,17 @@ def _globals(parser: argparse.ArgumentParser, lang: str, *, suppress: bool) -> N
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the host CLI; returns the exit code (CONTRACT.md)."""
+    from .console_output import setup_streams
+    from .language import LANGUAGES, env_language, pick_language
+
+    setup_streams()
     args_in = list(sys.argv[1:] if argv is None else argv)
     early = _pre_lang(args_in)
-    env_lang = os.environ.get("AOSIGN_LANG")
-    if env_lang is not None and env_lang not in ("ja", "en") and early is None:
-        print(text("lang.bad_env", "en"), file=sys.stderr)
+    env_lang = env_language()
+    if env_lang is not None and env_lang not in LANGUAGES and early is None:
+        print(text("lang.bad_env", pick_language()), file=sys.stderr)
         return ExitCode.USAGE
-    if early in ("ja", "en"):
-        help_lang = early
-    elif env_lang:
-        help_lang = env_lang
-    else:
-        from .platforms import system_language
-
-        help_lang = system_language()
+    help_lang = pick_language(early, env_lang)
 
     # the manifest first: its allow-list decides which plugins are even imported
     from .manifest import ManifestError, check_manifest, load_manifest, plugin_path_keys, resolve_paths
@@ -66,8 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ManifestError as e:
         print(e, file=sys.stderr)
         return ExitCode.MANIFEST
-    if not early and not env_lang:
-        help_lang = _manifest_lang(manifest.data) or help_lang
+    help_lang = pick_language(early, env_lang, _manifest_lang(manifest.data))
 
     from .plugins import load_plugins, menu
 
@@ -77,9 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # every command starts by checking the manifest (before parsing: a plugin the manifest keeps out may own the
     # command asked for); ``manifest check`` prints the problems itself
-    lang = _pre_option(args_in, "--lang") or env_lang or _manifest_lang(manifest.data) or help_lang
-    if lang not in ("ja", "en"):
-        lang = help_lang
+    lang = help_lang
     # the built-in default (no file) has nothing to check
     if manifest.sources:
         manifest = resolve_paths(manifest, plugin_path_keys(pm), lang)
@@ -101,6 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if word and the_menu.collision(word) is not None and not {"-h", "--help"} & set(args_in):
         return ExitCode.NO_HANDLER
 
+    from .argparse_texts import use_language
+
+    use_language(help_lang)
     parser = argparse.ArgumentParser(prog="aosign-host")
     _globals(parser, help_lang, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -180,9 +176,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         # the entry's own function: the plugin that registered it, and only that one, runs it
         result = entry.run(request, ui)
-    except KeyboardInterrupt:
-        print("\n" + text("cancelled", lang), file=sys.stderr)
-        return ExitCode.CANCELLED
+    except KeyboardInterrupt as e:
+        from .terminal import end_cancelled
+
+        return end_cancelled(e, text("cancelled", lang))
     return int(result.exit_code)
 
 

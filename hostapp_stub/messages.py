@@ -56,6 +56,11 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "manifest.builtin": "(マニフェストのファイルはありません: 組み込みの既定値)",
         "manifest.problems": "{path}: {count}件の問題があります。",
         "lang.bad_env": "AOSIGN_LANG の値が不正です: ja または en を指定してください。",
+        "answer.too_long": "入力が長すぎます({limit}バイトを超えています)。この入力は使いません。",
+        "terminal.cannot_hide": (
+            "この端末(Git Bash の mintty)では入力を隠せません。Windows ターミナルかコマンドプロンプトで実行するか、"
+            "winpty aosign-host ... として実行してください。"
+        ),
         "usage.unknown_command": "不明なコマンドです: {command}(一覧は aosign-host menu)",
         "cancelled": "中止しました。",
         "plugin.collision": (
@@ -119,8 +124,14 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "help.gui": "open the window (needs PySide6: pip install 'aosign-plugin[gui]')",
         "manifest.ok": "{path}: no problems.",
         "manifest.builtin": "(no manifest file: the built-in defaults)",
-        "manifest.problems": "{path}: {count} problem(s).",
+        "manifest.problems": "{path}: {count} problems.",
+        "manifest.problems.one": "{path}: 1 problem.",
         "lang.bad_env": "AOSIGN_LANG is invalid: set it to ja or en.",
+        "answer.too_long": "The answer is too long (over {limit} bytes): it was not used.",
+        "terminal.cannot_hide": (
+            "This terminal (Git Bash's mintty) cannot hide what you type: run the command in Windows Terminal or the "
+            "command prompt, or as winpty aosign-host ..."
+        ),
         "usage.unknown_command": "unknown command: {command} (see aosign-host menu)",
         "cancelled": "Cancelled.",
         "plugin.collision": (
@@ -139,5 +150,9 @@ _MESSAGES: dict[str, dict[str, str]] = {
 
 
 def text(key: str, lang: str, /, **params: object) -> str:
-    template = _MESSAGES[lang][key]
+    """The text for ``key`` in ``lang``; where ``count`` or ``left`` is 1 and the language has a singular form
+    (``KEY.one``, English only: Japanese has no plural), that form."""
+    catalog = _MESSAGES[lang]
+    template = catalog.get(f"{key}.one") if 1 in (params.get("count"), params.get("left")) else None
+    template = template or catalog[key]
     return template.format(**params) if params else template

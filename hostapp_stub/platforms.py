@@ -248,11 +248,28 @@ def _language_from_env() -> str | None:
     return None
 
 
+def macos_language() -> str | None:
+    """The first of the user's languages in macOS's settings (``defaults read -g AppleLanguages``), or None."""
+    import subprocess
+
+    from .language import first_apple_language
+
+    try:
+        argv = ["defaults", "read", "-g", "AppleLanguages"]
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=5, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return first_apple_language(done.stdout)
+
+
 def system_language() -> str:
-    """``ja`` when the user's locale is Japanese, else ``en``."""
+    """``ja`` when the user's language is Japanese, else ``en``: Windows' UI language; on macOS the user's
+    language setting unless ``LC_ALL``/``LC_MESSAGES`` say otherwise (Terminal sets ``LANG`` on its own)."""
     if sys.platform == "win32":
         import ctypes
 
         lang_id = ctypes.windll.kernel32.GetUserDefaultUILanguage()
         return "ja" if lang_id & 0x3FF == 0x11 else "en"
+    if sys.platform == "darwin" and not (os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES")):
+        return macos_language() or _language_from_env() or "en"
     return _language_from_env() or "en"

@@ -2,81 +2,237 @@
 
 On a terminal, echo is turned off (unless asked to show input, like the FAQ's 「入力内容を表示する」) and the bytes
 are read one at a time from the file descriptor, so no Python-level buffer keeps a copy. When standard input is not
-a terminal, answers are read one per line, in the order they are asked.
+a terminal, answers are read one per line, in the order they are asked; a line is at most :data:`MAX_ANSWER`
+bytes (``< /dev/zero`` ends at once, in bounded memory).
+
+On a POSIX terminal the prompt survives job control and is cleaned up on signals: Ctrl-Z gives the shell its
+terminal back as it was, ``fg`` turns echo off again and asks again; SIGTERM and SIGHUP restore the terminal mode
+and end the command with nothing sent. On Windows the console's keys go through :mod:`hostapp_stub.win_console`;
+in Git Bash (mintty: a pipe, not a console) echo is turned off with the terminal's own ``stty``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import sys
 from collections.abc import Mapping
 from typing import Any, TextIO
 
-__all__ = ["TerminalUI"]
+from .messages import text
+
+__all__ = ["MAX_ANSWER", "AnswerTooLongError", "PromptSignalled", "TerminalUI", "end_cancelled", "is_yes"]
+
+#: the longest answer line read, in bytes (a PIN has at most 16 characters)
+MAX_ANSWER = 1024
 
 
-def _read_line_fd(fd: int) -> bytearray:
-    """One line from ``fd`` into a bytearray, without the line end. :raises EOFError: nothing before EOF."""
-    buf = bytearray()
+class AnswerTooLongError(EOFError):
+    """An answer line longer than :data:`MAX_ANSWER` bytes: not used (what was read is wiped)."""
+
+
+class PromptSignalled(KeyboardInterrupt):
+    """SIGTERM or SIGHUP arrived at a prompt: the terminal was restored; the command ends with nothing sent."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _wipe(buf: bytearray) -> None:
+    for i in range(len(buf)):
+        buf[i] = 0
+    del buf[:]
+
+
+def _read_line_into(fd: int, buf: bytearray) -> bool:
+    """Read one line from ``fd`` into ``buf`` (without the line end). Returns True when it ended by end of input.
+
+    :raises EOFError: end of input before anything (a closed or unreadable descriptor counts as one).
+    :raises AnswerTooLongError: more than :data:`MAX_ANSWER` bytes without a line end (``buf`` is wiped).
+    """
     got_any = False
     while True:
-        b = os.read(fd, 1)  # one byte at a time: nothing beyond this line is consumed, nothing is copied
+        try:
+            b = os.read(fd, 1)  # one byte at a time: nothing beyond this line is consumed, nothing is copied
+        except OSError as e:
+            if e.errno not in (errno.EBADF, errno.EIO, errno.EINVAL, errno.EISDIR):
+                raise
+            b = b""  # closed, hung up, a folder: no answer
         if not b:
             if not got_any:
                 raise EOFError
+            eof = True
             break
         got_any = True
         if b == b"\n":
+            eof = False
             break
+        if len(buf) >= MAX_ANSWER:
+            _wipe(buf)
+            raise AnswerTooLongError
         buf += b
     if buf.endswith(b"\r"):
+        buf[-1] = 0
         del buf[-1]
+    return eof
+
+
+def _read_line_fd(fd: int) -> bytearray:
+    """One line from ``fd`` into a new bytearray (see :func:`_read_line_into`)."""
+    buf = bytearray()
+    try:
+        _read_line_into(fd, buf)
+    except BaseException:
+        _wipe(buf)
+        raise
     return buf
 
 
 if sys.platform != "win32":
 
-    def _read_secret_posix_tty(fd: int, echo: bool) -> bytearray:
-        import termios
+    class _TtyPrompt:
+        """One answer asked on a POSIX terminal, with echo off unless ``echo``, safe against job control and signals."""
 
-        old = termios.tcgetattr(fd)
-        new = termios.tcgetattr(fd)
-        if not echo:
-            new[3] &= ~termios.ECHO
-            new[3] |= termios.ECHONL
+        def __init__(self, fd: int, label: str, *, echo: bool, out: TextIO) -> None:
+            import termios
+
+            self.fd = fd
+            self.label = label
+            self.out = out
+            self.buf = bytearray()
+            self.old = termios.tcgetattr(fd)
+            self.quiet = termios.tcgetattr(fd)
+            if not echo:
+                self.quiet[3] &= ~termios.ECHO
+                self.quiet[3] |= termios.ECHONL
+
+        def _set(self, attrs: list[Any]) -> None:
+            import termios
+
+            # the terminal is gone (SIGHUP): nothing left to restore
+            with contextlib.suppress(termios.error, OSError):
+                termios.tcsetattr(self.fd, termios.TCSAFLUSH, attrs)
+
+        def _show(self) -> None:
+            try:
+                self.out.write(self.label + ": ")
+                self.out.flush()
+            except OSError:
+                pass
+
+        def _on_stop(self, signum: int, frame: object) -> None:
+            import signal
+
+            self._set(self.old)  # the shell gets its terminal back as it gave it
+            signal.signal(signal.SIGTSTP, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTSTP)  # stops here; ``fg`` continues below (and SIGCONT runs _on_cont)
+            signal.signal(signal.SIGTSTP, self._on_stop)
+
+        def _on_cont(self, signum: int, frame: object) -> None:
+            _wipe(self.buf)  # what was typed before the stop is dropped: the question is asked again
+            self._set(self.quiet)
+            with contextlib.suppress(OSError):
+                self.out.write("\n")
+            self._show()
+
+        def _on_term(self, signum: int, frame: object) -> None:
+            raise PromptSignalled(signum)
+
+        def read(self) -> bytearray:
+            import signal
+
+            handlers = (
+                (signal.SIGTSTP, self._on_stop),
+                (signal.SIGCONT, self._on_cont),
+                (signal.SIGTERM, self._on_term),
+                (signal.SIGHUP, self._on_term),
+            )
+            saved = []
+            try:
+                for signum, handler in handlers:
+                    try:
+                        saved.append((signum, signal.signal(signum, handler)))
+                    except ValueError:  # not the main thread: no handlers, the prompt still works
+                        break
+                self._set(self.quiet)  # echo off before the prompt shows: nothing typed after it is echoed
+                self._show()
+                eof = False
+                try:
+                    eof = _read_line_into(self.fd, self.buf)
+                except EOFError:
+                    eof = True
+                    raise
+                finally:
+                    self._set(self.old)
+                    if eof:  # Ctrl-D echoes nothing: the next message starts on a line of its own
+                        try:
+                            self.out.write("\n")
+                            self.out.flush()
+                        except OSError:
+                            pass
+            except BaseException:
+                _wipe(self.buf)
+                raise
+            finally:
+                for signum, previous in saved:
+                    signal.signal(signum, previous)
+            return self.buf
+
+
+def _read_with_stty(fd: int, label: str, *, echo: bool, out: TextIO) -> bytearray | None:
+    """A terminal Python cannot drive itself (Git Bash's mintty on Windows): echo off with its own ``stty``.
+
+    :returns: the answer, or None when ``stty`` could not turn echo off (then nothing was read).
+    """
+    import subprocess
+
+    def stty(arg: str) -> bool:
         try:
-            termios.tcsetattr(fd, termios.TCSAFLUSH, new)
-            return _read_line_fd(fd)
-        finally:
-            termios.tcsetattr(fd, termios.TCSAFLUSH, old)
+            return subprocess.run(["stty", arg], stdin=fd, capture_output=True, check=False).returncode == 0
+        except OSError:
+            return False
 
-
-else:
-
-    def _read_secret_windows_console(echo: bool, out: TextIO) -> bytearray:
-        import msvcrt
-
-        buf = bytearray()
-        while True:
-            ch = msvcrt.getwch()
-            if ch in ("\r", "\n"):
-                out.write("\n")
-                return buf
-            if ch == "\x03":
-                raise KeyboardInterrupt
-            if ch == "\x1a" and not buf:
-                raise EOFError
-            if ch == "\b":
-                if buf:
-                    del buf[-1]
-                    if echo:
-                        out.write("\b \b")
-                continue
-            buf += ch.encode("utf-8")
-            if echo:
-                out.write(ch)
+    if not echo and not stty("-echo"):
+        return None
+    try:
+        out.write(label + ": ")
+        out.flush()
+        return _read_line_fd(fd)
+    finally:
+        if not echo:
+            stty("echo")
+            out.write("\n")  # echo was off: the line end was not shown
             out.flush()
+
+
+def is_yes(answer: bytes | bytearray) -> bool:
+    """A yes: ``y``, ``yes``, 「はい」, full-width 「ｙ」「Ｙ」「ｙｅｓ」, in any case, spaces around ignored."""
+    import unicodedata
+
+    word = unicodedata.normalize("NFKC", bytes(answer).decode("utf-8", "replace")).strip().casefold()
+    return word in ("y", "yes", "はい")
+
+
+def end_cancelled(error: KeyboardInterrupt, message: str) -> int:
+    """End a command cancelled at a prompt: say so (if the terminal is still there) and return the exit code.
+
+    For SIGTERM or SIGHUP (:class:`PromptSignalled`) the process then ends by that same signal, as the shell
+    expects of a program it signalled.
+    """
+    with contextlib.suppress(OSError, ValueError):
+        print("\n" + message, file=sys.stderr, flush=True)
+    if isinstance(error, PromptSignalled):
+        import signal
+
+        with contextlib.suppress(OSError, ValueError):
+            sys.stdout.flush()
+        signal.signal(error.signum, signal.SIG_DFL)
+        os.kill(os.getpid(), error.signum)
+        return 128 + error.signum
+    return 130
 
 
 class TerminalUI:
@@ -87,13 +243,24 @@ class TerminalUI:
         self.out = stdout or sys.stdout
         self.err = stderr or sys.stderr
         self._fd = 0
+        self._mintty: bool | None = None
 
-    @property
-    def interactive(self) -> bool:
+    def _is_tty(self) -> bool:
         try:
             return os.isatty(self._fd)
         except OSError:
             return False
+
+    def _is_mintty(self) -> bool:
+        if self._mintty is None:
+            from .win_console import stdin_is_msys_pty
+
+            self._mintty = stdin_is_msys_pty(self._fd)
+        return self._mintty
+
+    @property
+    def interactive(self) -> bool:
+        return self._is_tty() or (sys.platform == "win32" and self._is_mintty())
 
     def say(self, text: str) -> None:
         print(text, file=self.out, flush=True)
@@ -104,23 +271,39 @@ class TerminalUI:
     def emit_json(self, data: Mapping[str, Any]) -> None:
         print(json.dumps(data, ensure_ascii=False, indent=2), file=self.out, flush=True)
 
-    def ask_secret(self, label: str, *, echo: bool = False) -> bytearray:
-        if not self.interactive:
-            return _read_line_fd(self._fd)
-        self.err.write(label + ": ")
-        self.err.flush()
+    def _ask(self, label: str, *, echo: bool) -> bytearray:
         if sys.platform == "win32":
-            return _read_secret_windows_console(echo, self.err)
-        else:
-            return _read_secret_posix_tty(self._fd, echo)
+            if self._is_tty():
+                import msvcrt
+
+                from .win_console import read_console_line
+
+                return read_console_line(label + ": ", echo=echo, getwch=msvcrt.getwch, putwch=msvcrt.putwch)
+            if self._is_mintty():
+                answer = _read_with_stty(self._fd, label, echo=echo, out=self.err)
+                if answer is None:
+                    self.notice(text("terminal.cannot_hide", self.lang))
+                    raise EOFError
+                return answer
+        elif self._is_tty():
+            return _TtyPrompt(self._fd, label, echo=echo, out=self.err).read()
+        return _read_line_fd(self._fd)
+
+    def ask_secret(self, label: str, *, echo: bool = False) -> bytearray:
+        try:
+            return self._ask(label, echo=echo)
+        except AnswerTooLongError:
+            self.notice(text("answer.too_long", self.lang, limit=MAX_ANSWER))
+            raise
 
     def confirm(self, question: str) -> bool:
         if not self.interactive:
             return False
-        self.err.write(question + " [y/N]: ")
-        self.err.flush()
         try:
-            answer = _read_line_fd(self._fd)
+            answer = self._ask(question + " [y/N]", echo=True)
         except EOFError:
             return False
-        return answer.strip().lower() in (b"y", b"yes", "はい".encode())
+        try:
+            return is_yes(answer)
+        finally:
+            _wipe(answer)

@@ -1,0 +1,54 @@
+"""argparse's own texts (``usage:``, ``show this help message and exit``, its errors) in the user's language.
+
+argparse looks its texts up through the module-level ``_`` and ``ngettext`` (gettext) at the moment it uses them;
+:func:`use_language` points those at the host's table, so ``--help`` and usage errors are all in one language.
+Texts not in the table (another Python's new wording) stay English.
+"""
+
+from __future__ import annotations
+
+__all__ = ["use_language"]
+
+_JA: dict[str, str] = {
+    "usage: ": "使い方: ",
+    "positional arguments": "引数",
+    "options": "オプション",
+    "optional arguments": "オプション",
+    "show this help message and exit": "このヘルプを表示して終了します",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: エラー: %(message)s\n",
+    "argument %(argument_name)s: %(message)s": "引数 %(argument_name)s: %(message)s",
+    "the following arguments are required: %s": "次の引数が必要です: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "%(value)r は選べません(選べる値: %(choices)s)",
+    "unrecognized arguments: %s": "認識できない引数です: %s",
+    "expected one argument": "値を1つ指定してください",
+    "expected at most one argument": "値は1つまで指定できます",
+    "expected at least one argument": "値を1つ以上指定してください",
+    "ambiguous option: %(option)s could match %(matches)s": ("オプション %(option)s があいまいです(候補: %(matches)s)"),
+    "not allowed with argument %s": "引数 %s とは同時に指定できません",
+    "ignored explicit argument %r": "値 %r は指定できません",
+    "one of the arguments %s is required": "引数 %s のいずれかが必要です",
+    "invalid %(type)s value: %(value)r": "%(value)r は %(type)s の値として正しくありません",
+    "can't open '%(filename)s': %(error)s": "'%(filename)s' を開けません: %(error)s",
+    "unexpected option string: %s": "予期しないオプションです: %s",
+}
+_JA_PLURAL: dict[str, str] = {"expected %s argument": "値を%s個指定してください"}
+
+
+def _ja_gettext(message: str) -> str:
+    return _JA.get(message, message)
+
+
+def _ja_ngettext(singular: str, plural: str, n: int) -> str:
+    if singular in _JA_PLURAL:
+        return _JA_PLURAL[singular]
+    return singular if n == 1 else plural
+
+
+def use_language(lang: str) -> None:
+    """Translate argparse's own texts into ``lang`` (``ja``); English for any other value."""
+    import argparse
+    import gettext
+
+    ja = lang == "ja"
+    setattr(argparse, "_", _ja_gettext if ja else gettext.gettext)  # noqa: B010
+    setattr(argparse, "ngettext", _ja_ngettext if ja else gettext.ngettext)  # noqa: B010
