@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from aosign_plugin.messages import text
+from aosign_plugin.catalogs import text
 from hostapp_stub.messages import text as host_text
-from conftest import BIN, SHEET_PIN, Card, make_card
+from tests.support.cards import BIN, SHEET_PIN, Card, make_card
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="a POSIX terminal")
 
