@@ -32,7 +32,12 @@ def catalog(lang: str) -> dict[str, str]:
 def text(key: str, lang: str, /, **params: object) -> str:
     """The text for ``key`` in ``lang``, formatted with ``params`` (never pass a secret).
 
+    Where ``left`` or ``count`` is 1 and the language has a singular form of the text (``KEY.one``: English has,
+    Japanese has no plural), that form is used.
+
     :raises KeyError: no such message (a programming error, caught by the catalog tests).
     """
-    template = catalog(lang)[key]
+    cat = catalog(lang)
+    template = cat.get(f"{key}.one") if 1 in (params.get("left"), params.get("count")) else None
+    template = template or cat[key]
     return template.format(**params) if params else template

@@ -56,7 +56,7 @@ MESSAGES: dict[str, str] = {
         "It is accepted, but a PIN that is easy for you to remember and hard for others to guess is safer."
     ),
     "policy.field.current_pin": "The current PIN",
-    "policy.field.unblock_code": "The unblocking code from the 'About your PIN' sheet",
+    "policy.field.unblock_code": "The PIN printed on the 'About your PIN' sheet",
     "policy.field.new_pin": "The new PIN",
     "policy.field.confirm": "The new PIN again (confirmation)",
     # --- end policy ---
@@ -68,7 +68,7 @@ MESSAGES: dict[str, str] = {
     "option.json": "print JSON",
     "option.quiet": "print nothing; the exit code alone tells the state (0 ready, 4 locked, 5 unusable, 6 no card)",
     "audit.failed": "The audit log could not be written (the operation's result is as shown): {detail}",
-    "option.final_try": "agree to use the unblocking code's last try (when standard input is not a terminal)",
+    "option.final_try": "agree to use the last unlock try (when standard input is not a terminal)",
     # --- prompts (aosign_plugin.service.pin_service) ---
     "panel.card": "Card status",
     "prompt.current_pin": "Current PIN",
@@ -96,12 +96,20 @@ MESSAGES: dict[str, str] = {
         "Several wrong PINs in a row ({left} tries left). The issuer recommends resetting the PIN after 2 or 3 wrong "
         "entries: with the 'About your PIN' sheet at hand, run aosign-host unlock."
     ),
+    "advice.reset_recommended.one": (
+        "Several wrong PINs in a row (1 try left). The issuer recommends resetting the PIN after 2 or 3 wrong "
+        "entries: with the 'About your PIN' sheet at hand, run aosign-host unlock."
+    ),
     "advice.pin_final_try": "This is your last try ({left} left): a wrong PIN locks the AOSign IC card.",
     "advice.unlock": (
         "The card is locked and must be unlocked: with the 'About your PIN' sheet at hand, run aosign-host unlock."
     ),
     "advice.unblock_low": (
         "{left} unlock tries left. If they are all wrong the AOSign IC card becomes unusable: it must then be "
+        "revoked and a new card applied for."
+    ),
+    "advice.unblock_low.one": (
+        "1 unlock try left. If it is wrong the AOSign IC card becomes unusable: it must then be "
         "revoked and a new card applied for."
     ),
     "advice.revoke": (
@@ -125,16 +133,21 @@ MESSAGES: dict[str, str] = {
     ),
     "unlock.not_confirmed_asked": "The unlock's last try was not used.",
     "unlock.not_confirmed": (
-        "The last unlock try needs an explicit yes: run it on a terminal and confirm, or pass --final-try."
+        "The last unlock try needs an explicit yes: standard input is not a terminal, so pass --final-try to use it."
     ),
     "pin.incorrect": "The PIN is incorrect.",
     "pin.tries_left": "{left} tries left. Ten wrong PINs in a row lock the card.",
+    "pin.tries_left.one": "1 try left. Ten wrong PINs in a row lock the card.",
     "pin.tries_unknown": "The card did not say how many tries are left.",
     "pin.locked": "Changing the PIN failed. The IC card is locked.",
     "pin.locked_howto": ("The card must be unlocked: with the 'About your PIN' sheet at hand, run aosign-host unlock."),
-    "code.incorrect": "The PIN from the 'About your PIN' sheet is incorrect.",
+    "code.incorrect": "The PIN printed on the 'About your PIN' sheet is incorrect.",
     "code.tries_left": (
         "{left} unlock tries left. If they are all wrong the AOSign IC card becomes unusable and must be revoked "
+        "and applied for anew."
+    ),
+    "code.tries_left.one": (
+        "1 unlock try left. If it is wrong the AOSign IC card becomes unusable and must be revoked "
         "and applied for anew."
     ),
     "code.tries_unknown": "The unlock tries left could not be read. Ten wrong entries in a row while unlocking make the card unusable for good.",
@@ -241,6 +254,10 @@ MESSAGES: dict[str, str] = {
     ),
     "gui.advice.reset_recommended": (
         "Several wrong PINs in a row ({left} tries left). The issuer recommends resetting the PIN after 2 or 3 wrong "
+        "entries: with the 'About your PIN' sheet at hand, click [Unlock the card (reset the PIN)]."
+    ),
+    "gui.advice.reset_recommended.one": (
+        "Several wrong PINs in a row (1 try left). The issuer recommends resetting the PIN after 2 or 3 wrong "
         "entries: with the 'About your PIN' sheet at hand, click [Unlock the card (reset the PIN)]."
     ),
     "gui.card.state_changed": (

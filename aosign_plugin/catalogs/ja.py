@@ -133,7 +133,7 @@ MESSAGES: dict[str, str] = {
     ),
     "unlock.not_confirmed_asked": "ロック解除の最後の1回は使いませんでした。",
     "unlock.not_confirmed": (
-        "ロック解除の最後の1回には明示的な同意が必要です。端末から実行して同意するか、--final-try を指定してください。"
+        "ロック解除の最後の1回には明示的な同意が必要です。標準入力が端末ではないため、使う場合は --final-try を指定してください。"
     ),
     "pin.incorrect": "PIN(暗証番号)が不正です。",
     "pin.tries_left": "残り{left}回入力できます。PIN(暗証番号)を連続して10回誤入力した場合、ロックした状態となります。",

@@ -186,7 +186,9 @@ def test_a_terminal_that_cannot_show_japanese_gets_what_it_can_show(terminal: Te
     assert "10 / 10" in terminal.screen and "?" in terminal.screen
 
 
-def _host(card: Card, *args: str, env: dict[str, str] | None = None, **kw: object) -> subprocess.CompletedProcess[bytes]:
+def _host(
+    card: Card, *args: str, env: dict[str, str] | None = None, **kw: object
+) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [str(BIN / "aosign-host"), *args], env=env or card.env("ja"), capture_output=True, timeout=30, check=False, **kw
     )
@@ -253,3 +255,67 @@ def test_redirected_output_is_utf8_whatever_the_locale(sim: Card, tmp_path: Path
         assert run.returncode == 0
         labels = {e["id"]: e["label"] for e in json.loads(run.stdout.decode("utf-8"))}
         assert labels["change-pin"] == text("entry.change_pin", "ja")
+
+
+def test_the_last_unlock_try_on_a_terminal(terminal: Terminal, sim: Card) -> None:
+    for _ in range(9):
+        assert sim.host("unlock", answers=["WRONG7CODE9X", NEW_PIN, NEW_PIN]).code == 3
+    assert sim.counters() == (10, 1)
+    warning, question = text("unlock.final_try", "ja"), text("unlock.final_try.question", "ja")
+    code_prompt = text("prompt.unblock_code", "ja") + ": "
+
+    # --final-try on a terminal: the user is told, and not asked a question nobody answers
+    shells = terminal.screen.count("$ ")
+    terminal.send("aosign-host unlock --final-try\n")
+    terminal.expect(code_prompt)
+    assert warning in terminal.screen and question not in terminal.screen
+    terminal.send("\x03")
+    terminal.expect("$ ", count=shells + 1)
+
+    # answering no: nothing sent, and no advice to "run it on a terminal"
+    start = len(terminal.out)
+    terminal.send("aosign-host unlock; echo rc=$?\n")
+    terminal.expect(f"{question} [y/N]: ")
+    terminal.send("n\n")
+    terminal.expect("rc=2")
+    said = terminal.out[start:].decode(errors="replace")
+    assert text("unlock.declined", "ja") in said and text("unlock.not_confirmed", "ja") not in said
+    assert "--final-try" not in said and "端末から" not in said
+
+    # a full-width yes (as typed with the Japanese input method on) and 「はい」 go on to the questions
+    for yes in ("ｙ", "はい"):
+        shells = terminal.screen.count("$ ")
+        prompts = terminal.screen.count(code_prompt)
+        asked = terminal.screen.count(f"{question} [y/N]: ")
+        terminal.send("aosign-host unlock\n")
+        terminal.expect(f"{question} [y/N]: ", count=asked + 1)
+        terminal.send(yes + "\n")
+        terminal.expect(code_prompt, count=prompts + 1)
+        terminal.send("\x03")
+        terminal.expect("$ ", count=shells + 1)
+    assert sim.counters() == (10, 1) and "Traceback" not in terminal.screen
+
+
+def test_english_counts_one_try_in_the_singular(sim: Card) -> None:
+    for _ in range(8):
+        assert sim.host("change-pin", answers=["27182818", NEW_PIN, NEW_PIN], lang="en").code == 3
+    run = sim.host("change-pin", answers=["27182818", NEW_PIN, NEW_PIN], lang="en")
+    assert run.code == 3 and sim.counters() == (1, 10)
+    assert "1 try left." in run.err and "1 tries" not in run.err, run.err
+    for _ in range(8):
+        assert sim.host("unlock", answers=["WRONG7CODE9X", NEW_PIN, NEW_PIN], lang="en").code == 3
+    run = sim.host("unlock", answers=["WRONG7CODE9X", NEW_PIN, NEW_PIN], lang="en")
+    assert run.code == 3 and sim.counters() == (1, 1)
+    assert "1 unlock try left." in run.err and "1 unlock tries" not in run.err, run.err
+
+
+def test_japanese_help_is_japanese(sim: Card) -> None:
+    for args in (["--help"], ["change-pin", "--help"], ["manifest", "check", "--help"]):
+        run = sim.host(*args)
+        assert run.code == 0
+        assert "使い方: aosign-host" in run.out and "このヘルプを表示して終了します" in run.out
+        assert "usage:" not in run.out and "show this help message" not in run.out and "options:" not in run.out
+    run = sim.host("--lang", "xx", "status")
+    assert run.code == 2 and "エラー:" in run.err and "invalid choice" not in run.err
+    run = sim.host("--help", lang="en")
+    assert "usage: aosign-host" in run.out and "show this help message and exit" in run.out

@@ -14,7 +14,9 @@ from aosign_plugin.service.policy import CARD_MAX_LENGTH, CARD_MIN_LENGTH, Field
 # The issuer's FAQ (a copy of ../shared/seed-faq-ja.txt): whatever a catalog quotes in 「」 must be found in it.
 _FAQ_TEXT = (Path(__file__).parents[1] / "data" / "faq-ja.txt").read_text(encoding="utf-8")
 
-_KEYS = sorted(set(ja.MESSAGES) | set(en.MESSAGES))
+#: English singular forms (``KEY.one``, used when ``left`` or ``count`` is 1): Japanese has no plural
+_SINGULAR = sorted(k for k in en.MESSAGES if k.endswith(".one"))
+_KEYS = sorted((set(ja.MESSAGES) | set(en.MESSAGES)) - set(_SINGULAR))
 _GUESSABLE = (Reason.DATE, Reason.PHONE, Reason.SEQUENCE)
 _POLICY_PARAMS = {"min_length", "max_length"}
 
@@ -24,9 +26,30 @@ def _placeholders(template: str) -> set[str]:
 
 
 def test_same_keys() -> None:
-    assert set(ja.MESSAGES) == set(en.MESSAGES)
+    assert set(ja.MESSAGES) == set(en.MESSAGES) - set(_SINGULAR)
     assert catalog("ja") is ja.MESSAGES
     assert catalog("en") is en.MESSAGES
+
+
+@pytest.mark.parametrize("key", _SINGULAR)
+def test_singular_forms(key: str) -> None:
+    base = key.removesuffix(".one")
+    assert _placeholders(en.MESSAGES[key]) <= _placeholders(en.MESSAGES[base])
+    params = dict.fromkeys(_placeholders(en.MESSAGES[base]), 1)
+    assert text(base, "en", **params) == en.MESSAGES[key].format(**params)
+    assert "1 tries" not in text(base, "en", **params) and " 1 unlock tries" not in text(base, "en", **params)
+    params.update(left=2, count=2)
+    assert text(base, "en", **params) == en.MESSAGES[base].format(**params)
+
+
+def test_no_plural_left_for_one() -> None:
+    """Every English text that counts (``{left}``/``{count}`` before a plural noun) has its singular form."""
+    for key in _KEYS:
+        if (
+            re.search(r"\{(left|count)\} (unlock )?(tries|problems)", en.MESSAGES[key])
+            or "({left} tries" in en.MESSAGES[key]
+        ):
+            assert f"{key}.one" in en.MESSAGES, key
 
 
 @pytest.mark.parametrize("key", _KEYS)
