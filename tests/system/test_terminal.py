@@ -319,3 +319,21 @@ def test_japanese_help_is_japanese(sim: Card) -> None:
     assert run.code == 2 and "エラー:" in run.err and "invalid choice" not in run.err
     run = sim.host("--help", lang="en")
     assert "usage: aosign-host" in run.out and "show this help message and exit" in run.out
+
+
+def test_a_terminal_driven_by_its_own_stty(terminal: Terminal) -> None:
+    """Git Bash's mintty gives a Windows program a pipe, not a console: echo is turned off with the terminal's own
+    ``stty``. The same code path, on this pty."""
+    code = (
+        "import sys; from hostapp_stub.terminal import _read_with_stty; "
+        "b = _read_with_stty(0, 'PIN', echo=False, out=sys.stderr); print('got', bytes(b)[::-1])"
+    )
+    terminal.send(f'{BIN}/python -c "{code}"\n')
+    terminal.expect("PIN: ")
+    time.sleep(0.2)
+    assert not terminal.echo()
+    start = len(terminal.out)
+    terminal.send("k9m2p7\n")
+    terminal.expect("got b'7p2m9k'")
+    assert "k9m2p7" not in terminal.out[start:].decode(errors="replace")
+    assert terminal.stty_echo()
