@@ -278,7 +278,9 @@ class TerminalUI:
 
                 from .win_console import read_console_line
 
-                return read_console_line(label + ": ", echo=echo, getwch=msvcrt.getwch, putwch=msvcrt.putwch)
+                return read_console_line(
+                    label + ": ", echo=echo, getwch=msvcrt.getwch, putwch=msvcrt.putwch, kbhit=msvcrt.kbhit
+                )
             if self._is_mintty():
                 answer = _read_with_stty(self._fd, label, echo=echo, out=self.err)
                 if answer is None:

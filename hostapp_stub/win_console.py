@@ -4,6 +4,7 @@ A Windows console hands over one UTF-16 code unit per call:
 
 - arrow, function and editing keys arrive as a prefix (``'\\x00'`` or ``'\\xe0'``) followed by a second code (the
   scan code, such as ``'H'`` for the up arrow): both are dropped, nothing of them reaches the answer;
+  a typed 「à」 is U+00E0 too, but arrives alone: ``'\\xe0'`` with no key waiting behind it (``kbhit()``) is 「à」;
 - a character outside the BMP arrives as two calls, a high and then a low surrogate: they are joined into one
   character; a lone surrogate becomes U+FFFD (so the policy names it as a character it does not accept);
 - Backspace removes the last whole character (all of its UTF-8 bytes), and its echo erases one or two columns;
@@ -25,7 +26,6 @@ from collections.abc import Callable
 
 __all__ = ["KeyEditor", "is_msys_pty_name", "read_console_line", "stdin_is_msys_pty"]
 
-_PREFIXES = ("\x00", "\xe0")
 _ENTER = ("\r", "\n")
 _BACKSPACE = ("\b", "\x7f")
 _CTRL_C = "\x03"
@@ -70,8 +70,11 @@ class KeyEditor:
         self._prefix = False
         self._high: int | None = None
 
-    def feed(self, key: str) -> str:
+    def feed(self, key: str, *, waiting: bool = True) -> str:
         """Take one key as ``getwch`` returned it; return what to echo.
+
+        :param waiting: whether another key was already waiting (``kbhit()``): a special key's second half always
+            is, so ``'\\xe0'`` with nothing behind it is a typed 「à」.
 
         :raises KeyboardInterrupt: Ctrl-C (the buffer is wiped).
         :raises EOFError: Ctrl-Z on an empty answer.
@@ -79,7 +82,7 @@ class KeyEditor:
         if self._prefix:  # the second half of a special key: dropped with its prefix
             self._prefix = False
             return ""
-        if key in _PREFIXES:
+        if key == "\x00" or (key == "\xe0" and waiting):
             self._prefix = True
             return ""
         cp = ord(key)
@@ -142,11 +145,19 @@ class KeyEditor:
         self._prefix = False
 
 
-def read_console_line(label: str, *, echo: bool, getwch: Callable[[], str], putwch: Callable[[str], None]) -> bytearray:
+def read_console_line(
+    label: str,
+    *,
+    echo: bool,
+    getwch: Callable[[], str],
+    putwch: Callable[[str], None],
+    kbhit: Callable[[], bool] = lambda: True,
+) -> bytearray:
     """Ask ``label`` on the console and read one answer; the caller owns (and wipes) the result.
 
     :param getwch: ``msvcrt.getwch`` (a test passes recorded keys through the same path).
     :param putwch: ``msvcrt.putwch``: the prompt and the echo go to the console, never to a redirected stream.
+    :param kbhit: ``msvcrt.kbhit``: whether a key is waiting (tells a special key's prefix from a typed 「à」).
     :raises KeyboardInterrupt: Ctrl-C. :raises EOFError: Ctrl-Z on an empty answer.
     """
     for ch in label:
@@ -154,7 +165,8 @@ def read_console_line(label: str, *, echo: bool, getwch: Callable[[], str], putw
     editor = KeyEditor(echo=echo)
     try:
         while not editor.done:
-            for ch in editor.feed(getwch()):
+            key = getwch()
+            for ch in editor.feed(key, waiting=key == "\xe0" and kbhit()):
                 putwch(ch)
     except EOFError:
         editor.wipe()

@@ -46,6 +46,21 @@ def test_keys_as_the_console_delivers_them(keys: str, answer: bytes) -> None:
     assert shown == "PIN: \r\n"  # echo off: the label and the line end only
 
 
+def test_a_typed_a_grave_is_not_a_prefix() -> None:
+    """``'\\xe0'`` is the special keys' prefix and a typed 「à」: only a special key has its second half waiting."""
+    recorded = [("1", False), ("\xe0", False), ("2", False), ("\xe0", True), ("H", False), ("3", False), ("\r", False)]
+    keys = iter(recorded)
+    current: list[bool] = []
+
+    def getwch() -> str:
+        key, waiting = next(keys)
+        current[:] = [waiting]
+        return key
+
+    buf = read_console_line("PIN: ", echo=False, getwch=getwch, putwch=lambda ch: None, kbhit=lambda: current[0])
+    assert buf == "1à23".encode()  # the policy then names 「à」 as a character it does not accept
+
+
 def test_echo_goes_through_putwch_and_erases_whole_columns() -> None:
     buf, shown = _run("a３\b\bb\r", echo=True)
     assert buf == b"b"
