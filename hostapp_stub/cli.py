@@ -176,8 +176,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         # the entry's own function: the plugin that registered it, and only that one, runs it
         result = entry.run(request, ui)
-    except KeyboardInterrupt as e:
-        from .terminal import end_cancelled
+    except BaseException as e:  # Ctrl-C, or SIGTERM/SIGHUP at a prompt (terminal.PromptSignalled)
+        from .terminal import PromptSignalled, end_cancelled
+
+        if not isinstance(e, (KeyboardInterrupt, PromptSignalled)):
+            raise
 
         return end_cancelled(e, text("cancelled", lang))
     return int(result.exit_code)

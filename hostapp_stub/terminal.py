@@ -33,8 +33,12 @@ class AnswerTooLongError(EOFError):
     """An answer line longer than :data:`MAX_ANSWER` bytes: not used (what was read is wiped)."""
 
 
-class PromptSignalled(KeyboardInterrupt):
-    """SIGTERM or SIGHUP arrived at a prompt: the terminal was restored; the command ends with nothing sent."""
+class PromptSignalled(BaseException):
+    """SIGTERM or SIGHUP arrived at a prompt: the terminal was restored; the command ends with nothing sent.
+
+    Not a ``KeyboardInterrupt``: a plugin that turns Ctrl-C into its own "cancelled" does not catch it, and the
+    host ends the process by the same signal (:func:`end_cancelled`).
+    """
 
     def __init__(self, signum: int) -> None:
         super().__init__(signum)
@@ -216,7 +220,7 @@ def is_yes(answer: bytes | bytearray) -> bool:
     return word in ("y", "yes", "はい")
 
 
-def end_cancelled(error: KeyboardInterrupt, message: str) -> int:
+def end_cancelled(error: KeyboardInterrupt | PromptSignalled, message: str) -> int:
     """End a command cancelled at a prompt: say so (if the terminal is still there) and return the exit code.
 
     For SIGTERM or SIGHUP (:class:`PromptSignalled`) the process then ends by that same signal, as the shell

@@ -160,6 +160,7 @@ MESSAGES: dict[str, str] = {
     "card.state_changed": (
         "The card's tries changed after they were shown. Check with aosign-host status, then try again."
     ),
+    "cancelled": "Cancelled. Nothing was sent to the card.",
     "nothing_sent": "Nothing was sent to the card; no try was used.",
     "no_answer": "No answer was given.",
     "unavailable.no_service": "The smart card service (PC/SC) is not running. ({detail})",

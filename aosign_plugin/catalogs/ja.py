@@ -156,6 +156,7 @@ MESSAGES: dict[str, str] = {
     ),
     "card.refused_input": "カードが新しいPIN(暗証番号)を受け付けませんでした。残り回数は減っていません。",
     "card.state_changed": "表示した後にカードの残り回数が変わりました。aosign-host status で確認してからやり直してください。",
+    "cancelled": "中止しました。カードには何も送っていません。",
     "nothing_sent": "カードには何も送っていません(残り回数は減っていません)。",
     "no_answer": "入力がありません。",
     "unavailable.no_service": "スマートカードのサービス(PC/SC)が動いていません。({detail})",

@@ -261,14 +261,14 @@ def test_the_last_unlock_try_on_a_terminal(terminal: Terminal, sim: Card) -> Non
     for _ in range(9):
         assert sim.host("unlock", answers=["WRONG7CODE9X", NEW_PIN, NEW_PIN]).code == 3
     assert sim.counters() == (10, 1)
-    warning, question = text("unlock.final_try", "ja"), text("unlock.final_try.question", "ja")
+    question, acknowledged = text("unlock.final_try", "ja"), text("unlock.final_try_acknowledged", "ja")
     code_prompt = text("prompt.unblock_code", "ja") + ": "
 
     # --final-try on a terminal: the user is told, and not asked a question nobody answers
     shells = terminal.screen.count("$ ")
     terminal.send("aosign-host unlock --final-try\n")
     terminal.expect(code_prompt)
-    assert warning in terminal.screen and question not in terminal.screen
+    assert acknowledged in terminal.screen and question not in terminal.screen
     terminal.send("\x03")
     terminal.expect("$ ", count=shells + 1)
 
@@ -279,7 +279,7 @@ def test_the_last_unlock_try_on_a_terminal(terminal: Terminal, sim: Card) -> Non
     terminal.send("n\n")
     terminal.expect("rc=2")
     said = terminal.out[start:].decode(errors="replace")
-    assert text("unlock.declined", "ja") in said and text("unlock.not_confirmed", "ja") not in said
+    assert text("unlock.not_confirmed_asked", "ja") in said and text("unlock.not_confirmed", "ja") not in said
     assert "--final-try" not in said and "端末から" not in said
 
     # a full-width yes (as typed with the Japanese input method on) and 「はい」 go on to the questions
