@@ -127,6 +127,10 @@ MESSAGES: dict[str, str] = {
         "One unlock try left. If it is wrong, the AOSign IC card becomes unusable and must be revoked and applied "
         "for anew. Use the last try?"
     ),
+    "unlock.one_try_left": (
+        "One unlock try left. If it is wrong, the AOSign IC card becomes unusable and must be revoked and applied "
+        "for anew."
+    ),
     "unlock.final_try_acknowledged": (
         "This is the unlock's last try (--final-try given): a wrong entry makes the AOSign IC card unusable for good, "
         "and it must then be revoked and a new card applied for."

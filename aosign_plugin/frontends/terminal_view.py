@@ -155,7 +155,7 @@ def error_lines(error: AosignError, lang: str) -> list[str]:
             lines = [t("code.incorrect", lang)]
             lines.append(t("code.tries_left", lang, left=left) if left is not None else t("code.tries_unknown", lang))
             if left == 1:
-                lines.append(t("unlock.final_try", lang))
+                lines.append(t("unlock.one_try_left", lang))
             return lines
         lines = [t("pin.incorrect", lang)]
         lines.append(t("pin.tries_left", lang, left=left) if left is not None else t("pin.tries_unknown", lang))
