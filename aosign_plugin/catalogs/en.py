@@ -162,6 +162,14 @@ MESSAGES: dict[str, str] = {
     "unavailable.no_sim_card": "No simulated card has been issued yet: run aosign-sim issue. ({detail})",
     "unavailable.protocol": "The card gave an unexpected answer: {detail}. Check the manifest's [card] settings.",
     "unavailable.module": "The PKCS#11 module cannot be used: {detail}",
+    "unavailable.card_in_use": (
+        "Another application is using the IC card right now. Wait until it has finished (or close it), then try "
+        "again. ({detail})"
+    ),
+    "unavailable.card_reset": (
+        "Another application reset the IC card during the operation. Check the card's tries with aosign-host status, "
+        "then try again if you wish. ({detail})"
+    ),
     # --- manifest problems (aosign_plugin.service.settings) ---
     "manifest.not_a_table": "must be a table ([...]).",
     "manifest.unknown_key": "unknown key; allowed: {allowed}",
@@ -245,6 +253,10 @@ MESSAGES: dict[str, str] = {
     "gui.unavailable.card_gone": (
         "The card stopped answering during the operation. Insert the AOSign IC card again, then click "
         "[Read the card again]. ({detail})"
+    ),
+    "gui.unavailable.card_reset": (
+        "Another application reset the IC card during the operation. Click [Read the card again] to see its tries, "
+        "then try again if you wish. ({detail})"
     ),
     # --- end gui ---
     # --- pyhanko (aosign_plugin.frontends.pyhanko_signer) ---

@@ -171,6 +171,14 @@ MESSAGES: dict[str, str] = {
     "unavailable.no_sim_card": "模擬カードがまだ発行されていません。aosign-sim issue で発行してください。({detail})",
     "unavailable.protocol": "カードが想定外の応答をしました: {detail}。マニフェストの [card] の設定を確認してください。",
     "unavailable.module": "PKCS#11モジュールを使えません: {detail}",
+    "unavailable.card_in_use": (
+        "ほかのアプリケーションがICカードを使用中です。そのアプリケーションの処理が終わるまで待つか、"
+        "アプリケーションを閉じてから、もう一度お試しください。({detail})"
+    ),
+    "unavailable.card_reset": (
+        "操作中にほかのアプリケーションがICカードをリセットしました。aosign-host status で残り回数を確認してから、"
+        "必要ならもう一度お試しください。({detail})"
+    ),
     # --- manifest problems (aosign_plugin.service.settings) ---
     "manifest.not_a_table": "テーブル([...])で指定してください。",
     "manifest.unknown_key": "不明なキーです。使えるキー: {allowed}",
@@ -259,6 +267,10 @@ MESSAGES: dict[str, str] = {
     "gui.unavailable.card_gone": (
         "操作中にカードとの通信が途切れました。ICカードリーダにAOSignICカードを挿入し直し、"
         "[カードを読み直す]をクリックしてください。({detail})"
+    ),
+    "gui.unavailable.card_reset": (
+        "操作中にほかのアプリケーションがICカードをリセットしました。[カードを読み直す]をクリックして残り回数を確認してから、"
+        "必要ならもう一度お試しください。({detail})"
     ),
     # --- end gui ---
     # --- pyhanko (aosign_plugin.frontends.pyhanko_signer) ---
