@@ -15,7 +15,7 @@ from typing import Any
 
 from aosign_plugin.service.audit import AuditSettings
 from aosign_plugin.service.policy import CARD_MAX_LENGTH, CARD_MIN_LENGTH, Guessable, PolicySettings
-from aosign_plugin.session.dialect import CardDialect, ChangeStyle, UnblockStatus
+from aosign_plugin.session.dialect import CardDialect, ChangeStyle, Release, UnblockStatus
 
 __all__ = ["TABLES", "Backend", "SettingProblem", "Settings", "parse_settings"]
 
@@ -33,7 +33,7 @@ class Backend(Enum):
 TABLES: dict[str, tuple[str, ...]] = {
     "plugin": ("backend", "language"),
     "policy": ("min_length", "max_length", "guessable"),
-    "card": ("aid", "cla", "pin_ref", "unblock_ref", "pad_to", "pad_byte", "change", "unblock_status"),
+    "card": ("aid", "cla", "pin_ref", "unblock_ref", "pad_to", "pad_byte", "change", "unblock_status", "release"),
     "pcsc": ("reader",),
     "pkcs11": ("module", "sha256", "p11kit", "token", "unblock", "card_counters"),
     "sim": ("state", "log"),
@@ -209,6 +209,9 @@ def _dialect(c: _Checker) -> CardDialect:
     status = c.choice(t, "card", "unblock_status", tuple(s.value for s in UnblockStatus))
     if status:
         kwargs["unblock_status"] = UnblockStatus(status)
+    release = c.choice(t, "card", "release", tuple(r.value for r in Release))
+    if release:
+        kwargs["release"] = Release(release)
     try:
         return CardDialect(**kwargs)
     except ValueError:
