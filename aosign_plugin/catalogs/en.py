@@ -170,6 +170,25 @@ MESSAGES: dict[str, str] = {
         "Another application reset the IC card during the operation. Check the card's tries with aosign-host status, "
         "then try again if you wish. ({detail})"
     ),
+    "unavailable.module_bitness": (
+        "The PKCS#11 module cannot be loaded: {detail} is built for another bitness than this Python (a 32-bit module "
+        "cannot load into 64-bit Python, nor the reverse). Install the vendor's module of this Python's bitness and "
+        "name it in the manifest's [pkcs11] module.windows."
+    ),
+    "unavailable.module_arch": (
+        "The PKCS#11 module cannot be loaded: {detail} is built for another processor than this Python (on Apple "
+        "silicon an x86_64-only module cannot load into arm64 Python). Install the vendor's module for this processor "
+        "(arm64 or universal) and name it in the manifest's [pkcs11] module."
+    ),
+    "unavailable.module_quarantine": (
+        "macOS refuses to load the PKCS#11 module {detail}: the file still carries the quarantine mark of a download "
+        "(com.apple.quarantine). Install it with the vendor's installer; or, if you trust where it came from, remove "
+        "the mark with: xattr -d com.apple.quarantine <file>"
+    ),
+    "unavailable.module_dependency": (
+        "The PKCS#11 module {detail} needs another DLL that was not found (error 126). Its own folder and the system "
+        "folders were searched: reinstall the vendor's software."
+    ),
     # --- manifest problems (aosign_plugin.service.settings) ---
     "manifest.not_a_table": "must be a table ([...]).",
     "manifest.unknown_key": "unknown key; allowed: {allowed}",
