@@ -233,6 +233,26 @@ def _path(c: _Checker, t: Mapping[str, Any], name: str, key: str) -> Path | None
         return None
 
 
+def _reader(c: _Checker, t: Mapping[str, Any]) -> str | None:
+    """``[pcsc] reader``: one substring, or one per OS (``reader.windows = "..."``) where the names differ; a table
+    without this OS's key matches every reader, as an absent key does."""
+    value = t.get("reader")
+    if not isinstance(value, Mapping):
+        return c.string(t, "pcsc", "reader")
+    from aosign_plugin.platforms import os_key
+
+    allowed = {"allowed": ", ".join(OS_KEYS)}
+    out: dict[str, str] = {}
+    for key, item in value.items():
+        if key not in OS_KEYS:
+            c.problems.append(SettingProblem(f"pcsc.reader.{key}", "manifest.unknown_key", allowed))
+        elif not isinstance(item, str) or not item:
+            c.problems.append(SettingProblem(f"pcsc.reader.{key}", "manifest.want_str"))
+        else:
+            out[key] = item
+    return out.get(os_key())
+
+
 def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[SettingProblem]]:
     """Check the plugin's tables of a parsed manifest.
 
@@ -246,7 +266,7 @@ def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[SettingP
     policy = _policy(c)
     dialect = _dialect(c)
     pcsc = c.table("pcsc")
-    reader = c.string(pcsc, "pcsc", "reader")
+    reader = _reader(c, pcsc)
     p11 = c.table("pkcs11")
     modules = c.per_os(p11, "module", lambda v: v if _is_absolute(v) else None, "manifest.module_absolute")
     digests = c.per_os(p11, "sha256", lambda v: v.lower() if _is_sha256(v) else None, "manifest.bad_sha256")

@@ -134,3 +134,20 @@ def test_card_reset_by_another_application_before_our_transaction(one_card: Card
             assert sw == 0x63CA
     finally:
         conn.close()
+
+
+def test_reader_named_per_os(pcscd: None, tmp_path: Path) -> None:
+    """The per-OS form picks this OS's name: with a card in each of vpcd's readers, only that name tells them apart
+    (without it, "cards in several readers" is the answer)."""
+    table = '[pcsc]\nreader.linux = "Virtual PCD 00 01"\nreader.windows = "Virtual PCD 00 00"\n'
+    card = make_card(tmp_path, "pcsc", port=35964)
+    (tmp_path / "other").mkdir()
+    other = make_card(tmp_path / "other", "pcsc", port=35963)
+    try:
+        assert card.host("status", lang="en").code == 6  # two cards, no reader named
+        card.manifest.write_text(card.manifest.read_text() + table, encoding="utf-8")
+        assert card.host("manifest", "check").code == 0
+        assert card.status()["reader"] == READER
+    finally:
+        stop_process(card.server)
+        stop_process(other.server)
