@@ -8,6 +8,7 @@ called: before pyscard 2.2.1 it raised ``UnicodeDecodeError`` on Japanese Window
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -98,7 +99,11 @@ class PcscConnection(SmartCardConnection):
             # between
             disposition = _DISPOSITION[self.release]
             hresult = scard.SCardEndTransaction(self._hcard, disposition)
-            self._released = hresult == scard.SCARD_S_SUCCESS and disposition != scard.SCARD_LEAVE_CARD
+            # macOS's PC/SC layer (CryptoTokenKit's) is not relied upon to honour EndTransaction's disposition: there
+            # the card is reset again at disconnect
+            self._released = (
+                hresult == scard.SCARD_S_SUCCESS and disposition != scard.SCARD_LEAVE_CARD and sys.platform != "darwin"
+            )
 
     def close(self) -> None:
         if self._hcard is not None:
