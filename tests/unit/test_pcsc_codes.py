@@ -91,3 +91,15 @@ def test_every_reason_has_a_text(lang: str) -> None:
     assert reasons == {"no_service", "no_reader", "no_card", "card_in_use", "card_reset", "card_gone"}
     for reason in reasons:
         assert catalogs.text(f"unavailable.{reason}", lang, detail="x")
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_window_says_card_reset_without_a_command(lang: str) -> None:
+    from aosign_plugin.frontends.gui.window_wording import window_lines
+
+    detail = "Virtual PCD 00 01: SCARD_W_RESET_CARD (0x80100068)"
+    cli = catalogs.text("unavailable.card_reset", lang, detail=detail)
+    assert "aosign-host" in cli
+    [shown] = window_lines([cli], lang, detail=detail)
+    assert shown == catalogs.text("gui.unavailable.card_reset", lang, detail=detail)
+    assert "aosign-host" not in shown and detail in shown
