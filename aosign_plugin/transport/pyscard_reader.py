@@ -21,6 +21,7 @@ from aosign_plugin.transport.pcsc_codes import Stage, classify, describe
 __all__ = ["PcscConnection", "open_reader"]
 
 _PROTOCOLS = scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1
+_W_RESET_CARD = scard.SCARD_W_RESET_CARD & 0xFFFFFFFF
 #: how the card is left when the connection ends (:attr:`SmartCardConnection.release`)
 _DISPOSITION = {
     "leave": scard.SCARD_LEAVE_CARD,
@@ -76,7 +77,7 @@ class PcscConnection(SmartCardConnection):
 
     def _begin(self) -> None:
         hresult = scard.SCardBeginTransaction(self._hcard)
-        if hresult & 0xFFFFFFFF == scard.SCARD_W_RESET_CARD & 0xFFFFFFFF:
+        if hresult & 0xFFFFFFFF == _W_RESET_CARD:
             # another application reset the card since we connected: nothing of ours was sent yet (no APDU at all),
             # so reconnecting once, before anything is sent, repeats nothing
             hresult, self._protocol = scard.SCardReconnect(
