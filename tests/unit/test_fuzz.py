@@ -265,7 +265,7 @@ def check_outcome(
         return
     assert isinstance(error, CardUnavailableError), error
     # the reason the PC/SC return code means (card_gone, or card_reset / card_in_use: another application)
-    assert error.reason == transport_reason, (error, transport_reason)
+    assert error.reason.value == transport_reason, (error, transport_reason)
     assert last is not None and last.sw is None, (error, ex)
 
 

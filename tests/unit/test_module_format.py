@@ -158,5 +158,5 @@ def test_a_module_for_another_machine_is_named_through_the_backend(tmp_path: Pat
     settings = Settings(backend=Backend.PKCS11, pkcs11_modules={here: str(path)}, pkcs11_token="pkcs11:token=AOSign")
     with pytest.raises(CardUnavailableError) as caught:
         Pkcs11Backend(settings).status()
-    assert caught.value.reason == reason
+    assert caught.value.reason.value == reason
     assert str(path) in caught.value.detail
