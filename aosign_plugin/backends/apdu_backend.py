@@ -39,10 +39,15 @@ class ApduBackend(abc.ABC):
         """Open the card. :raises TransportError: it cannot be reached."""
 
     @contextmanager
-    def _session(self) -> Iterator[PinSession]:
+    def _session(self, *, pin: bool = False) -> Iterator[PinSession]:
+        """One connection, one transaction. ``pin``: the operation sends a PIN or code, so the card's security state
+        is cleared as it ends (the dialect's ``release``), whatever the outcome: no application that connects next
+        finds the PIN verified."""
         try:
             with self.connect() as conn:
                 self.reader = conn.reader
+                if pin:
+                    conn.release = self.dialect.release.value
                 with conn.transaction():
                     yield PinSession(ApduProtocol(conn), self.dialect)
         except TransportError as e:
@@ -73,7 +78,7 @@ class ApduBackend(abc.ABC):
         """In one transaction: read the counter of ``kind`` again (the guard), then send its one try."""
         if first is None or new is None:
             raise CardUnavailableError(UnavailableReason.PROTOCOL, "this backend has no PIN pad")
-        with self._session() as session:
+        with self._session(pin=True) as session:
             if kind is SecretKind.PIN:
                 self._guard(session.pin_counter(), seen)
                 session.change_pin(first, new)

@@ -180,6 +180,33 @@ MESSAGES: dict[str, str] = {
     "unavailable.no_sim_card": "No simulated card has been issued yet: run aosign-sim issue. ({detail})",
     "unavailable.protocol": "The card gave an unexpected answer: {detail}. Check the manifest's [card] settings.",
     "unavailable.module": "The PKCS#11 module cannot be used: {detail}",
+    "unavailable.card_in_use": (
+        "Another application is using the IC card right now. Wait until it has finished (or close it), then try "
+        "again. ({detail})"
+    ),
+    "unavailable.card_reset": (
+        "Another application reset the IC card during the operation. Check the card's tries with aosign-host status, "
+        "then try again if you wish. ({detail})"
+    ),
+    "unavailable.module_bitness": (
+        "The PKCS#11 module cannot be loaded: {detail} is built for another bitness than this Python (a 32-bit module "
+        "cannot load into 64-bit Python, nor the reverse). Install the vendor's module of this Python's bitness and "
+        "name it in the manifest's [pkcs11] module.windows."
+    ),
+    "unavailable.module_arch": (
+        "The PKCS#11 module cannot be loaded: {detail} is built for another processor than this Python (on Apple "
+        "silicon an x86_64-only module cannot load into arm64 Python). Install the vendor's module for this processor "
+        "(arm64 or universal) and name it in the manifest's [pkcs11] module."
+    ),
+    "unavailable.module_quarantine": (
+        "macOS refuses to load the PKCS#11 module {detail}: the file still carries the quarantine mark of a download "
+        "(com.apple.quarantine). Install it with the vendor's installer; or, if you trust where it came from, remove "
+        "the mark with: xattr -d com.apple.quarantine <file>"
+    ),
+    "unavailable.module_dependency": (
+        "The PKCS#11 module {detail} needs another DLL that was not found (error 126). Its own folder and the system "
+        "folders were searched: reinstall the vendor's software."
+    ),
     # --- manifest problems (aosign_plugin.service.settings) ---
     "manifest.not_a_table": "must be a table ([...]).",
     "manifest.unknown_key": "unknown key; allowed: {allowed}",
@@ -273,6 +300,10 @@ MESSAGES: dict[str, str] = {
     "gui.unavailable.card_gone": (
         "The card stopped answering during the operation. Insert the AOSign IC card again, then click "
         "[Read the card again]. ({detail})"
+    ),
+    "gui.unavailable.card_reset": (
+        "Another application reset the IC card during the operation. Click [Read the card again] to see its tries, "
+        "then try again if you wish. ({detail})"
     ),
     # --- end gui ---
     # --- pyhanko (aosign_plugin.frontends.pyhanko_signer) ---

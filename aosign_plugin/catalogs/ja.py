@@ -175,6 +175,33 @@ MESSAGES: dict[str, str] = {
     "unavailable.no_sim_card": "模擬カードがまだ発行されていません。aosign-sim issue で発行してください。({detail})",
     "unavailable.protocol": "カードが想定外の応答をしました: {detail}。マニフェストの [card] の設定を確認してください。",
     "unavailable.module": "PKCS#11モジュールを使えません: {detail}",
+    "unavailable.card_in_use": (
+        "ほかのアプリケーションがICカードを使用中です。そのアプリケーションの処理が終わるまで待つか、"
+        "アプリケーションを閉じてから、もう一度お試しください。({detail})"
+    ),
+    "unavailable.card_reset": (
+        "操作中にほかのアプリケーションがICカードをリセットしました。aosign-host status で残り回数を確認してから、"
+        "必要ならもう一度お試しください。({detail})"
+    ),
+    "unavailable.module_bitness": (
+        "PKCS#11モジュールを読み込めません: {detail} はこのPythonとビット数が異なります"
+        "(64ビットのPythonに32ビットのモジュールは読み込めず、その逆もできません)。"
+        "このPythonと同じビット数のモジュールをベンダーから入手してインストールし、マニフェストの [pkcs11] module.windows に指定してください。"
+    ),
+    "unavailable.module_arch": (
+        "PKCS#11モジュールを読み込めません: {detail} はこのPythonと異なるプロセッサ向けです"
+        "(Appleシリコンのarm64版Pythonにx86_64専用のモジュールは読み込めません)。"
+        "このプロセッサ向け(arm64版またはユニバーサル版)のモジュールをインストールし、マニフェストの [pkcs11] module に指定してください。"
+    ),
+    "unavailable.module_quarantine": (
+        "macOSがPKCS#11モジュール {detail} の読み込みを拒否しました。ダウンロードしたファイルの隔離属性"
+        "(com.apple.quarantine)が付いたままです。ベンダーのインストーラでインストールしてください。"
+        "入手元が信頼できる場合は xattr -d com.apple.quarantine <ファイル> で属性を外すこともできます。"
+    ),
+    "unavailable.module_dependency": (
+        "PKCS#11モジュール {detail} が必要とする別のDLLが見つかりません(エラー126)。"
+        "モジュールのフォルダとシステムのフォルダを探しました。ベンダーのソフトウェアを入れ直してください。"
+    ),
     # --- manifest problems (aosign_plugin.service.settings) ---
     "manifest.not_a_table": "テーブル([...])で指定してください。",
     "manifest.unknown_key": "不明なキーです。使えるキー: {allowed}",
@@ -269,6 +296,10 @@ MESSAGES: dict[str, str] = {
     "gui.unavailable.card_gone": (
         "操作中にカードとの通信が途切れました。ICカードリーダにAOSignICカードを挿入し直し、"
         "[カードを読み直す]をクリックしてください。({detail})"
+    ),
+    "gui.unavailable.card_reset": (
+        "操作中にほかのアプリケーションがICカードをリセットしました。[カードを読み直す]をクリックして残り回数を確認してから、"
+        "必要ならもう一度お試しください。({detail})"
     ),
     # --- end gui ---
     # --- pyhanko (aosign_plugin.frontends.pyhanko_signer) ---

@@ -113,8 +113,17 @@ class UnavailableReason(Enum):
     NO_CARD = "no_card"
     SEVERAL_CARDS = "several_cards"
     CARD_GONE = "card_gone"
+    #: another application holds the card exclusively (PC/SC sharing violation): wait, then try again
+    CARD_IN_USE = "card_in_use"
+    #: another application reset the card during the operation
+    CARD_RESET = "card_reset"
     NO_SIM_CARD = "no_sim_card"
     MODULE = "module"
+    #: the PKCS#11 module is built for another bitness, processor, is quarantined (macOS) or misses a DLL (Windows)
+    MODULE_BITNESS = "module_bitness"
+    MODULE_ARCH = "module_arch"
+    MODULE_QUARANTINE = "module_quarantine"
+    MODULE_DEPENDENCY = "module_dependency"
     NO_TOKEN = "no_token"
     SEVERAL_TOKENS = "several_tokens"
     PROTOCOL = "protocol"

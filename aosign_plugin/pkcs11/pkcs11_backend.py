@@ -355,12 +355,24 @@ class Pkcs11Backend:
                 ) from None
             self._p11 = pkcs11
         pkcs11 = self._p11
+        from aosign_plugin.pkcs11.module_loader import cause_detail, explain_failure, prepare_load
+
         try:
+            prepare_load(path)  # Windows: the module's own folder searched for the DLLs it needs
             lib = pkcs11.lib(path)
+        except OSError as e:
+            cause = explain_failure(path, getattr(e, "winerror", None), str(e))
+            if cause is not None:
+                raise CardUnavailableError(f"module_{cause.reason}", cause_detail(path, cause)) from None
+            why = e.strerror or str(e) or "cannot be loaded"
+            raise CardUnavailableError("module", f"{path}: not a PKCS#11 module this system can load ({why})") from None
         except pkcs11.PKCS11Error as e:
             text = str(e)
             prefix = f"OS exception while loading {path}: "
             if text.startswith(prefix) or type(e) is pkcs11.PKCS11Error:
+                cause = explain_failure(path, None, text)
+                if cause is not None:
+                    raise CardUnavailableError(f"module_{cause.reason}", cause_detail(path, cause)) from None
                 why = text.removeprefix(prefix) or "cannot be loaded"
                 raise CardUnavailableError(
                     "module", f"{path}: not a PKCS#11 module this system can load ({why})"

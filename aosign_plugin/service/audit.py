@@ -1,7 +1,9 @@
 """The audit log: one JSON line per PIN operation, for administrators. Never a PIN, a code or the sheet.
 
 Writing it can never lose the card's result: any failure (full disk, unwritable folder) becomes a warning for the
-user, and the operation's outcome stands. The file is rotated by size (``audit.jsonl`` → ``audit.jsonl.1`` …).
+user, and the operation's outcome stands. The file is rotated by size (``audit.jsonl`` → ``audit.jsonl.1`` …); a
+rotation that cannot happen (on Windows, while another process has the file open) never costs a line: the line is
+appended to the current file and the rotation is tried again next time.
 
 The path may hold ``{user}``, the account's name as the OS knows it, so that one path in the system manifest gives
 every user a file of their own (each is created 0600, so a single file shared by several accounts works only if
@@ -11,6 +13,7 @@ exist is never created for the log.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -161,8 +164,12 @@ def record(settings: AuditSettings, fields: Mapping[str, object]) -> str | None:
         except FileNotFoundError:
             size = 0
         if size and size + len(line) > settings.max_bytes:
-            _rotate(path, settings.backups)
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            # Windows: another process (a log shipper) holds the log open and os.replace fails; the line is
+            # appended all the same and the next operation tries the rotation again
+            with contextlib.suppress(OSError):
+                _rotate(path, settings.backups)
+        # binary: no CRLF translation on Windows (os.open there gives a text-mode descriptor without O_BINARY)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
         try:
             written = os.write(fd, line)
         finally:

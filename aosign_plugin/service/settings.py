@@ -15,7 +15,7 @@ from typing import Any
 
 from aosign_plugin.service.audit import AuditSettings
 from aosign_plugin.service.policy import CARD_MAX_LENGTH, CARD_MIN_LENGTH, Guessable, PolicySettings
-from aosign_plugin.session.dialect import CardDialect, ChangeStyle, UnblockStatus
+from aosign_plugin.session.dialect import CardDialect, ChangeStyle, Release, UnblockStatus
 from hostapp_stub.platforms import os_key
 
 __all__ = ["PATH_KEYS", "TABLES", "Backend", "SettingProblem", "Settings", "parse_settings"]
@@ -34,7 +34,7 @@ class Backend(Enum):
 TABLES: dict[str, tuple[str, ...]] = {
     "plugin": ("backend", "language"),
     "policy": ("min_length", "max_length", "guessable"),
-    "card": ("aid", "cla", "pin_ref", "unblock_ref", "pad_to", "pad_byte", "change", "unblock_status"),
+    "card": ("aid", "cla", "pin_ref", "unblock_ref", "pad_to", "pad_byte", "change", "unblock_status", "release"),
     "pcsc": ("reader",),
     "pkcs11": ("module", "sha256", "p11kit", "token", "unblock", "card_counters"),
     "sim": ("state", "log"),
@@ -216,6 +216,9 @@ def _dialect(c: _Checker) -> CardDialect:
     status = c.choice(t, "card", "unblock_status", tuple(s.value for s in UnblockStatus))
     if status:
         kwargs["unblock_status"] = UnblockStatus(status)
+    release = c.choice(t, "card", "release", tuple(r.value for r in Release))
+    if release:
+        kwargs["release"] = Release(release)
     try:
         return CardDialect(**kwargs)
     except ValueError:
@@ -241,6 +244,24 @@ def _path(c: _Checker, t: Mapping[str, Any], name: str, key: str) -> Path | None
     return path
 
 
+def _reader(c: _Checker, t: Mapping[str, Any]) -> str | None:
+    """``[pcsc] reader``: one substring, or one per OS (``reader.windows = "..."``) where the names differ; a table
+    without this OS's key matches every reader, as an absent key does."""
+    value = t.get("reader")
+    if not isinstance(value, Mapping):
+        return c.string(t, "pcsc", "reader")
+    allowed = {"allowed": ", ".join(OS_KEYS)}
+    out: dict[str, str] = {}
+    for key, item in value.items():
+        if key not in OS_KEYS:
+            c.problems.append(SettingProblem(f"pcsc.reader.{key}", "manifest.unknown_key", allowed))
+        elif not isinstance(item, str) or not item:
+            c.problems.append(SettingProblem(f"pcsc.reader.{key}", "manifest.want_str"))
+        else:
+            out[key] = item
+    return out.get(os_key())
+
+
 def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[SettingProblem]]:
     """Check the plugin's tables of a parsed manifest.
 
@@ -254,7 +275,7 @@ def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[SettingP
     policy = _policy(c)
     dialect = _dialect(c)
     pcsc = c.table("pcsc")
-    reader = c.string(pcsc, "pcsc", "reader")
+    reader = _reader(c, pcsc)
     p11 = c.table("pkcs11")
     # %VAR% is expanded on Windows, for this OS's module, in _check_this_os_module
     modules = c.per_os(

@@ -11,7 +11,7 @@ from enum import Enum, unique
 
 from aosign_plugin.domain.secret import Secret
 
-__all__ = ["DEFAULT_AID", "CardDialect", "ChangeStyle", "UnblockStatus"]
+__all__ = ["DEFAULT_AID", "CardDialect", "ChangeStyle", "Release", "UnblockStatus"]
 
 DEFAULT_AID = bytes.fromhex("A0000006474F5349474E")
 
@@ -36,6 +36,16 @@ class UnblockStatus(Enum):
     UNKNOWN = "unknown"
 
 
+@unique
+class Release(Enum):
+    """How a PIN operation leaves the card, so that no application finds the PIN verified after it."""
+
+    #: a warm reset (PC/SC ``SCARD_RESET_CARD``)
+    RESET = "reset"
+    #: the card powered down (PC/SC ``SCARD_UNPOWER_CARD``), for a card that keeps its security state over a reset
+    UNPOWER = "unpower"
+
+
 @dataclass(frozen=True)
 class CardDialect:
     """One card's APDU dialect; the defaults are CONTRACT.md's."""
@@ -48,6 +58,7 @@ class CardDialect:
     pad_byte: int = 0xFF
     change: ChangeStyle = ChangeStyle.COMBINED
     unblock_status: UnblockStatus = UnblockStatus.VERIFY_EMPTY
+    release: Release = Release.RESET
 
     def __post_init__(self) -> None:
         for name in ("cla", "pin_ref", "unblock_ref", "pad_byte"):
@@ -84,6 +95,7 @@ class CardDialect:
             "pad_byte": self.pad_byte,
             "change": self.change.value,
             "unblock_status": self.unblock_status.value,
+            "release": self.release.value,
         }
 
     @classmethod
@@ -100,4 +112,6 @@ class CardDialect:
             kwargs["change"] = ChangeStyle(table["change"])
         if "unblock_status" in table:
             kwargs["unblock_status"] = UnblockStatus(table["unblock_status"])
+        if "release" in table:
+            kwargs["release"] = Release(table["release"])
         return cls(**kwargs)  # type: ignore[arg-type]

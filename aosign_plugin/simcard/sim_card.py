@@ -416,6 +416,8 @@ class SimCard:
             return _tries_sw(pin.tries_left)
         pin.replace_value(new)  # refills the counter too
         self.store.save(state)
+        # as real cards do: the old PIN was just proven, so the PIN stays verified until the card is reset
+        self.verified = True
         return SW.OK
 
     def _reset_retry_counter(

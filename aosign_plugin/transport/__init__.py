@@ -38,6 +38,9 @@ class SmartCardConnection(abc.ABC):
 
     #: a name for the reader or the simulated card, shown in status
     reader: str | None = None
+    #: how the card is left when the transaction (else the connection) ends: ``leave`` it as it is, or clear its
+    #: security state (a verified PIN) with a warm ``reset`` or by ``unpower``-ing it; PIN operations set it
+    release: str = "leave"
 
     @abc.abstractmethod
     def send_and_receive(self, apdu: bytes | bytearray) -> tuple[bytes, int]:

@@ -1,44 +1,48 @@
 """PC/SC transport over pyscard's thin ``smartcard.scard`` layer: the only module that imports pyscard.
 
-The low-level layer is used (not ``smartcard.System``) because it is all we need and it loads fastest.
+The low-level layer is used (not ``smartcard.System``) because it is all we need and it loads fastest. Every failed
+call is named by :mod:`.pcsc_codes` (our own texts per return code; pyscard's ``SCardGetErrorMessage`` is never
+called: before pyscard 2.2.1 it raised ``UnicodeDecodeError`` on Japanese Windows).
 """
 
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Iterator
 from typing import Any
 
 from smartcard import scard
 
 from aosign_plugin.transport import CardGoneError, SmartCardConnection, TransportError
+from aosign_plugin.transport.pcsc_codes import Stage, classify, describe
+from hostapp_stub.platforms import os_key
 
 __all__ = ["PcscConnection", "open_reader"]
 
-_GONE = {
-    scard.SCARD_W_REMOVED_CARD,
-    scard.SCARD_E_NO_SMARTCARD,
-    scard.SCARD_W_RESET_CARD,
-    scard.SCARD_W_UNPOWERED_CARD,
-    scard.SCARD_W_UNRESPONSIVE_CARD,
-    scard.SCARD_E_COMM_DATA_LOST,
-    scard.SCARD_E_NO_SERVICE,
-    scard.SCARD_E_SERVICE_STOPPED,
-    scard.SCARD_E_READER_UNAVAILABLE,
-    scard.SCARD_E_UNKNOWN_READER,
-    scard.SCARD_E_INVALID_HANDLE,
-    scard.SCARD_E_NOT_TRANSACTED,
+_PROTOCOLS = scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1
+_W_RESET_CARD = scard.SCARD_W_RESET_CARD & 0xFFFFFFFF
+#: how the card is left when the connection ends (:attr:`SmartCardConnection.release`)
+_DISPOSITION = {
+    "leave": scard.SCARD_LEAVE_CARD,
+    "reset": scard.SCARD_RESET_CARD,
+    "unpower": scard.SCARD_UNPOWER_CARD,
 }
 
 
-def _message(hresult: int) -> str:
-    return f"{scard.SCardGetErrorMessage(hresult).strip()} (0x{hresult & 0xFFFFFFFF:08X})"
+def _failure(hresult: int, stage: Stage, *, names: str = "", reader: str | None = None) -> TransportError:
+    """The transport error for a failed call: the reason per :func:`.pcsc_codes.classify`, our own detail text."""
+    reason = classify(hresult, stage, os_key())
+    detail = f"{names}: {describe(hresult)}" if names else describe(hresult)
+    if reason == "card_gone":
+        return CardGoneError(detail, reader=reader)
+    return TransportError(reason, detail, reader=reader)
 
 
 def _context() -> Any:
     hresult, hcontext = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
     if hresult != scard.SCARD_S_SUCCESS:
-        raise TransportError("no_service", _message(hresult))
+        raise _failure(hresult, Stage.CONTEXT)
     return hcontext
 
 
@@ -48,12 +52,14 @@ class PcscConnection(SmartCardConnection):
     def __init__(self, hcontext: Any, reader: str) -> None:
         self._hcontext = hcontext
         self.reader = reader
+        #: the card's security state was cleared at the end of the transaction (nothing left to do at close)
+        self._released = False
         hresult, self._hcard, self._protocol = scard.SCardConnect(
-            hcontext, reader, scard.SCARD_SHARE_SHARED, scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1
+            hcontext, reader, scard.SCARD_SHARE_SHARED, _PROTOCOLS
         )
         if hresult != scard.SCARD_S_SUCCESS:
             self._hcard = None
-            raise CardGoneError(f"{reader}: {_message(hresult)}", reader=reader)
+            raise _failure(hresult, Stage.CONNECT, names=reader, reader=reader)
 
     def send_and_receive(self, apdu: bytes | bytearray) -> tuple[bytes, int]:
         if self._hcard is None:
@@ -64,24 +70,46 @@ class PcscConnection(SmartCardConnection):
         finally:
             command.clear()
         if hresult != scard.SCARD_S_SUCCESS:
-            raise CardGoneError(f"{self.reader}: {_message(hresult)}", reader=self.reader)
+            raise _failure(hresult, Stage.TRANSMIT, names=self.reader or "", reader=self.reader)
         if len(response) < 2:
             raise CardGoneError(f"{self.reader}: response shorter than a status word", reader=self.reader)
         return bytes(response[:-2]), response[-2] << 8 | response[-1]
 
+    def _begin(self) -> None:
+        hresult = scard.SCardBeginTransaction(self._hcard)
+        if hresult & 0xFFFFFFFF == _W_RESET_CARD:
+            # another application reset the card since we connected: nothing of ours was sent yet (no APDU at all),
+            # so reconnecting once, before anything is sent, repeats nothing
+            hresult, self._protocol = scard.SCardReconnect(
+                self._hcard, scard.SCARD_SHARE_SHARED, _PROTOCOLS, scard.SCARD_LEAVE_CARD
+            )
+            if hresult == scard.SCARD_S_SUCCESS:
+                hresult = scard.SCardBeginTransaction(self._hcard)
+        if hresult != scard.SCARD_S_SUCCESS:
+            raise _failure(hresult, Stage.TRANSACTION, names=self.reader or "", reader=self.reader)
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
-        hresult = scard.SCardBeginTransaction(self._hcard)
-        if hresult != scard.SCARD_S_SUCCESS:
-            raise CardGoneError(f"{self.reader}: {_message(hresult)}", reader=self.reader)
+        if self._hcard is None:
+            raise CardGoneError("connection closed", reader=self.reader)
+        self._begin()
         try:
             yield
         finally:
-            scard.SCardEndTransaction(self._hcard, scard.SCARD_LEAVE_CARD)
+            # clearing the security state inside our transaction: no other application gets the card verified in
+            # between
+            disposition = _DISPOSITION[self.release]
+            hresult = scard.SCardEndTransaction(self._hcard, disposition)
+            # macOS's PC/SC layer (CryptoTokenKit's) is not relied upon to honour EndTransaction's disposition: there
+            # the card is reset again at disconnect
+            self._released = (
+                hresult == scard.SCARD_S_SUCCESS and disposition != scard.SCARD_LEAVE_CARD and sys.platform != "darwin"
+            )
 
     def close(self) -> None:
         if self._hcard is not None:
-            scard.SCardDisconnect(self._hcard, scard.SCARD_LEAVE_CARD)
+            disposition = scard.SCARD_LEAVE_CARD if self._released else _DISPOSITION[self.release]
+            scard.SCardDisconnect(self._hcard, disposition)
             self._hcard = None
             scard.SCardReleaseContext(self._hcontext)
 
@@ -89,15 +117,15 @@ class PcscConnection(SmartCardConnection):
 def _present(hcontext: Any, readers: list[str]) -> list[str]:
     hresult, states = scard.SCardGetStatusChange(hcontext, 0, [(r, scard.SCARD_STATE_UNAWARE) for r in readers])
     if hresult != scard.SCARD_S_SUCCESS:
-        raise TransportError("no_reader", _message(hresult))
+        raise _failure(hresult, Stage.READERS, names=", ".join(readers))
     return [name for name, event, _atr in states if event & scard.SCARD_STATE_PRESENT]
 
 
 def open_reader(match: str | None) -> PcscConnection:
     """Connect to the one reader holding a card among those whose name contains ``match`` (all when None).
 
-    :raises TransportError: its text starts with a reason code: ``no_service``, ``no_reader``, ``no_card`` or
-        ``several_cards``, followed by the reader names involved; a guess is never made.
+    :raises TransportError: its reason is one of :func:`.pcsc_codes.classify`'s or ``several_cards``, with the
+        reader names involved; a guess is never made.
     """
     hcontext = _context()
     try:
@@ -105,7 +133,7 @@ def open_reader(match: str | None) -> PcscConnection:
         if hresult == scard.SCARD_E_NO_READERS_AVAILABLE or (hresult == scard.SCARD_S_SUCCESS and not readers):
             raise TransportError("no_reader")
         if hresult != scard.SCARD_S_SUCCESS:
-            raise TransportError("no_reader", _message(hresult))
+            raise _failure(hresult, Stage.READERS)
         candidates = [r for r in readers if match is None or match.casefold() in r.casefold()]
         if not candidates:
             raise TransportError("no_reader", ", ".join(readers))

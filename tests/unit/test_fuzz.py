@@ -41,16 +41,17 @@ from aosign_plugin.domain.errors import (
     CardUnavailableError,
     PinBlockedError,
     PinIncorrectError,
-    UnavailableReason,
 )
 from aosign_plugin.domain.secret import Secret
 from aosign_plugin.frontends.terminal_view import error_report, status_json, status_lines
 from aosign_plugin.service.settings import TABLES, parse_settings
 from aosign_plugin.session.dialect import CardDialect, ChangeStyle, UnblockStatus
 from aosign_plugin.transport import SmartCardConnection, TransportError
+from aosign_plugin.transport.pcsc_codes import Stage, classify
 from hostapp_stub import hookspecs
 from hostapp_stub.api import PROJECT
 from hostapp_stub.manifest import ManifestError, check_manifest, load_manifest
+from hostapp_stub.platforms import os_key
 
 ROOT = Path(__file__).resolve().parents[2]
 MAX_GET_RESPONSE = 16
@@ -232,7 +233,9 @@ def check_no_retry(transcript: list[tuple[bytes, int, bytes]]) -> None:
             break
 
 
-def check_outcome(op: Op, error: BaseException | None, ex: list[Exchange], dialect: CardDialect) -> None:
+def check_outcome(
+    op: Op, error: BaseException | None, ex: list[Exchange], dialect: CardDialect, transport_reason: str = "card_gone"
+) -> None:
     """The typed error (or success) says what the card said."""
     tries = [e for e in ex if _carries_secret(e.command)]
     last = ex[-1] if ex else None
@@ -261,7 +264,8 @@ def check_outcome(op: Op, error: BaseException | None, ex: list[Exchange], diale
         assert last is not None and last.sw == error.sw, (error, ex)
         return
     assert isinstance(error, CardUnavailableError), error
-    assert error.reason is UnavailableReason.CARD_GONE
+    # the reason the PC/SC return code means (card_gone, or card_reset / card_in_use: another application)
+    assert error.reason.value == transport_reason, (error, transport_reason)
     assert last is not None and last.sw is None, (error, ex)
 
 
@@ -296,7 +300,11 @@ def run_backend_case(dialect: CardDialect, op: Op, script: list[Answer], seen: i
             error = e
     check_no_retry(fake.transcript)
     ex = exchanges(fake.transcript)
-    check_outcome(op, error, ex, dialect)
+    last_hresult = fake.transcript[-1][1] if fake.transcript else real_scard.SCARD_S_SUCCESS
+    reason = "card_gone"
+    if last_hresult != real_scard.SCARD_S_SUCCESS:
+        reason = classify(last_hresult, Stage.TRANSMIT, os_key())
+    check_outcome(op, error, ex, dialect, reason)
     for lang in catalogs.LANGUAGES:  # what the user reads, for every outcome: texts exist and format
         if isinstance(error, AosignError):
             code, lines = error_report(error, lang)

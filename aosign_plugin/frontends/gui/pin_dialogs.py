@@ -40,6 +40,8 @@ from aosign_plugin.domain.card_status import Advice, CardState, CardStatus
 from aosign_plugin.domain.errors import AosignError, CardUnavailableError, PinError, PinIncorrectError
 from aosign_plugin.domain.secret import Secret
 from aosign_plugin.frontends.gui.answer_prompter import AnswerPrompter
+from aosign_plugin.frontends.gui.secret_field import SecretLineEdit
+from aosign_plugin.frontends.gui.tone_colours import box_style, text_colour
 from aosign_plugin.frontends.gui.window_wording import window_lines
 from aosign_plugin.frontends.terminal_view import advice_text, error_report, notice_text, status_lines
 from aosign_plugin.service.outcomes import NoticeKind, Operation, Outcome
@@ -61,13 +63,6 @@ class BoxTone(Enum):
     ERROR = "error"
 
 
-_BOX_STYLE = {
-    BoxTone.PLAIN: "",
-    BoxTone.OK: "QLabel { color: #1b5e20; background: #e8f5e9; border: 1px solid #81c784; padding: 6px; }",
-    BoxTone.WARN: "QLabel { color: #6d3a00; background: #fff4e5; border: 1px solid #ffb74d; padding: 6px; }",
-    BoxTone.ERROR: "QLabel { color: #b3261e; background: #fdecea; border: 1px solid #e57373; padding: 6px; }",
-}
-_TEXT_COLOR = {BoxTone.PLAIN: "#555555", BoxTone.OK: "#1b5e20", BoxTone.WARN: "#8a4b00", BoxTone.ERROR: "#b3261e"}
 _MARK = {BoxTone.PLAIN: "", BoxTone.OK: "✓ ", BoxTone.WARN: "⚠ ", BoxTone.ERROR: "✗ "}
 _SEVERITY = [BoxTone.PLAIN, BoxTone.OK, BoxTone.WARN, BoxTone.ERROR]
 
@@ -93,7 +88,7 @@ def _wrapping_label(name: str) -> QLabel:
 
 def _set_box(label: QLabel, lines: Sequence[str], tone: BoxTone) -> None:
     label.setText("\n".join(lines))
-    label.setStyleSheet(_BOX_STYLE[tone])
+    label.setStyleSheet(box_style(tone.value, label.palette()))  # readable in dark mode too
     label.setVisible(bool(lines))
 
 
@@ -184,7 +179,7 @@ class PinDialog(QDialog):
         for field in self.fields:
             label = QLabel(t(f"prompt.{field.value}"))
             label.setWordWrap(True)
-            edit = QLineEdit()
+            edit = SecretLineEdit()  # no copy, cut or drag, even while shown
             edit.setObjectName(field.value)
             edit.setAccessibleName(label.text())
             edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -468,7 +463,7 @@ class PinDialog(QDialog):
         label = self._feedback[field]
         tone = max((tone for tone, _ in items), key=_SEVERITY.index, default=BoxTone.PLAIN)
         label.setText("\n".join(_MARK[tone] + text for tone, text in items))
-        label.setStyleSheet(f"QLabel {{ color: {_TEXT_COLOR[tone]}; }}")
+        label.setStyleSheet(f"QLabel {{ color: {text_colour(tone.value, label.palette())}; }}")
         label.setVisible(bool(items))
 
     def _set_echo(self, show: bool) -> None:

@@ -21,6 +21,7 @@ WINDOW_TEXTS = {
     "card.state_changed": "gui.card.state_changed",
     "unlock.not_confirmed": "gui.unlock.not_confirmed",
     "unavailable.card_gone": "gui.unavailable.card_gone",
+    "unavailable.card_reset": "gui.unavailable.card_reset",
 }
 
 
