@@ -136,7 +136,9 @@ def issue_card_certificate(
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
-    pkcs8 = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    pkcs8 = key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     return IssuedCertificate(key=pkcs8, certificate=cert.public_bytes(serialization.Encoding.DER))
 
 

@@ -128,7 +128,9 @@ def openssl_says(pem: Path) -> dict[str, str]:
     }
 
 
-def expected_entry(pem: Path, label: str | None, warn_days: int = 60, now: dt.datetime | None = None) -> dict[str, object]:
+def expected_entry(
+    pem: Path, label: str | None, warn_days: int = 60, now: dt.datetime | None = None
+) -> dict[str, object]:
     """The ``certificates[]`` entry that status must print for ``pem``, from openssl's words alone."""
     said = openssl_says(pem)
     moment = now or dt.datetime.now(dt.UTC)

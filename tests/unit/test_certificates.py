@@ -113,7 +113,9 @@ def test_unreadable_inputs_are_reported_not_raised(ca: OpensslCa) -> None:
         "flipped": made.der[:40] + bytes([made.der[40] ^ 0xFF]) + made.der[41:],
     }
     got, bad = evaluate([RawCertificate(name, data) for name, data in cases.items()], warn_days=60)
-    assert [b.label for b in bad if b.reason == "malformed"] == [n for n in cases if n not in {g.info.label for g in got}]
+    assert [b.label for b in bad if b.reason == "malformed"] == [
+        n for n in cases if n not in {g.info.label for g in got}
+    ]
     assert {b.label for b in bad} >= {"truncated", "trailing", "empty", "not der", "pem text"}
     with pytest.raises(CertificateError):
         parse_certificate(RawCertificate(None, cases["truncated"]))
