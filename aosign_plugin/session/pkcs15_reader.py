@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from aosign_plugin.apdu import INS_SELECT, ApduError, ApduProtocol
+from aosign_plugin.apdu.iso7816 import INS_SELECT, ApduError, ApduProtocol
 from aosign_plugin.domain.certificates import RawCertificate, UnreadableCertificate
 
 __all__ = [

@@ -5,13 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from aosign_plugin.apdu import ApduProtocol
+from aosign_plugin.apdu.iso7816 import ApduProtocol
 from aosign_plugin.domain.certificates import RawCertificate, UnreadableCertificate
 from aosign_plugin.session.pkcs15_reader import Pkcs15Reader
-from aosign_plugin.sim.card import SimCard
-from aosign_plugin.sim.pkcs15 import APP_FID, DIR_FID, MF_FID, ODF_FID, PKCS15_AID, TOKENINFO_FID, CardFile, der
-from aosign_plugin.sim.pkcs15 import FileSystem as Fs
-from aosign_plugin.sim.store import CardState, MemoryStore, new_card_state
+from aosign_plugin.simcard.card_store import CardState, MemoryStore, new_card_state
+from aosign_plugin.simcard.pkcs15_files import (
+    APP_FID,
+    DIR_FID,
+    MF_FID,
+    ODF_FID,
+    PKCS15_AID,
+    TOKENINFO_FID,
+    CardFile,
+    der,
+)
+from aosign_plugin.simcard.pkcs15_files import FileSystem as Fs
+from aosign_plugin.simcard.sim_card import SimCard
 from aosign_plugin.transport import SmartCardConnection
 
 __all__ = ["APP", "Fs", "LaidOutCard", "Link", "cdf_entry", "layout", "path", "read"]

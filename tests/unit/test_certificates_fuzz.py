@@ -13,12 +13,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aosign_plugin.apdu import ApduProtocol
+from aosign_plugin.apdu.iso7816 import ApduProtocol
 from aosign_plugin.domain.certificate_cache import evaluate
 from aosign_plugin.domain.certificates import CertificateStatus, RawCertificate, UnreadableCertificate
 from aosign_plugin.session.pkcs15_reader import Pkcs15Reader
-from aosign_plugin.sim.pkcs15 import APP_FID, DIR_FID, MF_FID, ODF_FID, PKCS15_AID, CardFile, der
-from aosign_plugin.sim.pkcs15 import FileSystem as Fs
+from aosign_plugin.simcard.pkcs15_files import APP_FID, DIR_FID, MF_FID, ODF_FID, PKCS15_AID, CardFile, der
+from aosign_plugin.simcard.pkcs15_files import FileSystem as Fs
 from tests.support.certs import OpensslCa
 from tests.support.pkcs15_cards import LaidOutCard, Link, cdf_entry, layout, path
 
