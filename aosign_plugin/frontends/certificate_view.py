@@ -6,23 +6,25 @@ from typing import Any
 
 from aosign_plugin import catalogs
 from aosign_plugin.domain.card_status import CardStatus
-from aosign_plugin.domain.certificates import CertificateStatus, format_time
+from aosign_plugin.domain.certificates import CertificateStatus, CertState, format_time
 
-__all__ = ["certificate_advice_text", "certificate_json", "certificate_lines"]
+__all__ = ["advice_about", "certificate_advice_text", "certificate_json", "certificate_lines"]
 
 
 def certificate_advice_text(status: CardStatus, lang: str) -> str | None:
     """The certificates' advice (``certificate_expired`` / ``certificate_expiring``), naming the certificate."""
     found = status.certificate_advice
-    if found is None:
+    return None if found is None else advice_about(found[1], lang)
+
+
+def advice_about(cert: CertificateStatus, lang: str) -> str | None:
+    """One certificate's advice: renew it (expiring) or this card can no longer sign (expired); else ``None``."""
+    keys = {CertState.EXPIRED: "advice.certificate_expired", CertState.EXPIRING: "advice.certificate_expiring"}
+    key = keys.get(cert.state)
+    if key is None:
         return None
-    advice, cert = found
     return catalogs.text(
-        f"advice.{advice.value}",
-        lang,
-        subject=cert.info.subject,
-        days=cert.days_left,
-        not_after=format_time(cert.info.not_after),
+        key, lang, subject=cert.info.subject, days=cert.days_left, not_after=format_time(cert.info.not_after)
     )
 
 

@@ -121,6 +121,10 @@ def status_json(status: CardStatus, lang: str) -> dict[str, Any]:
 def notice_text(notice: Notice, lang: str) -> str:
     """A notice of the service, in the terminal's words."""
     kind = notice.kind
+    if notice.certificate is not None:
+        from aosign_plugin.frontends.certificate_view import advice_about
+
+        return advice_about(notice.certificate, lang) or ""
     if kind is NoticeKind.ADVICE and notice.advice is not None:
         return advice_for(notice.advice, notice.tries_left, lang)
     if kind is NoticeKind.POLICY_WARNING and notice.warning is not None:
