@@ -1,6 +1,7 @@
 """What reading the card's certificates adds to ``aosign-host status`` over the real pcscd: APDUs and whole-process
 time, with the parsed certificate cached by its digest (the usual case) and without (the first status after a new
-certificate), against the same card holding no certificate.
+certificate), against the same status reading no certificate at all (``[card] certificates = []``: the status as it
+was before certificates) and against a card whose PKCS#15 directory holds none.
 
 Two simulated cards are served at once, one with a certificate (vpcd's first reader) and one without (the second),
 and the runs are interleaved; medians. Starts pcscd (unless one runs); stops what it started.
@@ -40,7 +41,7 @@ def _run(cmd: list[str], env: dict[str, str]) -> float:
     return elapsed
 
 
-def _card(tmp: Path, name: str, port: int, *options: str) -> tuple[Path, Path, subprocess.Popen[bytes]]:
+def _card(tmp: Path, name: str, port: int, *options: str, card: str = "") -> tuple[Path, Path, subprocess.Popen[bytes]]:
     state, log, manifest = tmp / f"{name}.json", tmp / f"{name}.jsonl", tmp / f"{name}.toml"
     subprocess.run(
         [str(BIN / "aosign-sim"), "issue", "--state", str(state), "--from-stdin", *options],
@@ -48,7 +49,9 @@ def _card(tmp: Path, name: str, port: int, *options: str) -> tuple[Path, Path, s
         capture_output=True,
         check=True,
     )
-    manifest.write_text(f'[plugin]\nbackend = "pcsc"\n\n[pcsc]\nreader = "{reader_name(port)}"\n', encoding="utf-8")
+    manifest.write_text(
+        f'[plugin]\nbackend = "pcsc"\n\n{card}[pcsc]\nreader = "{reader_name(port)}"\n', encoding="utf-8"
+    )
     return manifest, log, serve_card(state, port, log)
 
 
@@ -67,18 +70,36 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="aosign-bench-certs-"))
     with_cert, log_with, server_with = _card(tmp, "with", 35963, "--holder", "山田 太郎", "--expires-in", "10")
     without, log_without, server_without = _card(tmp, "without", 35964, "--no-certificate")
+    # the same card as "with", but the status told to read no certificate file: the status as it was before
+    baseline = tmp / "baseline.toml"
+    baseline.write_text(
+        with_cert.read_text().replace("[pcsc]", '[card]\naid = "A0000006474F5349474E"\ncertificates = []\n[pcsc]'),
+        encoding="utf-8",
+    )
     cache = tmp / "cache"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AOSIGN_", "XDG_CACHE"))}
     env.update(AOSIGN_LANG="en", XDG_CACHE_HOME=str(cache))
     status = [str(BIN / "aosign-host"), "status"]
+    from aosign_plugin.simcard.card_store import CardStore
+
+    size = len(CardStore(tmp / "with.json").load().certificates[0][1])
     try:
         # APDUs of one status, from each card's own log
+        _run(status, {**env, "AOSIGN_MANIFEST": str(baseline)})
+        ins_baseline = Counter(_apdus(log_with))
         _run(status, {**env, "AOSIGN_MANIFEST": str(with_cert)})
         _run(status, {**env, "AOSIGN_MANIFEST": str(without)})
-        ins_with, ins_without = Counter(_apdus(log_with)), Counter(_apdus(log_without))
-        times: dict[str, list[float]] = {"no certificate": [], "certificate, cached": [], "certificate, not cached": []}
+        ins_with = Counter(_apdus(log_with)) - ins_baseline
+        ins_without = Counter(_apdus(log_without))
+        times: dict[str, list[float]] = {
+            "no certificate read": [],
+            "directory, no certificate": [],
+            "certificate, cached": [],
+            "certificate, not cached": [],
+        }
         for _ in range(args.n):
-            times["no certificate"].append(_run(status, {**env, "AOSIGN_MANIFEST": str(without)}))
+            times["no certificate read"].append(_run(status, {**env, "AOSIGN_MANIFEST": str(baseline)}))
+            times["directory, no certificate"].append(_run(status, {**env, "AOSIGN_MANIFEST": str(without)}))
             times["certificate, cached"].append(_run(status, {**env, "AOSIGN_MANIFEST": str(with_cert)}))
             shutil.rmtree(cache / "aosign", ignore_errors=True)
             times["certificate, not cached"].append(_run(status, {**env, "AOSIGN_MANIFEST": str(with_cert)}))
@@ -91,10 +112,11 @@ def main() -> None:
     def row(c: Counter[int]) -> str:
         return ", ".join(f"{_INS.get(ins, hex(ins))} {n}" for ins, n in sorted(c.items())) + f" (total {c.total()})"
 
-    print(f"APDUs of one status, no certificate:   {row(ins_without)}")
-    print(f"APDUs of one status, one certificate:  {row(ins_with)}")
-    print(f"added by the certificate: {ins_with.total() - ins_without.total()}")
-    base = statistics.median(times["no certificate"]) * 1000
+    print(f"APDUs of one status, no certificate read:          {row(ins_baseline)}")
+    print(f"APDUs of one status, directory holding none:       {row(ins_without)}")
+    print(f"APDUs of one status, one certificate ({size} bytes): {row(ins_with)}")
+    print(f"added by reading one certificate: {ins_with.total() - ins_baseline.total()}")
+    base = statistics.median(times["no certificate read"]) * 1000
     print(f"\nwhole-process aosign-host status over pcscd, medians of {args.n} interleaved runs:")
     for name, values in times.items():
         ms = statistics.median(values) * 1000

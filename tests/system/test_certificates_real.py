@@ -142,6 +142,23 @@ def test_twenty_certificates_over_pcsc(pcscd: None, tmp_path: Path, ca: OpensslC
         stop_process(card.server)
 
 
+@pytest.mark.parametrize("fault", ["ins=b0,nth=4,when=before", "ins=a4,nth=6,when=after,action=mute"])
+def test_card_pulled_while_its_certificate_is_read(pcscd: None, tmp_path: Path, fault: str) -> None:
+    """The card vanishes (or goes mute) in the middle of the certificate: a clear error, no traceback, no try."""
+    card = make_card(tmp_path, "pcsc")
+    stop_process(card.server)
+    card.server = serve_card(card.state, 35964, card.log, fault=fault)
+    try:
+        for flag in ("--json", None):
+            run = card.host("status", *([flag] if flag else []), lang="en")
+            assert run.code == 6 and "Traceback" not in run.text, run.text
+            if flag:
+                assert json.loads(run.out)["error"]["exit_code"] == 6
+        assert card.try_commands() == [] and card.counters() == (10, 10)
+    finally:
+        stop_process(card.server)
+
+
 def test_card_without_pkcs15_reads_the_files_the_manifest_names(
     pcscd: None, tmp_path: Path, outside: list[tuple[str, Made]]
 ) -> None:

@@ -8,14 +8,17 @@ reported unreadable. Never an exception.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aosign_plugin.apdu.iso7816 import ApduProtocol
+from aosign_plugin.domain.card_status import CardStatus, Counter
 from aosign_plugin.domain.certificate_cache import evaluate
 from aosign_plugin.domain.certificates import CertificateStatus, RawCertificate, UnreadableCertificate
+from aosign_plugin.frontends.terminal_view import status_json, status_lines
 from aosign_plugin.session.pkcs15_reader import Pkcs15Reader
 from aosign_plugin.simcard.pkcs15_files import APP_FID, DIR_FID, MF_FID, ODF_FID, PKCS15_AID, CardFile, der
 from aosign_plugin.simcard.pkcs15_files import FileSystem as Fs
@@ -89,6 +92,13 @@ def _read(fs: Fs) -> None:
     found, bad = evaluate(reading.certificates, warn_days=60)
     check(found, bad, len(reading.certificates))
     assert {c[1] for c in card.commands} <= {0xA4, 0xB0}
+    # and the status shows whatever came: texts in both languages, JSON that serialises
+    status = CardStatus(
+        "pcsc", "r", Counter(10), Counter(10), serial=reading.serial, certificates=found, unreadable_certificates=bad
+    )
+    for lang in ("ja", "en"):
+        assert status_lines(status, lang)
+        json.dumps(status_json(status, lang), ensure_ascii=False)
 
 
 def test_mutated_directories_are_read_or_reported(cert: bytes) -> None:
