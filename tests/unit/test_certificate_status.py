@@ -138,3 +138,12 @@ def test_certificate_paths_setting() -> None:
 
 def test_states_enum_values_are_the_contracts() -> None:
     assert {s.value for s in CertState} == {"valid", "expiring", "expired", "not_yet_valid"}
+
+
+def test_window_panel_tone_follows_the_certificates() -> None:
+    from aosign_plugin.frontends.entries import _panel_tone
+    from hostapp_stub.api import Tone
+
+    assert _panel_tone(status(cert(400))) is Tone.PLAIN
+    assert _panel_tone(status(cert(10))) is Tone.WARN
+    assert _panel_tone(status(cert(-1))) is Tone.ERROR
