@@ -397,6 +397,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
         },
         "unblock": {"tries_left": state.unblock.tries_left, "max_tries": state.unblock.max_tries},
         "dialect": state.dialect.to_table(),
+        "certificates": [{"label": label, "bytes": len(data)} for label, data in state.certificates],
     }
     if args.json:
         print(json.dumps(info, ensure_ascii=False))
@@ -407,6 +408,8 @@ def _cmd_show(args: argparse.Namespace) -> int:
     print(f"PIN:      {state.pin.tries_left}/{state.pin.max_tries} tries left")
     print(f"unblock:  {state.unblock.tries_left}/{state.unblock.max_tries} tries left")
     print("dialect:  " + ", ".join(f"{k}={v}" for k, v in state.dialect.to_table().items()))
+    for label, data in state.certificates:
+        print(f"certificate: {label} ({len(data)} bytes)")
     print(f"file:     {store.path}")
     return EXIT_OK
 
