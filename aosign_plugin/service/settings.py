@@ -241,7 +241,8 @@ def _certificate_paths(c: _Checker) -> tuple[bytes, ...] | None:
         return None
     value = t["certificates"]
     if not isinstance(value, list) or len(value) > _MAX_CERTIFICATE_PATHS:
-        c.problems.append(Problem("card.certificates", "manifest.certificate_paths", {"high": _MAX_CERTIFICATE_PATHS}))
+        problem = SettingProblem("card.certificates", "manifest.certificate_paths", {"high": _MAX_CERTIFICATE_PATHS})
+        c.problems.append(problem)
         return None
     out: list[bytes] = []
     for item in value:
@@ -254,7 +255,7 @@ def _certificate_paths(c: _Checker) -> tuple[bytes, ...] | None:
             raw = b"\x3f\x00" + raw if raw else b""
         if not 4 <= len(raw) <= 16:
             c.problems.append(
-                Problem("card.certificates", "manifest.certificate_paths", {"high": _MAX_CERTIFICATE_PATHS})
+                SettingProblem("card.certificates", "manifest.certificate_paths", {"high": _MAX_CERTIFICATE_PATHS})
             )
             return None
         out.append(raw)
