@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from aosign_plugin.apdu.iso7816 import ApduProtocol
 from aosign_plugin.domain.certificates import RawCertificate, UnreadableCertificate
 from aosign_plugin.session.pkcs15_reader import Pkcs15Reader
-from aosign_plugin.simcard.card_store import CardState, MemoryStore, new_card_state
+from aosign_plugin.simcard.card_store import MemoryStore, SimCardState, new_card_state
 from aosign_plugin.simcard.pkcs15_files import (
     APP_FID,
     DIR_FID,
@@ -37,7 +37,7 @@ class LaidOutCard(SimCard):
         self.fs = fs
         self.commands: list[bytes] = []
 
-    def files(self, state: CardState) -> Fs:
+    def files(self, state: SimCardState) -> Fs:
         return self.fs
 
     def transmit(self, apdu: bytes | bytearray) -> bytes:
