@@ -9,9 +9,11 @@ from __future__ import annotations
 import abc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 from aosign_plugin.apdu.iso7816 import ApduProtocol
 from aosign_plugin.domain.card_status import CardStatus, Counter, SecretKind
+from aosign_plugin.domain.certificates import DEFAULT_EXPIRY_WARN_DAYS
 from aosign_plugin.domain.errors import CardStateChangedError, CardUnavailableError, UnavailableReason
 from aosign_plugin.domain.secret import Secret
 from aosign_plugin.session.dialect import CardDialect
@@ -26,8 +28,17 @@ class ApduBackend(abc.ABC):
 
     name = "apdu"
 
-    def __init__(self, dialect: CardDialect) -> None:
+    def __init__(
+        self,
+        dialect: CardDialect,
+        *,
+        certificate_paths: tuple[bytes, ...] | None = None,
+        expiry_warn_days: int = DEFAULT_EXPIRY_WARN_DAYS,
+    ) -> None:
         self.dialect = dialect
+        #: ``[card] certificates``: files to read the certificates from; ``None``: the PKCS#15 directory
+        self.certificate_paths = certificate_paths
+        self.expiry_warn_days = expiry_warn_days
         self.reader: str | None = None
 
     @property
@@ -61,7 +72,23 @@ class ApduBackend(abc.ABC):
 
     def status(self) -> CardStatus:
         with self._session() as session:
-            return self._read(session, self.name, self.reader)
+            return self._with_certificates(session, self._read(session, self.name, self.reader))
+
+    def _with_certificates(self, session: PinSession, status: CardStatus) -> CardStatus:
+        """The status with the card's serial and certificates, read in the same transaction without a PIN."""
+        from aosign_plugin.domain.certificate_cache import CertificateCache, default_cache_path, evaluate
+        from aosign_plugin.session.pkcs15_reader import Pkcs15Reader
+
+        reader = Pkcs15Reader(session.protocol)
+        if self.certificate_paths is not None:
+            serial, found = None, tuple(reader.read_files(self.certificate_paths))
+        else:
+            reading = reader.read()
+            serial, found = reading.serial, reading.certificates
+        certificates, unreadable = evaluate(
+            found, warn_days=self.expiry_warn_days, cache=CertificateCache(default_cache_path())
+        )
+        return replace(status, serial=serial, certificates=certificates, unreadable_certificates=unreadable)
 
     @staticmethod
     def _guard(now: Counter, seen: Counter) -> None:

@@ -15,7 +15,11 @@ class PcscBackend(ApduBackend):
     name = "pcsc"
 
     def __init__(self, settings: Settings) -> None:
-        super().__init__(settings.dialect)
+        super().__init__(
+            settings.dialect,
+            certificate_paths=settings.certificate_paths,
+            expiry_warn_days=settings.expiry_warn_days,
+        )
         self.reader_match = settings.pcsc_reader
 
     def connect(self) -> SmartCardConnection:

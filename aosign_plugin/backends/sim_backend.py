@@ -17,7 +17,11 @@ class SimBackend(ApduBackend):
     name = "sim"
 
     def __init__(self, settings: Settings) -> None:
-        super().__init__(settings.dialect)
+        super().__init__(
+            settings.dialect,
+            certificate_paths=settings.certificate_paths,
+            expiry_warn_days=settings.expiry_warn_days,
+        )
         if settings.sim_state is not None:
             self.state_path = settings.sim_state
         else:

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum, unique
 
+from aosign_plugin.domain.certificates import CertificateStatus, CertState, UnreadableCertificate
+
 __all__ = [
+    "ADVICE_URGENCY",
     "MAX_TRIES",
     "UNBLOCK_WARN_AT",
     "Advice",
@@ -74,6 +77,22 @@ class Advice(Enum):
     UNBLOCK_LOW = "unblock_low"
     #: the unblocking code is exhausted: revoke (失効手続) and apply for a new card (新規申込)
     REVOKE = "revoke"
+    #: a certificate has fewer than ``[status] expiry_warn_days`` days left: apply for renewal
+    CERTIFICATE_EXPIRING = "certificate_expiring"
+    #: a certificate has expired: this card can no longer sign
+    CERTIFICATE_EXPIRED = "certificate_expired"
+
+
+#: most urgent first: where several advices apply, ``advice_code`` is the first of them in this order
+ADVICE_URGENCY = (
+    Advice.REVOKE,
+    Advice.CERTIFICATE_EXPIRED,
+    Advice.UNLOCK,
+    Advice.PIN_FINAL_TRY,
+    Advice.CERTIFICATE_EXPIRING,
+    Advice.RESET_RECOMMENDED,
+    Advice.UNBLOCK_LOW,
+)
 
 
 @dataclass(frozen=True)
@@ -137,12 +156,20 @@ UNBLOCK_WARN_AT = 3
 
 @dataclass(frozen=True)
 class CardStatus:
-    """One reading of the card, taken without spending a try."""
+    """One reading of the card, taken without spending a try.
+
+    :param serial: the card's serial number as the card tells it (PKCS#15 TokenInfo, the PKCS#11 token), if it does.
+    :param certificates: the certificates read without a PIN, each with its state when it was read.
+    :param unreadable_certificates: those the card's directory names but that could not be read or parsed.
+    """
 
     backend: str
     reader: str | None
     pin: Counter
     unblock: Counter
+    serial: str | None = None
+    certificates: tuple[CertificateStatus, ...] = ()
+    unreadable_certificates: tuple[UnreadableCertificate, ...] = ()
 
     def same_counters(self, other: CardStatus) -> bool:
         """Both readings show the same counts and states (what the user was shown still holds)."""
@@ -160,7 +187,26 @@ class CardStatus:
         return CardState.READY
 
     @property
+    def certificate_advice(self) -> tuple[Advice, CertificateStatus] | None:
+        """The certificates' advice and the certificate it is about: an expired one first, else the one that
+        expires soonest."""
+        expired = [c for c in self.certificates if c.state is CertState.EXPIRED]
+        if expired:
+            return Advice.CERTIFICATE_EXPIRED, min(expired, key=lambda c: c.days_left)
+        expiring = [c for c in self.certificates if c.state is CertState.EXPIRING]
+        if expiring:
+            return Advice.CERTIFICATE_EXPIRING, min(expiring, key=lambda c: c.days_left)
+        return None
+
+    @property
+    def advices(self) -> list[Advice]:
+        """Every advice that applies (the PIN's and the certificates'), most urgent first."""
+        found = [a for a in (self.advice, (self.certificate_advice or (None,))[0]) if a is not None]
+        return sorted(found, key=ADVICE_URGENCY.index)
+
+    @property
     def advice(self) -> Advice | None:
+        """The PIN's and the unblocking code's advice (the certificates' is :attr:`certificate_advice`)."""
         state = self.state
         if state is CardState.DEAD:
             return Advice.REVOKE

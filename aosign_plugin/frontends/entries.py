@@ -161,11 +161,12 @@ def run_unlock(request: Request, ui: HostUI) -> EntryResult:
 
 
 def _panel_tone(status: CardStatus) -> Tone:
-    from aosign_plugin.domain.card_status import CardState
+    from aosign_plugin.domain.card_status import Advice, CardState
 
-    if status.state is not CardState.READY:
+    # an expired certificate: the card can no longer sign, whatever its PIN's state
+    if status.state is not CardState.READY or Advice.CERTIFICATE_EXPIRED in status.advices:
         return Tone.ERROR
-    return Tone.WARN if status.advice is not None else Tone.PLAIN
+    return Tone.WARN if status.advices else Tone.PLAIN
 
 
 def read_card_panel(request: Request) -> PanelView:

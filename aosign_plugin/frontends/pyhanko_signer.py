@@ -170,6 +170,31 @@ def _overridden(
     return dataclasses.replace(settings, **changes) if changes else settings
 
 
+# --- the signing certificate --------------------------------------------------------------------------------------
+
+
+def _check_certificates(status: CardStatus, label: str | None, key_id: bytes | None, lang: str) -> None:
+    """Refuse an expired signing certificate before the PIN is asked (nothing sent); warn about an expiring one.
+
+    The certificate is the token's with the label or id the command names (read without a login).
+    """
+    from aosign_plugin.domain.certificates import CertState
+    from aosign_plugin.frontends.certificate_view import advice_about
+
+    chosen = [
+        c
+        for c in status.certificates
+        if (label is None or c.info.label == label) and (key_id is None or c.info.key_id == key_id.hex())
+    ]
+    for cert in chosen:
+        text = advice_about(cert, lang)
+        if cert.state is CertState.EXPIRED:
+            lines = [text or "", catalogs.text("pyhanko.certificate_expired", lang)]
+            raise SignerRefused(ExitCode.USAGE, lines)
+        if text:
+            _say(text)
+
+
 # --- asking, as pyHanko's command line does ---------------------------------------------------------------------
 
 
@@ -285,6 +310,7 @@ def _aosign_signer(
             backend = Pkcs11Backend(settings, unblock_style=settings.pkcs11_unblock, module_path=settings.pkcs11_module)
             service = PinService(backend, settings)
             shown = service.status()
+            _check_certificates(shown, cert_label or key_label, ids[0] or ids[1], lang)
             session = stack.enter_context(service.signing_session(_SignerAsker(lang), final_try_ok=final_try))
         except AosignError as e:
             raise _refusal(e, service, shown, lang) from None

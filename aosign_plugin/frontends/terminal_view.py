@@ -84,29 +84,47 @@ def status_lines(status: CardStatus, lang: str) -> list[str]:
         t("status.pin", lang, tries=_tries(status.pin, lang)) + _source(status, status.pin, lang),
         t("status.unblock", lang, tries=_tries(status.unblock, lang)) + _source(status, status.unblock, lang),
     ]
+    from aosign_plugin.frontends.certificate_view import certificate_advice_text, certificate_lines
+
+    lines += certificate_lines(status, lang)
     advice = advice_text(status, lang)
     if advice:
         lines.append(advice)
+    cert_advice = certificate_advice_text(status, lang)
+    if cert_advice:
+        lines.append(cert_advice)
     return lines
 
 
 def status_json(status: CardStatus, lang: str) -> dict[str, Any]:
-    """CONTRACT.md's ``status --json`` object (plus ``advice_code``, stable for scripts)."""
-    advice = status.advice
+    """CONTRACT.md's ``status --json`` object: ``advice`` gives every advice that applies, ``advice_code`` the most
+    urgent (:data:`~aosign_plugin.domain.card_status.ADVICE_URGENCY`)."""
+    from aosign_plugin.frontends.certificate_view import certificate_advice_text, certificate_json
+
+    advices = status.advices
+    said = {status.advice: advice_text(status, lang)}
+    if status.certificate_advice is not None:
+        said[status.certificate_advice[0]] = certificate_advice_text(status, lang)
+    texts = [said.get(advice) for advice in advices]
     return {
         "backend": status.backend,
         "reader": status.reader,
         "state": status.state.value,
         "pin": status.pin.to_json(),
         "unblock": status.unblock.to_json(),
-        "advice": advice_text(status, lang),
-        "advice_code": advice.value if advice else None,
+        "advice": " ".join(text for text in texts if text) or None,
+        "advice_code": advices[0].value if advices else None,
+        **certificate_json(status),
     }
 
 
 def notice_text(notice: Notice, lang: str) -> str:
     """A notice of the service, in the terminal's words."""
     kind = notice.kind
+    if notice.certificate is not None:
+        from aosign_plugin.frontends.certificate_view import advice_about
+
+        return advice_about(notice.certificate, lang) or ""
     if kind is NoticeKind.ADVICE and notice.advice is not None:
         return advice_for(notice.advice, notice.tries_left, lang)
     if kind is NoticeKind.POLICY_WARNING and notice.warning is not None:

@@ -32,6 +32,7 @@ from enum import Enum, unique
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from aosign_plugin.domain.card_status import CardStatus, Counter, CounterSource, SecretKind
+from aosign_plugin.domain.certificates import RawCertificate, UnreadableCertificate
 from aosign_plugin.domain.errors import (
     AosignError,
     CardDeadError,
@@ -49,6 +50,9 @@ if TYPE_CHECKING:
     from pkcs11 import Session, Slot, Token
 
     from aosign_plugin.service.settings import Settings
+
+#: certificate objects read at most per status
+MAX_CERTIFICATES = 32
 
 __all__ = ["Pkcs11Backend", "UnblockStyle", "counters_from_flags"]
 
@@ -339,6 +343,8 @@ class Pkcs11Backend:
         self._p11: Any = None
         self._library_checked = False
         self._any = self.uri.picks_any
+        #: ``[status] expiry_warn_days``
+        self.expiry_warn_days = settings.expiry_warn_days
 
     # --- the module and the token -------------------------------------------------------------------------------
 
@@ -555,9 +561,59 @@ class Pkcs11Backend:
     # --- the protocol ------------------------------------------------------------------------------------------------
 
     def status(self) -> CardStatus:
-        self._find()
+        token = self._find()
         pin, unblock = counters_from_flags(self._flags or 0)
-        return CardStatus(backend=self.name, reader=self.reader, pin=pin, unblock=unblock)
+        from aosign_plugin.domain.certificate_cache import CertificateCache, default_cache_path, evaluate
+
+        certificates, unreadable = evaluate(
+            self._certificates(token), warn_days=self.expiry_warn_days, cache=CertificateCache(default_cache_path())
+        )
+        serial = token.serial.decode("ascii", "replace").strip() or None
+        return CardStatus(
+            backend=self.name,
+            reader=self.reader,
+            pin=pin,
+            unblock=unblock,
+            serial=serial,
+            certificates=certificates,
+            unreadable_certificates=unreadable,
+        )
+
+    def _certificates(self, token: Any) -> list[RawCertificate | UnreadableCertificate]:
+        """The token's certificate objects, read in a public session (no login, no try): ``CKA_LABEL``, ``CKA_ID``
+        and ``CKA_VALUE`` of each ``CKO_CERTIFICATE``. One that cannot be read is reported, the rest still read.
+
+        :raises CardUnavailableError: the token went away.
+        """
+        p11 = self._p11
+        found: list[RawCertificate | UnreadableCertificate] = []
+
+        def attribute(obj: Any, which: Any) -> Any:
+            try:
+                return obj[which]
+            except (p11.PKCS11Error, KeyError, UnicodeDecodeError):
+                return None
+
+        try:
+            with token.open() as session:
+                for obj in session.get_objects({p11.Attribute.CLASS: p11.ObjectClass.CERTIFICATE}):
+                    label = attribute(obj, p11.Attribute.LABEL)
+                    label = label if isinstance(label, str) and label else None
+                    if len(found) >= MAX_CERTIFICATES:
+                        found.append(UnreadableCertificate(label, "too_many"))
+                        break
+                    value = attribute(obj, p11.Attribute.VALUE)
+                    key_id = attribute(obj, p11.Attribute.ID)
+                    if not isinstance(value, bytes | bytearray) or not value:
+                        found.append(UnreadableCertificate(label, "unreadable", "CKA_VALUE"))
+                        continue
+                    ident = bytes(key_id).hex() if isinstance(key_id, bytes | bytearray) and key_id else None
+                    found.append(RawCertificate(label, bytes(value), ident))
+        except p11.PKCS11Error as e:
+            if _error_name(e) in _GONE:
+                raise self._unavailable(e, "C_FindObjects") from None
+            found.append(UnreadableCertificate(None, "unreadable", _error_name(e)))
+        return found
 
     def change_pin(self, old: Secret | None, new: Secret | None, *, seen: Counter) -> None:
         """Log in with ``old`` and ``C_SetPIN(old, new)``; ``None`` for both: on the reader's PIN pad.

@@ -48,7 +48,8 @@ def with_card_counters(status: CardStatus, backend: CardBackend, settings: Setti
     try:
         from aosign_plugin.backends.pcsc_backend import PcscBackend
 
-        exact = PcscBackend(dataclasses.replace(settings, pcsc_reader=reader)).status()
+        # the counters only: the certificates are the token's (certificate_paths=(): no file read over PC/SC)
+        exact = PcscBackend(dataclasses.replace(settings, pcsc_reader=reader, certificate_paths=())).status()
     except (AosignError, ImportError):
         return status
     return dataclasses.replace(status, pin=exact.pin.worse(status.pin), unblock=exact.unblock.worse(status.unblock))

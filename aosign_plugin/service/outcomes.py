@@ -25,6 +25,7 @@ from hostapp_stub.api import ExitCode
 
 if TYPE_CHECKING:
     from aosign_plugin.domain.card_status import Advice, CardStatus
+    from aosign_plugin.domain.certificates import CertificateStatus
     from aosign_plugin.service.policy import Field, Refusal
 
 __all__ = ["Asker", "Consent", "Notice", "NoticeKind", "Operation", "Outcome", "exit_code_for"]
@@ -68,6 +69,8 @@ class Notice:
     warning: Refusal | None = None
     #: a detail that is never a secret (a reader name, why counters could not be read)
     detail: str | None = None
+    #: the certificate an advice ``certificate_expiring`` / ``certificate_expired`` is about
+    certificate: CertificateStatus | None = None
 
 
 @unique

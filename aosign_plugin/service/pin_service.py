@@ -88,6 +88,10 @@ class PinService:
     def notices(operation: Operation, status: CardStatus) -> list[Notice]:
         """What the user must know before typing for ``operation`` on a card in ``status``."""
         found: list[Notice] = []
+        certificate = status.certificate_advice
+        if certificate is not None and operation in (Operation.CHANGE_PIN, Operation.UNLOCK):
+            # the PIN still works, but an expired certificate cannot sign: told first, before anything is asked
+            found.append(Notice(NoticeKind.ADVICE, certificate[0], certificate=certificate[1]))
         if operation is Operation.UNLOCK:
             found.append(Notice(NoticeKind.UNLOCK_INTRO))
             code = status.unblock

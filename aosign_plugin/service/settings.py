@@ -34,11 +34,23 @@ class Backend(Enum):
 TABLES: dict[str, tuple[str, ...]] = {
     "plugin": ("backend", "language"),
     "policy": ("min_length", "max_length", "guessable"),
-    "card": ("aid", "cla", "pin_ref", "unblock_ref", "pad_to", "pad_byte", "change", "unblock_status", "release"),
+    "card": (
+        "aid",
+        "cla",
+        "pin_ref",
+        "unblock_ref",
+        "pad_to",
+        "pad_byte",
+        "change",
+        "unblock_status",
+        "release",
+        "certificates",
+    ),
     "pcsc": ("reader",),
     "pkcs11": ("module", "sha256", "p11kit", "token", "unblock", "card_counters"),
     "sim": ("state", "log"),
     "audit": ("enabled", "path", "max_bytes", "backups"),
+    "status": ("expiry_warn_days",),
 }
 
 #: keys whose values are file paths: the host makes them absolute (``~``, ``%VAR%`` on Windows, then relative to
@@ -82,6 +94,11 @@ class Settings:
     sim_state: Path | None = None
     sim_log: Path | None = None
     audit: AuditSettings = field(default_factory=AuditSettings)
+    #: ``[card] certificates``: the files holding the card's certificates, each a path from the MF (a card without
+    #: a PKCS#15 directory); ``None``: read the PKCS#15 directory
+    certificate_paths: tuple[bytes, ...] | None = None
+    #: ``[status] expiry_warn_days``: a certificate with fewer days left is "expiring"
+    expiry_warn_days: int = 60
 
 
 class _Checker:
@@ -226,6 +243,39 @@ def _dialect(c: _Checker) -> CardDialect:
         return CardDialect()
 
 
+#: at most this many certificate files in ``[card] certificates``
+_MAX_CERTIFICATE_PATHS = 32
+
+
+def _certificate_paths(c: _Checker) -> tuple[bytes, ...] | None:
+    """``[card] certificates``: a list of paths such as ``"3F00/5015/4331"`` (from the MF; the leading 3F00 may be
+    left out), each 1 to 8 file identifiers of 4 hex digits."""
+    t = c.manifest.get("card", {})
+    if not isinstance(t, Mapping) or "certificates" not in t:
+        return None
+    value = t["certificates"]
+    if not isinstance(value, list) or len(value) > _MAX_CERTIFICATE_PATHS:
+        problem = SettingProblem("card.certificates", "manifest.certificate_paths", {"high": _MAX_CERTIFICATE_PATHS})
+        c.problems.append(problem)
+        return None
+    out: list[bytes] = []
+    for item in value:
+        digits = item.replace("/", "").replace(" ", "") if isinstance(item, str) else ""
+        try:
+            raw = bytes.fromhex(digits) if digits and len(digits) % 4 == 0 else b""
+        except ValueError:
+            raw = b""
+        if not raw.startswith(b"\x3f\x00"):
+            raw = b"\x3f\x00" + raw if raw else b""
+        if not 4 <= len(raw) <= 16:
+            c.problems.append(
+                SettingProblem("card.certificates", "manifest.certificate_paths", {"high": _MAX_CERTIFICATE_PATHS})
+            )
+            return None
+        out.append(raw)
+    return tuple(out)
+
+
 def _path(c: _Checker, t: Mapping[str, Any], name: str, key: str) -> Path | None:
     value = c.string(t, name, key)
     if not value:
@@ -305,6 +355,8 @@ def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[SettingP
     enabled = c.boolean(audit_table, "audit", "enabled")
     max_bytes = c.integer(audit_table, "audit", "max_bytes", 4096, 1 << 30)
     backups = c.integer(audit_table, "audit", "backups", 0, 99)
+    status_table = c.table("status")
+    warn_days = c.integer(status_table, "status", "expiry_warn_days", 0, 3650)
     audit = AuditSettings(
         enabled=True if enabled is None else enabled,
         path=_path(c, audit_table, "audit", "path"),
@@ -326,6 +378,8 @@ def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[SettingP
         pkcs11_token=token,
         sim_state=_path(c, sim, "sim", "state"),
         sim_log=_path(c, sim, "sim", "log"),
+        certificate_paths=_certificate_paths(c),
+        expiry_warn_days=60 if warn_days is None else warn_days,
         audit=audit,
     )
     unique = list({(p.key, p.message, tuple(sorted(p.params.items()))): p for p in c.problems}.values())

@@ -148,6 +148,24 @@ class SecretRecord:
         return cls(salt=salt, digest=digest, **ints)
 
 
+#: certificates a simulated card holds at most (its directory has room for these)
+MAX_CERTIFICATES = 40
+
+
+def _certificates_from_json(value: object) -> list[tuple[str, bytes]]:
+    if not isinstance(value, list) or len(value) > MAX_CERTIFICATES:
+        raise ValueError(f"'certificates' must be a list of at most {MAX_CERTIFICATES} objects")
+    out: list[tuple[str, bytes]] = []
+    for i, item in enumerate(value):
+        if not isinstance(item, dict) or set(item) != {"label", "der"} or not isinstance(item["label"], str):
+            raise ValueError(f"certificates[{i}] must have exactly a string 'label' and a hex 'der'")
+        data = _hex_field(f"certificates[{i}].der", item["der"])
+        if not data or len(data) > 0x7FFF:
+            raise ValueError(f"certificates[{i}].der must be 1 to 32767 bytes")
+        out.append((item["label"], data))
+    return out
+
+
 def _hex_field(name: str, value: object) -> bytes:
     if not isinstance(value, str):
         raise ValueError(f"{name} must be a hex string")
@@ -167,6 +185,10 @@ class SimCardState:
     pin: SecretRecord
     unblock: SecretRecord
     version: int = STATE_VERSION
+    #: the card's own private key (PKCS#8 DER), made when it was issued; a real card never lets it out
+    key: bytes | None = field(default=None, repr=False)
+    #: the certificates on the card, ``(label, DER)`` each, in the order of its certificate directory
+    certificates: list[tuple[str, bytes]] = field(default_factory=list, repr=False)
 
     @property
     def dead(self) -> bool:
@@ -186,6 +208,12 @@ class SimCardState:
             "dialect": self.dialect.to_table(),
             "pin": self.pin.to_json(),
             "unblock": self.unblock.to_json(),
+            **({"key": self.key.hex()} if self.key is not None else {}),
+            **(
+                {"certificates": [{"label": label, "der": data.hex()} for label, data in self.certificates]}
+                if self.certificates
+                else {}
+            ),
         }
 
     @classmethod
@@ -194,8 +222,9 @@ class SimCardState:
         if not isinstance(obj, dict):
             raise ValueError("the state must be a JSON object")
         keys = {"version", "serial", "issued", "dialect", "pin", "unblock"}
-        if set(obj) != keys:
-            raise ValueError(f"the state must have exactly the keys {sorted(keys)}")
+        optional = {"key", "certificates"}
+        if not keys <= set(obj) <= keys | optional:
+            raise ValueError(f"the state must have the keys {sorted(keys)} (and may have {sorted(optional)})")
         if obj["version"] != STATE_VERSION:
             raise ValueError(f"unsupported state version {obj['version']!r} (expected {STATE_VERSION})")
         for key in ("serial", "issued"):
@@ -214,6 +243,8 @@ class SimCardState:
             dialect=dialect,
             pin=SecretRecord.from_json("pin", obj["pin"]),
             unblock=SecretRecord.from_json("unblock", obj["unblock"]),
+            key=_hex_field("key", obj["key"]) if "key" in obj else None,
+            certificates=_certificates_from_json(obj.get("certificates", [])),
         )
 
     def copy(self) -> SimCardState:

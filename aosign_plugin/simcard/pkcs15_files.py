@@ -8,7 +8,9 @@ find and use::
     └── DF 5015            DF name E8 28 BD 08 0F A0 00 00 01 67 45 53 49 47 4E (the PKCS#15 application)
         ├── EF.ODF 5031    where the AODF is
         ├── EF.TokenInfo 5032  label "AOSign", the card's serial, manufacturer "AOSign (simulated)"
-        └── EF.AODF 4401   the user PIN (pin_ref) and its unblocking PIN (unblock_ref)
+        ├── EF.AODF 4401   the user PIN (pin_ref) and its unblocking PIN (unblock_ref)
+        ├── EF.CDF 4403    one X.509 certificate entry per certificate the card holds (only when it holds some)
+        └── EF 4331, 4332… each certificate's DER
 
 The AODF follows the card's :class:`~aosign_plugin.session.dialect.CardDialect`, so that a PKCS#15 reader builds exactly
 the dialect's bytes: PIN type ``asciiNumeric`` (the value is sent as its bytes, unencoded; the type does not
@@ -19,12 +21,17 @@ RESET RETRY COUNTER ``2C 00 pin_ref`` (data code || new PIN). The unblocking PIN
 but **not** ``soPin``: the card accepts the code only inside RESET RETRY COUNTER (a VERIFY of ``unblock_ref``
 with data answers 6986), so there is no SO PIN to log in with.
 
-Everything is built from the card's state (serial and dialect); nothing here is persisted. Encoding is plain DER.
+The CDF's entries (``x509Certificate``: label, ``iD`` 45 01, 45 02…, the certificate file's path) are what OpenSC's
+PKCS#15 layer turns into PKCS#11 certificate objects (``pkcs11-tool -O``) and what the plugin's own reader follows;
+certificates are public, so reading them needs no PIN.
+
+Everything is built from the card's state (serial, dialect, certificates); nothing here is persisted. Encoding is
+plain DER.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from aosign_plugin.session.dialect import CardDialect
@@ -32,6 +39,8 @@ from aosign_plugin.session.dialect import CardDialect
 __all__ = [
     "AODF_FID",
     "APP_FID",
+    "CDF_FID",
+    "CERT_FID",
     "DIR_FID",
     "MANUFACTURER",
     "MF_FID",
@@ -57,6 +66,9 @@ APP_FID = 0x5015
 ODF_FID = 0x5031
 TOKENINFO_FID = 0x5032
 AODF_FID = 0x4401
+CDF_FID = 0x4403
+#: the first certificate's file; the next ones follow (4332, 4333, ...)
+CERT_FID = 0x4331
 
 TOKEN_LABEL = "AOSign"
 MANUFACTURER = "AOSign (simulated)"
@@ -268,8 +280,18 @@ def _pin_object(
     )
 
 
-def build_file_system(dialect: CardDialect, serial: str) -> FileSystem:
-    """The card's files for its dialect and serial."""
+def _certificate_entry(label: str, key_id: bytes, fid: int) -> bytes:
+    """One CDF entry: an ``x509Certificate`` whose value is the path of its file."""
+    return der(
+        0x30,
+        der(0x30, _utf8(label)),  # CommonObjectAttributes: label
+        der(0x30, der(0x04, key_id)),  # CommonCertificateAttributes: iD
+        der(0xA1, der(0x30, _path(MF_FID, APP_FID, fid))),  # [1] X509CertificateAttributes: value (a path)
+    )
+
+
+def build_file_system(dialect: CardDialect, serial: str, certificates: Sequence[tuple[str, bytes]] = ()) -> FileSystem:
+    """The card's files for its dialect, serial and certificates (``(label, DER)`` each)."""
     app_path = (MF_FID, APP_FID)
     padding = [_NEEDS_PADDING] if dialect.pad_to else []
     user_pin = _pin_object(
@@ -291,6 +313,18 @@ def build_file_system(dialect: CardDialect, serial: str) -> FileSystem:
     )
     aodf = user_pin + unblock_pin
     odf = der(0xA8, _path(MF_FID, APP_FID, AODF_FID))  # authObjects
+    cert_files: list[CardFile] = []
+    if certificates:
+        fids = [CERT_FID + i for i in range(len(certificates))]
+        cdf = b"".join(
+            _certificate_entry(label, bytes([0x45, i + 1]), fid)
+            for i, ((label, _), fid) in enumerate(zip(certificates, fids, strict=True))
+        )
+        odf = der(0xA4, _path(MF_FID, APP_FID, CDF_FID)) + odf  # certificates, then authObjects
+        cert_files.append(CardFile(path=(*app_path, CDF_FID), data=cdf))
+        cert_files += [
+            CardFile(path=(*app_path, fid), data=data) for (_, data), fid in zip(certificates, fids, strict=True)
+        ]
     tokeninfo = der(
         0x30,
         _integer(0),  # version: v1
@@ -312,6 +346,7 @@ def build_file_system(dialect: CardDialect, serial: str) -> FileSystem:
             CardFile(path=(*app_path, ODF_FID), data=odf),
             CardFile(path=(*app_path, TOKENINFO_FID), data=tokeninfo),
             CardFile(path=(*app_path, AODF_FID), data=aodf),
+            *cert_files,
         ),
     )
     mf = CardFile(path=(MF_FID,), children=(CardFile(path=(MF_FID, DIR_FID), data=ef_dir), app))

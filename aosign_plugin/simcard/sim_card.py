@@ -134,7 +134,7 @@ class SimCard:
         self.current_df: tuple[int, ...] = _MF
         #: the current EF (path from the MF), if any
         self.current_ef: tuple[int, ...] | None = None
-        self._fs: tuple[tuple[str, CardDialect], FileSystem] | None = None
+        self._fs: tuple[tuple[str, CardDialect, tuple[tuple[str, bytes], ...]], FileSystem] | None = None
 
     # -- power
 
@@ -159,9 +159,9 @@ class SimCard:
 
     def files(self, state: SimCardState) -> FileSystem:
         """The card's file system for ``state`` (built once per serial and dialect)."""
-        key = (state.serial, state.dialect)
+        key = (state.serial, state.dialect, tuple(state.certificates))
         if self._fs is None or self._fs[0] != key:
-            self._fs = (key, build_file_system(state.dialect, state.serial))
+            self._fs = (key, build_file_system(state.dialect, state.serial, state.certificates))
         return self._fs[1]
 
     # -- commands

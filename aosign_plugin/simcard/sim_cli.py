@@ -87,6 +87,25 @@ def _parser() -> argparse.ArgumentParser:
         help="read the initial PIN, and optionally a different unblocking code, as lines from stdin (not a terminal)",
     )
     issue.add_argument("--lang", choices=["ja", "en"], help="language of the sheet (default $AOSIGN_LANG or ja)")
+    cert = issue.add_argument_group("the card's certificate (from the test CA kept beside the state file)")
+    cert.add_argument("--holder", help="the holder's name, the certificate's CN (any script; default: a test name)")
+    cert.add_argument(
+        "--expires-in",
+        type=_int,
+        metavar="DAYS",
+        help="days until the certificate expires (default 1095; -1: it expired yesterday)",
+    )
+    cert.add_argument("--starts-in", type=_int, metavar="DAYS", help="days until it becomes valid (default: valid now)")
+    cert.add_argument("--no-certificate", action="store_true", help="a card without a certificate")
+
+    add = sub.add_parser(
+        "add-certificate",
+        help="put a certificate file (PEM or DER, stored as given) on the card, after those it holds",
+    )
+    add.add_argument("file", type=Path)
+    add.add_argument("--label", default="Certificate", help="its label in the card's certificate directory")
+    add.add_argument("--replace", action="store_true", help="remove the card's certificates first")
+    add.add_argument("--state", type=Path)
 
     serve = sub.add_parser("serve", help="insert the card into vpcd's virtual reader until stopped")
     serve.add_argument("--port", type=_int, default=None, help="vpcd port (default 35963: Virtual PCD 00 00)")
@@ -270,6 +289,11 @@ def _cmd_issue(args: argparse.Namespace) -> int:
             _err(f"the values do not fit the card's {dialect.pad_to}-byte fields")
             return EXIT_BAD_USAGE
         state = new_card_state(pin, code, dialect=dialect)
+        if not args.no_certificate:
+            problem = _give_certificate(state, store.path.parent, args)
+            if problem:
+                _err(problem)
+                return EXIT_BAD_USAGE
         try:
             store.create(state, force=args.force)
         except FileExistsError as exc:
@@ -279,6 +303,66 @@ def _cmd_issue(args: argparse.Namespace) -> int:
     finally:
         wipe_bytearray(pin)
         wipe_bytearray(code)
+    return EXIT_OK
+
+
+def _give_certificate(state: SimCardState, folder: Path, args: argparse.Namespace) -> str | None:
+    """Give the new card its key pair and a certificate from the folder's test CA; a problem's text, or None."""
+    import datetime as dt
+
+    from aosign_plugin.simcard.sim_certificate import DEFAULT_HOLDER, DEFAULT_VALID_DAYS, issue_card_certificate
+
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    expires = DEFAULT_VALID_DAYS if args.expires_in is None else args.expires_in
+    not_after = now + dt.timedelta(days=expires)
+    if args.starts_in is not None:
+        not_before = now + dt.timedelta(days=args.starts_in)
+    else:  # valid from a minute ago, or (an expired one) for a year before it ended
+        not_before = min(now - dt.timedelta(minutes=1), not_after - dt.timedelta(days=365))
+        if expires >= 0:
+            not_before = now - dt.timedelta(minutes=1)
+    try:
+        issued = issue_card_certificate(
+            folder,
+            holder=args.holder or DEFAULT_HOLDER,
+            serial=state.serial,
+            not_before=not_before,
+            not_after=not_after,
+        )
+    except (ValueError, OSError) as exc:
+        return f"cannot make the card's certificate: {exc}"
+    state.key = issued.key
+    state.certificates = [(issued.label, issued.certificate)]
+    return None
+
+
+def _cmd_add_certificate(args: argparse.Namespace) -> int:
+    from aosign_plugin.simcard.card_store import MAX_CERTIFICATES, CardStateError
+    from aosign_plugin.simcard.sim_certificate import load_certificate_file
+
+    try:
+        data = load_certificate_file(args.file.read_bytes())
+    except OSError as exc:
+        _err(f"cannot read {args.file}: {exc.strerror}")
+        return EXIT_BAD_USAGE
+    if not data or len(data) > 0x7FFF:
+        _err(f"{args.file}: a certificate file must hold 1 to 32767 bytes")
+        return EXIT_BAD_USAGE
+    loaded = _load(args.state)
+    if loaded is None:
+        return EXIT_NO_CARD
+    store, _ = loaded
+    try:
+        with store.locked() as state:
+            kept = [] if args.replace else list(state.certificates)
+            if len(kept) >= MAX_CERTIFICATES:
+                _err(f"the card holds {MAX_CERTIFICATES} certificates already")
+                return EXIT_BAD_USAGE
+            state.certificates = [*kept, (args.label, data)]
+            store.save(state)
+    except CardStateError as exc:
+        _err(str(exc))
+        return EXIT_NO_CARD
     return EXIT_OK
 
 
@@ -313,6 +397,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
         },
         "unblock": {"tries_left": state.unblock.tries_left, "max_tries": state.unblock.max_tries},
         "dialect": state.dialect.to_table(),
+        "certificates": [{"label": label, "bytes": len(data)} for label, data in state.certificates],
     }
     if args.json:
         print(json.dumps(info, ensure_ascii=False))
@@ -323,6 +408,8 @@ def _cmd_show(args: argparse.Namespace) -> int:
     print(f"PIN:      {state.pin.tries_left}/{state.pin.max_tries} tries left")
     print(f"unblock:  {state.unblock.tries_left}/{state.unblock.max_tries} tries left")
     print("dialect:  " + ", ".join(f"{k}={v}" for k, v in state.dialect.to_table().items()))
+    for label, data in state.certificates:
+        print(f"certificate: {label} ({len(data)} bytes)")
     print(f"file:     {store.path}")
     return EXIT_OK
 
@@ -391,7 +478,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else EXIT_BAD_USAGE
-    handlers = {"issue": _cmd_issue, "serve": _cmd_serve, "show": _cmd_show}
+    handlers = {"issue": _cmd_issue, "serve": _cmd_serve, "show": _cmd_show, "add-certificate": _cmd_add_certificate}
     return handlers[args.command](args)
 
 

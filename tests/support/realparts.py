@@ -180,8 +180,11 @@ def serve_card(
     log_path: Path | None = None,
     *,
     timeout: float = 10.0,
+    fault: str | None = None,
 ) -> subprocess.Popen[bytes]:
     """Run ``aosign-sim serve`` for ``state_path`` on vpcd ``port``; return once pcscd sees the card.
+
+    :param fault: ``aosign-sim serve --fault`` (where the card vanishes or goes mute).
 
     The caller stops it with :func:`stop_process` (SIGTERM: a clean exit, code 0). A card still shown in the
     reader (one just stopped, which pcscd notices within its 400 ms polling) is waited out first.
@@ -203,6 +206,8 @@ def serve_card(
     ]
     if log_path is not None:
         cmd += ["--log", str(log_path)]
+    if fault is not None:
+        cmd += ["--fault", fault]
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdout is not None and proc.stderr is not None
     deadline = time.monotonic() + timeout

@@ -237,7 +237,9 @@ class FaultCard:
         self.state, self.log, self.manifest = self.root / "card.json", self.root / "apdus.jsonl", self.root / "m.toml"
         (self.root / "home").mkdir()
         issue_card(self.state)
-        write_manifest(self.manifest, "pcsc", self.state, self.log, f'[pcsc]\nreader = "{READER}"\n')
+        # no certificate files to read (certificates = []): the faults here are those of the PIN commands
+        card = '[card]\naid = "A0000006474F5349474E"\ncertificates = []\n'
+        write_manifest(self.manifest, "pcsc", self.state, self.log, f'{card}[pcsc]\nreader = "{READER}"\n')
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AOSIGN_", "LC_", "LANG", "PCSCLITE_"))}

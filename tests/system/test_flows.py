@@ -69,8 +69,8 @@ def test_policy_refusal_sends_nothing(card: Card) -> None:
     assert card.try_commands() == []
     for refused in ("111111", "19850412", "Hk47vQ2x", "12"):
         assert log.digest(refused.encode()) not in log.secret_fields()
-    # status reads only (SELECT + empty VERIFYs) happened
-    assert {e["ins"] for e in log.entries[len(before) :]} <= {0xA4, 0x20}
+    # status reads only (SELECT + empty VERIFYs, and READ BINARY of the certificates) happened
+    assert {e["ins"] for e in log.entries[len(before) :]} <= {0xA4, 0x20, 0xB0}
 
 
 def test_ten_wrong_pins_lock_then_unlock(card: Card) -> None:

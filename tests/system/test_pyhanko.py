@@ -147,8 +147,11 @@ else:
 # --- SoftHSM2: a token with a key and a certificate -----------------------------------------------------------------
 
 
-def _identity(hsm: SoftHsm) -> Path:
-    """An RSA key pair and a self-signed certificate, made here and put on the token; returns the certificate."""
+def _identity(hsm: SoftHsm, *, expires_in: int = 365) -> Path:
+    """An RSA key pair and a self-signed certificate, made here and put on the token; returns the certificate.
+
+    :param expires_in: days until the certificate ends (negative: it has expired).
+    """
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
@@ -166,8 +169,8 @@ def _identity(hsm: SoftHsm) -> Path:
         .issuer_name(name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=30))
+        .not_valid_before(now - datetime.timedelta(days=400))
+        .not_valid_after(now + datetime.timedelta(days=expires_in))
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
@@ -594,3 +597,22 @@ def test_pkcs11_alone_finds_the_lock_only_at_login(opensc_card: OpenscCard) -> N
     assert HOWTO_UNLOCK in run.err and WRONG not in run.err
     assert run.unread == b""  # the PIN was read: the module could not tell
     assert card.tries_sent(mark) == ["6983"] and card.counters() == (0, 10)
+
+
+def test_expired_certificate_refused_before_the_pin_expiring_one_warned(tmp_path: Path) -> None:
+    hsm = SoftHsm(tmp_path)
+    hsm.init_token()
+    signing = Signing(hsm, _identity(hsm, expires_in=-1), _pdf(tmp_path / "in.pdf"), _entry_point_site(tmp_path), [])
+    flags = hsm.flags()
+    run, out = signing.sign(f"{PIN}\n", "expired.pdf")
+    assert run.code == 2 and not out.exists(), run.text
+    assert "有効期限が切れています" in run.err and "カードには何も送信していません" in run.err, run.err
+    assert run.unread == f"{PIN}\n".encode()  # the PIN was never asked
+    assert hsm.flags() == flags
+    # an expiring one (30 days < 60): warned, then signed
+    fresh = SoftHsm(tmp_path / "second")
+    fresh.init_token()
+    second = Signing(fresh, _identity(fresh, expires_in=30), signing.pdf, signing.site, [])
+    run, out = second.sign(f"{PIN}\n", "expiring.pdf")
+    assert run.code == 0 and out.exists(), run.text
+    assert "有効期限まであと" in run.err and "更新の申込" in run.err, run.err

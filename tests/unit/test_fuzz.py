@@ -589,7 +589,7 @@ def test_mutated_manifests_reach_every_outcome(fuzz_dir: Path) -> None:
     rng = random.Random(7)
     pm = _plugin_manager()
     seen: set[str] = set()
-    for _ in range(200):
+    for _ in range(400):
         steps = [
             Mutation(rng.choice(["delete", "insert", "replace", "duplicate"]), rng.random(), rng.randint(1, 20), "")
             for _ in range(rng.randint(1, 3))

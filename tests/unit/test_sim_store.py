@@ -94,7 +94,10 @@ def test_missing_state(tmp_path: Path) -> None:
     [
         (lambda o: "not json {", "corrupt"),
         (lambda o: [], "JSON object"),
-        (lambda o: {**o, "extra": 1}, "exactly the keys"),
+        (lambda o: {**o, "extra": 1}, "must have the keys"),
+        (lambda o: {**o, "certificates": [{"label": "x"}]}, "certificates"),
+        (lambda o: {**o, "certificates": [{"label": "x", "der": "zz"}]}, "certificates"),
+        (lambda o: {**o, "key": 5}, "key"),
         (lambda o: {**o, "version": 99}, "version"),
         (lambda o: {**o, "serial": ""}, "serial"),
         (lambda o: {**o, "pin": {**o["pin"], "tries_left": 11}}, "tries_left"),
