@@ -192,9 +192,9 @@ class PinService:
 
     def _new_pin(self, asker: Asker, stack: ExitStack, echo: bool, current: Secret | None) -> Secret:
         new = self._ask(asker, stack, Field.NEW_PIN, echo)
-        self._require(check_new_pin(new, None, current, self.policy), asker)
+        self._require(check_new_pin(new, None, current, self.policy, unblock_code=code), asker)
         confirm = self._ask(asker, stack, Field.CONFIRM, echo)
-        verdict = check_new_pin(new, confirm, current, self.policy)
+        verdict = check_new_pin(new, confirm, current, self.policy, unblock_code=code)
         if not verdict.ok:
             raise PinPolicyError(verdict)
         return new
