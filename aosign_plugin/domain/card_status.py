@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import Enum, unique
 
 __all__ = [
+    "ADVICE_URGENCY",
     "MAX_TRIES",
     "UNBLOCK_WARN_AT",
     "Advice",
@@ -81,6 +82,8 @@ class Counter:
     """A retry counter as read without spending a try.
 
     :param tries_left: exact count, or ``None`` where the backend cannot know it without spending a try.
+    :param max_tries: the counter's maximum as the card or its dialect says it; ``None`` when the card counts
+        more tries than the dialect's maximum (the card's own maximum is then unknown: it is not invented).
     :param verified: the card answered 9000 to the empty VERIFY (already verified in this card session).
     :param low: the backend reports "count low" without a number (PKCS#11 ``*_COUNT_LOW``).
     :param final: the backend reports "final try" without a number (PKCS#11 ``*_FINAL_TRY``).
@@ -89,7 +92,7 @@ class Counter:
     """
 
     tries_left: int | None
-    max_tries: int = MAX_TRIES
+    max_tries: int | None = MAX_TRIES
     verified: bool = False
     low: bool = False
     final: bool = False
@@ -102,14 +105,18 @@ class Counter:
             return PinState.BLOCKED
         if self.final or self.tries_left == 1:
             return PinState.FINAL_TRY
-        if self.low or (self.tries_left is not None and self.tries_left < self.max_tries):
+        if self.low or (
+            self.tries_left is not None and self.max_tries is not None and self.tries_left < self.max_tries
+        ):
             return PinState.COUNT_LOW
         return PinState.OK
 
     @property
     def wrong_so_far(self) -> int | None:
         """Consecutive wrong entries counted by the card, when it tells."""
-        return None if self.tries_left is None else self.max_tries - self.tries_left
+        if self.tries_left is None or self.max_tries is None:
+            return None
+        return self.max_tries - self.tries_left
 
     @property
     def told(self) -> bool:
@@ -160,18 +167,37 @@ class CardStatus:
         return CardState.READY
 
     @property
-    def advice(self) -> Advice | None:
+    def advices(self) -> tuple[Advice, ...]:
+        """Every advice that applies, the most urgent first (:data:`ADVICE_URGENCY`)."""
         state = self.state
+        found: set[Advice] = set()
         if state is CardState.DEAD:
-            return Advice.REVOKE
+            return (Advice.REVOKE,)
         if state is CardState.LOCKED:
-            return Advice.UNLOCK
-        if self.pin.state is PinState.FINAL_TRY:
-            return Advice.PIN_FINAL_TRY
-        wrong = self.pin.wrong_so_far
-        if (wrong is not None and wrong >= 2) or (wrong is None and self.pin.low):
-            return Advice.RESET_RECOMMENDED
+            found.add(Advice.UNLOCK)
+        elif self.pin.state is PinState.FINAL_TRY:
+            found.add(Advice.PIN_FINAL_TRY)
+        else:
+            wrong = self.pin.wrong_so_far
+            if (wrong is not None and wrong >= 2) or (wrong is None and self.pin.low):
+                found.add(Advice.RESET_RECOMMENDED)
         left = self.unblock.tries_left
         if self.unblock.final or self.unblock.low or (left is not None and left <= UNBLOCK_WARN_AT):
-            return Advice.UNBLOCK_LOW
-        return None
+            found.add(Advice.UNBLOCK_LOW)
+        return tuple(a for a in ADVICE_URGENCY if a in found)
+
+    @property
+    def advice(self) -> Advice | None:
+        """The most urgent advice (CONTRACT.md ``advice_code``), or ``None``."""
+        advices = self.advices
+        return advices[0] if advices else None
+
+
+#: the advices from the most urgent (the card is lost for good) to the least
+ADVICE_URGENCY = (
+    Advice.REVOKE,
+    Advice.UNBLOCK_LOW,
+    Advice.UNLOCK,
+    Advice.PIN_FINAL_TRY,
+    Advice.RESET_RECOMMENDED,
+)

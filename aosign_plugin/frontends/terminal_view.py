@@ -25,6 +25,7 @@ from hostapp_stub.api import ExitCode
 
 __all__ = [
     "advice_for",
+    "advice_lines",
     "advice_text",
     "consent_text",
     "error_lines",
@@ -41,7 +42,9 @@ def _tries(counter: Counter, lang: str) -> str:
         key = "status.tries_low" if counter.low or counter.final else "status.tries_unknown"
         if counter.final:
             key = "status.tries_final"
-        return catalogs.text(key, lang, max=counter.max_tries)
+        return catalogs.text(key, lang, max=counter.max_tries if counter.max_tries is not None else "?")
+    if counter.max_tries is None:
+        return catalogs.text("status.tries_nomax", lang, left=counter.tries_left)
     return catalogs.text("status.tries", lang, left=counter.tries_left, max=counter.max_tries)
 
 
@@ -53,12 +56,18 @@ def advice_for(advice: Advice, left: int | None, lang: str) -> str:
     return catalogs.text(key, lang, left=left if left is not None else "?")
 
 
+def advice_lines(status: CardStatus, lang: str) -> list[str]:
+    """Every advice that applies, the most urgent first."""
+    return [
+        advice_for(advice, status.unblock.tries_left if advice is Advice.UNBLOCK_LOW else status.pin.tries_left, lang)
+        for advice in status.advices
+    ]
+
+
 def advice_text(status: CardStatus, lang: str) -> str | None:
-    advice = status.advice
-    if advice is None:
-        return None
-    left = status.unblock.tries_left if advice is Advice.UNBLOCK_LOW else status.pin.tries_left
-    return advice_for(advice, left, lang)
+    """Every advice, one per line, the most urgent first; ``None`` when none applies."""
+    lines = advice_lines(status, lang)
+    return "\n".join(lines) if lines else None
 
 
 def _state(status: CardStatus, lang: str) -> str:
@@ -84,9 +93,7 @@ def status_lines(status: CardStatus, lang: str) -> list[str]:
         t("status.pin", lang, tries=_tries(status.pin, lang)) + _source(status, status.pin, lang),
         t("status.unblock", lang, tries=_tries(status.unblock, lang)) + _source(status, status.unblock, lang),
     ]
-    advice = advice_text(status, lang)
-    if advice:
-        lines.append(advice)
+    lines.extend(advice_lines(status, lang))
     return lines
 
 
