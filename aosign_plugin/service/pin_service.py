@@ -190,7 +190,9 @@ class PinService:
         for warning in verdict.warnings:
             asker.notify(Notice(NoticeKind.POLICY_WARNING, warning=warning))
 
-    def _new_pin(self, asker: Asker, stack: ExitStack, echo: bool, current: Secret | None) -> Secret:
+    def _new_pin(
+        self, asker: Asker, stack: ExitStack, echo: bool, current: Secret | None, code: Secret | None = None
+    ) -> Secret:
         new = self._ask(asker, stack, Field.NEW_PIN, echo)
         self._require(check_new_pin(new, None, current, self.policy, unblock_code=code), asker)
         confirm = self._ask(asker, stack, Field.CONFIRM, echo)
@@ -211,7 +213,7 @@ class PinService:
         with ExitStack() as stack:
             first = self._ask(asker, stack, first_field, echo)
             self._require(check_base(first, first_field), asker)
-            new = self._new_pin(asker, stack, echo, first if changing else None)
+            new = self._new_pin(asker, stack, echo, first if changing else None, None if changing else first)
             self._guard(status, operation)
             logger.info("Changing PIN" if changing else "Resetting PIN with the unblocking code")
             send(first, new, seen=seen)
