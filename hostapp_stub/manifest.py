@@ -2,7 +2,7 @@
 
 Which files: the system's (in a folder the OS names, never one the user's environment names; see
 :mod:`hostapp_stub.platforms`), then ``--manifest PATH``, else ``$AOSIGN_MANIFEST``, else the user's file, else
-the built-in default (no file). The file given takes the user file's place: it is merged over the system file, a
+the built-in default (no file: the plugin's ``backend = "auto"``). The file given takes the user file's place: it is merged over the system file, a
 key at a time, and may not set a key the system file locks in ``[manifest] locked``; such a value is ignored with
 a warning naming the key and the system file, and commands go on. Only the system file may lock keys. The system
 file itself must be one that no one but the administrators can change (:mod:`hostapp_stub.file_trust`): if it is

@@ -10,15 +10,19 @@ __all__ = ["PcscBackend"]
 
 
 class PcscBackend(ApduBackend):
-    """The card in the one reader that matches ``[pcsc] reader`` and holds a card."""
+    """The card in the one reader that matches ``[pcsc] reader`` and holds a card.
+
+    :param exact_reader: that reader only (the one the ``auto`` backend found holding the AOSign card).
+    """
 
     name = "pcsc"
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, exact_reader: str | None = None) -> None:
         super().__init__(settings.dialect)
         self.reader_match = settings.pcsc_reader
+        self.exact_reader = exact_reader
 
     def connect(self) -> SmartCardConnection:
         from aosign_plugin.transport.pyscard_reader import open_reader
 
-        return open_reader(self.reader_match)
+        return open_reader(self.reader_match, exact=self.exact_reader)

@@ -269,7 +269,7 @@ class PinService:
             self.settings.audit,
             {
                 "operation": outcome.operation.value,
-                "backend": self.settings.backend.value,
+                "backend": getattr(self.backend, "name", self.settings.backend.value),
                 "reader": self.backend.reader,
                 "exit_code": int(outcome.exit_code),
                 **fields,
