@@ -96,9 +96,12 @@ class PinService:
             ):
                 found.append(Notice(NoticeKind.ADVICE, Advice.UNBLOCK_LOW, code.tries_left))
             return found
-        advice = status.advice
-        if advice is Advice.PIN_FINAL_TRY or advice is Advice.RESET_RECOMMENDED:
-            found.append(Notice(NoticeKind.ADVICE, advice, status.pin.tries_left))
+        # the PIN's own advice, even when a more urgent one (few unblocking tries) leads the status
+        found.extend(
+            Notice(NoticeKind.ADVICE, advice, status.pin.tries_left)
+            for advice in status.advices
+            if advice is Advice.PIN_FINAL_TRY or advice is Advice.RESET_RECOMMENDED
+        )
         return found
 
     @staticmethod

@@ -580,7 +580,7 @@ class ChangePinDialog(PinDialog):
     def _offer_unlock(self, status: CardStatus | None) -> bool:
         if status is None or status.state is CardState.DEAD:
             return False
-        return status.advice in (Advice.UNLOCK, Advice.RESET_RECOMMENDED, Advice.PIN_FINAL_TRY)
+        return any(a in (Advice.UNLOCK, Advice.RESET_RECOMMENDED, Advice.PIN_FINAL_TRY) for a in status.advices)
 
     def _operate(self, service: PinService, prompter: AnswerPrompter, shown: CardStatus) -> Outcome:
         return service.change_pin(prompter, echo=self._show.isChecked(), shown=shown)
