@@ -1,12 +1,13 @@
 """Finding, reading, merging and checking the deployment manifest.
 
 Which files: the system's (in a folder the OS names, never one the user's environment names; see
-:mod:`hostapp_stub.platforms`), then ``--manifest PATH``, else ``$AOSIGN_MANIFEST``, else the user's file, else
-the built-in default (no file). The file given takes the user file's place: it is merged over the system file, a
-key at a time, and may not set a key the system file locks in ``[manifest] locked``; such a value is ignored with
-a warning naming the key and the system file, and commands go on. Only the system file may lock keys. The system
-file itself must be one that no one but the administrators can change (:mod:`hostapp_stub.file_trust`): if it is
-not, nothing is read and every command stops (exit 7) naming the file and the rule, rather than drop its locks.
+:mod:`hostapp_stub.platforms`), then ``--manifest PATH``, else ``$AOSIGN_MANIFEST``, else the user's file, else the
+built-in default (no file: the plugin's ``backend = "auto"``). The file given takes the user file's place: it is
+merged over the system file, a key at a time, and may not set a key the system file locks in ``[manifest] locked``;
+such a value is ignored with a warning naming the key and the system file, and commands go on. Only the system file
+may lock keys. The system file itself must be one that no one but the administrators can change
+(:mod:`hostapp_stub.file_trust`): if it is not, nothing is read and every command stops (exit 7) naming the file and
+the rule, rather than drop its locks.
 
 Paths a plugin declares (:func:`resolve_paths`) are read against the folder of the file that set them.
 

@@ -43,13 +43,20 @@ class CardBackend(Protocol):
 
 
 def open_backend(settings: Settings) -> CardBackend:
-    """The backend the settings name, its heavy imports done only now."""
+    """The backend the settings name (``auto``: the one it stands for now), its heavy imports done only now.
+
+    :raises CardUnavailableError: ``auto`` finds no card, or AOSign cards in several readers.
+    """
     from aosign_plugin.service.settings import Backend
 
     if settings.backend is Backend.PCSC:
         from aosign_plugin.backends.pcsc_backend import PcscBackend
 
         return PcscBackend(settings)
+    if settings.backend is Backend.AUTO:
+        from aosign_plugin.backends.auto_backend import choose_backend
+
+        return choose_backend(settings)
     if settings.backend is Backend.PKCS11:
         from aosign_plugin.pkcs11.pkcs11_backend import Pkcs11Backend
 

@@ -10,19 +10,23 @@ __all__ = ["PcscBackend"]
 
 
 class PcscBackend(ApduBackend):
-    """The card in the one reader that matches ``[pcsc] reader`` and holds a card."""
+    """The card in the one reader that matches ``[pcsc] reader`` and holds a card.
+
+    :param exact_reader: that reader only (the one the ``auto`` backend found holding the AOSign card).
+    """
 
     name = "pcsc"
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, exact_reader: str | None = None) -> None:
         super().__init__(
             settings.dialect,
             certificate_paths=settings.certificate_paths,
             expiry_warn_days=settings.expiry_warn_days,
         )
         self.reader_match = settings.pcsc_reader
+        self.exact_reader = exact_reader
 
     def connect(self) -> SmartCardConnection:
         from aosign_plugin.transport.pyscard_reader import open_reader
 
-        return open_reader(self.reader_match)
+        return open_reader(self.reader_match, exact=self.exact_reader)

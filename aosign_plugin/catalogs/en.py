@@ -55,6 +55,58 @@ MESSAGES: dict[str, str] = {
         "This PIN is a plain run of digits or letters (such as 1234, abcd or 9876), which is easy to guess. "
         "It is accepted, but a PIN that is easy for you to remember and hard for others to guess is safer."
     ),
+    "policy.date_order": (
+        "This PIN reads as a date with the day or the month first (such as 04121985 or 120485) and is not "
+        "accepted: choose one that others cannot guess, not a date or a phone number."
+    ),
+    "policy.era_date": (
+        "This PIN reads as a Japanese era date (Showa, Heisei or Reiwa, such as S600412 or 600412 for Showa 60, "
+        "12 April) and is not accepted: choose one that others cannot guess, not a date or a phone number."
+    ),
+    "policy.year": (
+        "A year alone (such as 1985 or 2000) is easy to guess and is not accepted: choose one that others cannot "
+        "guess, not a date or a phone number."
+    ),
+    "policy.repeated_block": (
+        "A block repeated (such as 123123 or abcabc) is easy to guess and is not accepted: choose a PIN that is "
+        "easy for you to remember but hard for others to guess."
+    ),
+    "policy.common": (
+        "This is one of the most common passwords (such as password, qwerty or abc123), tried first by anyone "
+        "guessing, and is not accepted: choose a PIN that is easy for you to remember but hard for others to guess."
+    ),
+    "policy.near_repeat": (
+        "A PIN of almost only one character (such as aaaaab or 1111121) is easy to guess and is not accepted: "
+        "mix different characters."
+    ),
+    "policy.same_as_code": (
+        "The new PIN is the same as the unblocking code from the 'About your PIN' sheet: keep them apart and "
+        "choose a different new PIN."
+    ),
+    "policy.warn.date_order": (
+        "This PIN reads as a date with the day or the month first, which others may guess. It is accepted, but "
+        "a PIN that is not a date or a phone number is safer."
+    ),
+    "policy.warn.era_date": (
+        "This PIN reads as a Japanese era date (Showa, Heisei or Reiwa), which others may guess. It is accepted, "
+        "but a PIN that is not a date or a phone number is safer."
+    ),
+    "policy.warn.year": (
+        "This PIN is a year alone, which is easy to guess. It is accepted, but a PIN that is hard for others to "
+        "guess is safer."
+    ),
+    "policy.warn.repeated_block": (
+        "This PIN is a block repeated (such as 123123 or abcabc), which is easy to guess. It is accepted, but a "
+        "PIN that is hard for others to guess is safer."
+    ),
+    "policy.warn.common": (
+        "This PIN is one of the most common passwords (such as password or qwerty), tried first by anyone "
+        "guessing. It is accepted, but a PIN that is hard for others to guess is safer."
+    ),
+    "policy.warn.near_repeat": (
+        "This PIN is almost only one character (such as aaaaab), which is easy to guess. It is accepted, but a "
+        "PIN that mixes different characters is safer."
+    ),
     "policy.field.current_pin": "The current PIN",
     "policy.field.unblock_code": "The PIN printed on the 'About your PIN' sheet",
     "policy.field.new_pin": "The new PIN",
@@ -81,6 +133,7 @@ MESSAGES: dict[str, str] = {
     "status.pin": "PIN tries left: {tries}",
     "status.unblock": "Unlock tries left: {tries}",
     "status.tries": "{left} of {max}",
+    "status.tries_nomax": "{left} (the card does not say its maximum)",
     "status.tries_unknown": "unknown (cannot be read without spending a try)",
     "status.tries_low": "few left (exact count unknown)",
     "status.tries_final": "1 (final try)",
@@ -178,6 +231,42 @@ MESSAGES: dict[str, str] = {
         "The card stopped answering during the operation. Check its state with aosign-host status. ({detail})"
     ),
     "unavailable.no_sim_card": "No simulated card has been issued yet: run aosign-sim issue. ({detail})",
+    "unavailable.sim_state_corrupt": (
+        "The simulated card's state file is damaged (cut short, or not a card state): {detail}. This card cannot "
+        "be used: issue a new one with aosign-sim issue --force (it prints a new 'About your PIN' sheet)."
+    ),
+    "unavailable.sim_state_invalid": (
+        "The simulated card's state file holds a value no card can have: {detail}. This card cannot be used: "
+        "issue a new one with aosign-sim issue --force (it prints a new 'About your PIN' sheet)."
+    ),
+    "unavailable.sim_state_unreadable": (
+        "The simulated card's state file cannot be read: {detail}. Check its permissions (its owner must be able "
+        "to read and write it)."
+    ),
+    "unavailable.sim_state_symlink": (
+        "The simulated card's state file is a symbolic link: {detail}. The simulated card keeps its state in a "
+        "regular file only: remove the link, or set the manifest's [sim] state to the file itself."
+    ),
+    "unavailable.sim_state_unwritable": (
+        "The simulated card's state could not be saved: {detail}. Check the free disk space and that the folder "
+        "can be written, then check the card with aosign-host status."
+    ),
+    "unavailable.sim_log_unwritable": (
+        "The simulated card's APDU log (the manifest's [sim] log) cannot be written: {detail}. Free disk space "
+        "or fix its permissions, or remove [sim] log; check the last operation's result with aosign-host status."
+    ),
+    "unavailable.sim_log_corrupt": (
+        "The simulated card's APDU log (the manifest's [sim] log) is not such a log: {detail}. Name another file "
+        "or remove [sim] log."
+    ),
+    "unavailable.no_card_auto": (
+        "No AOSign IC card found. Insert your AOSign IC card into a reader, or issue a simulated card with "
+        "aosign-sim issue. ({detail})"
+    ),
+    "unavailable.several_aosign_cards": (
+        "Several readers hold an AOSign IC card: {detail}. Name the reader to use in the manifest's [pcsc] "
+        "reader, or leave only one card in."
+    ),
     "unavailable.protocol": "The card gave an unexpected answer: {detail}. Check the manifest's [card] settings.",
     "unavailable.module": "The PKCS#11 module cannot be used: {detail}",
     "unavailable.card_in_use": (
@@ -351,4 +440,33 @@ MESSAGES: dict[str, str] = {
     "cert_reason.too_many": "too many certificates: the rest were not read",
     "manifest.certificate_paths": 'must be a list of at most {high} file paths, each file identifiers of 4 hex digits from the MF (e.g. "3F00/5015/4331").',
     "pyhanko.certificate_expired": "No signature with an expired certificate. No PIN was asked and nothing was sent to the card.",
+    # --- aosign-sim (aosign_plugin.simcard.sim_cli) ---
+    "sim.no_card": "No simulated card has been issued yet ({path}): run aosign-sim issue.",
+    "sim.replace_broken": "To replace it with a new card: aosign-sim issue --force --state {path} (the old card's 'About your PIN' sheet becomes useless).",
+    "sim.kept": "A card is already issued at {path}; keeping it (its 'About your PIN' sheet was shown when it was issued).",
+    "sim.exists": "A card is already issued at {path}: add --force to replace it (its 'About your PIN' sheet becomes useless).",
+    "sim.stdin_terminal": "--from-stdin reads from a pipe, not a terminal.",
+    "sim.stdin_empty": "--from-stdin needs the initial PIN on a line, then optionally a different unblocking code.",
+    "sim.refused_values": "The card refuses these values: 4 to 16 half-width letters or digits, not one repeated character.",
+    "sim.too_wide": "The values do not fit the card's {pad_to}-byte fields.",
+    "sim.show": "serial:   {serial}\nissued:   {issued}\nstate:    {state}\nPIN:      {pin_left}/{pin_max} tries left\nunblock:  {unblock_left}/{unblock_max} tries left\ndialect:  {dialect}\nfile:     {path}",
+    "sim.show_certificate": "certificate: {label} ({size} bytes)",
+    "sim.serving": "serving {serial} on {where}",
+    "sim.vanished": "the card vanished: {fault}",
+    "sim.vpcd_closed": "vpcd closed the connection on port {port} (pcscd stopped?)",
+    "sim.sheet.head": (
+        '"About your PIN" (「PIN(暗証番号)について」)\n'
+        "AOSign IC card (simulated)\n"
+        "Serial number: {serial}\n"
+        "Issued: {issued}"
+    ),
+    "sim.sheet.pin_label": "PIN:",
+    "sim.sheet.code_label": "PIN for unlocking:",
+    "sim.sheet.tail": (
+        "- You can change the PIN to 4 to 16 half-width letters and digits; one repeated character is refused.\n"
+        "- The PIN printed on this sheet is needed to unlock the card (reset the PIN), even after you change your PIN: keep it apart from the PIN you choose.\n"
+        "- After 10 wrong entries while unlocking, the card is unusable for good: it must be revoked and a new one applied for.\n"
+        "- This sheet cannot be reissued; keep it safe and do not lose it.\n"
+        "  (「PIN(暗証番号)について」の用紙は再発行ができませんので、なくさないよう大切に保管してください。)"
+    ),
 }

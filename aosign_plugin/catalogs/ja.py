@@ -57,6 +57,60 @@ MESSAGES: dict[str, str] = {
         "このまま設定することもできますが、"
         "覚えやすく、かつ他人からは推測されにくいPIN(暗証番号)に変更されることをおすすめします。"
     ),
+    "policy.date_order": (
+        "日付(生年月日など)を日・月・年や月・日・年の順に並べたもの(例:04121985、120485)は使えません。"
+        "他人に類推されやすいもの(例:生年月日、電話番号)は避けてください。"
+    ),
+    "policy.era_date": (
+        "和暦の日付(例:昭和60年4月12日のS600412や600412、平成・令和の日付)と読めるPIN(暗証番号)は使えません。"
+        "他人に類推されやすいもの(例:生年月日、電話番号)は避けてください。"
+    ),
+    "policy.year": (
+        "西暦の年だけ(例:1985、2000)のPIN(暗証番号)は推測されやすいため使えません。"
+        "他人に類推されやすいもの(例:生年月日、電話番号)は避けてください。"
+    ),
+    "policy.repeated_block": (
+        "同じ並びの繰り返し(例:123123、abcabc)は推測されやすいため使えません。"
+        "覚えやすく、かつ他人からは推測されにくいPIN(暗証番号)にしてください。"
+    ),
+    "policy.common": (
+        "よく使われるパスワード(例:password、qwerty、abc123)は真っ先に試されるため使えません。"
+        "覚えやすく、かつ他人からは推測されにくいPIN(暗証番号)にしてください。"
+    ),
+    "policy.near_repeat": (
+        "ほとんど同じ文字ばかりのPIN(暗証番号)(例:aaaaab、1111121)は推測されやすいため使えません。"
+        "いろいろな文字を組み合わせてください。"
+    ),
+    "policy.same_as_code": (
+        "新しいPIN(暗証番号)が、「PIN(暗証番号)について」に記載されているロック解除用のPIN(暗証番号)と同じです。"
+        "ロック解除用のPIN(暗証番号)とは区別して、異なるPIN(暗証番号)を設定してください。"
+    ),
+    "policy.warn.date_order": (
+        "このPIN(暗証番号)は日付(生年月日など)を並べ替えたものと読めます。"
+        "他人に類推されやすいもの(例:生年月日、電話番号)は避けてください。"
+        "このまま設定することもできますが、変更をおすすめします。"
+    ),
+    "policy.warn.era_date": (
+        "このPIN(暗証番号)は和暦(昭和・平成・令和)の日付と読めます。"
+        "他人に類推されやすいもの(例:生年月日、電話番号)は避けてください。"
+        "このまま設定することもできますが、変更をおすすめします。"
+    ),
+    "policy.warn.year": (
+        "このPIN(暗証番号)は西暦の年だけで、推測されやすくなっています。"
+        "このまま設定することもできますが、変更をおすすめします。"
+    ),
+    "policy.warn.repeated_block": (
+        "このPIN(暗証番号)は同じ並びの繰り返し(例:123123、abcabc)で、推測されやすくなっています。"
+        "このまま設定することもできますが、変更をおすすめします。"
+    ),
+    "policy.warn.common": (
+        "このPIN(暗証番号)はよく使われるパスワード(例:password、qwerty)で、真っ先に試されます。"
+        "このまま設定することもできますが、変更をおすすめします。"
+    ),
+    "policy.warn.near_repeat": (
+        "このPIN(暗証番号)はほとんど同じ文字ばかり(例:aaaaab)で、推測されやすくなっています。"
+        "このまま設定することもできますが、変更をおすすめします。"
+    ),
     "policy.field.current_pin": "現在のPIN(暗証番号)",
     "policy.field.unblock_code": "「PIN(暗証番号)について」に記載のPIN(暗証番号)",
     "policy.field.new_pin": "新しいPIN(暗証番号)",
@@ -83,6 +137,7 @@ MESSAGES: dict[str, str] = {
     "status.pin": "PIN(暗証番号)の残り回数: {tries}",
     "status.unblock": "ロック解除の残り回数: {tries}",
     "status.tries": "{left} / {max} 回",
+    "status.tries_nomax": "{left} 回(最大回数はカードが示していません)",
     "status.tries_unknown": "不明(回数を消費せずには読めません)",
     "status.tries_low": "残りわずか(正確な回数は不明)",
     "status.tries_final": "残り1回",
@@ -173,6 +228,45 @@ MESSAGES: dict[str, str] = {
         "操作中にカードとの通信が途切れました。aosign-host status でカードの状態を確認してください。({detail})"
     ),
     "unavailable.no_sim_card": "模擬カードがまだ発行されていません。aosign-sim issue で発行してください。({detail})",
+    "unavailable.sim_state_corrupt": (
+        "模擬カードの状態ファイルが壊れています(途中で切れている、またはカードの状態ではありません): {detail}。"
+        "このカードは使えません。aosign-sim issue --force で新しいカードを発行してください"
+        "(新しい「PIN(暗証番号)について」が表示されます)。"
+    ),
+    "unavailable.sim_state_invalid": (
+        "模擬カードの状態ファイルに、カードにありえない値があります: {detail}。"
+        "このカードは使えません。aosign-sim issue --force で新しいカードを発行してください"
+        "(新しい「PIN(暗証番号)について」が表示されます)。"
+    ),
+    "unavailable.sim_state_unreadable": (
+        "模擬カードの状態ファイルを読めません: {detail}。ファイルの権限(所有者が読み書きできること)を確認してください。"
+    ),
+    "unavailable.sim_state_symlink": (
+        "模擬カードの状態ファイルがシンボリックリンクになっています: {detail}。"
+        "模擬カードは状態を通常のファイルにだけ保存します。リンクを削除するか、"
+        "マニフェストの [sim] state にファイルそのものを指定してください。"
+    ),
+    "unavailable.sim_state_unwritable": (
+        "模擬カードの状態を保存できませんでした: {detail}。"
+        "ディスクの空きとフォルダの書き込み権限を確認してから、aosign-host status でカードの状態を確認してください。"
+    ),
+    "unavailable.sim_log_unwritable": (
+        "模擬カードのAPDUログ(マニフェストの [sim] log)に書き込めません: {detail}。"
+        "ディスクの空きと権限を確認するか、[sim] log を外してください。"
+        "書き込めなかった操作の結果は aosign-host status で確認してください。"
+    ),
+    "unavailable.sim_log_corrupt": (
+        "模擬カードのAPDUログ(マニフェストの [sim] log)がこのログの形式ではありません: {detail}。"
+        "別のファイルを指定するか、[sim] log を外してください。"
+    ),
+    "unavailable.no_card_auto": (
+        "AOSignICカードが見つかりません。ICカードリーダにAOSignICカードを挿入するか、"
+        "模擬カードを aosign-sim issue で発行してください。({detail})"
+    ),
+    "unavailable.several_aosign_cards": (
+        "AOSignICカードが入ったICカードリーダが複数あります: {detail}。"
+        "使うリーダをマニフェストの [pcsc] reader で指定するか、カードを1枚だけにしてください。"
+    ),
     "unavailable.protocol": "カードが想定外の応答をしました: {detail}。マニフェストの [card] の設定を確認してください。",
     "unavailable.module": "PKCS#11モジュールを使えません: {detail}",
     "unavailable.card_in_use": (
@@ -347,4 +441,29 @@ MESSAGES: dict[str, str] = {
     "cert_reason.too_many": "証明書が多すぎるため、これ以降は読み取っていません",
     "manifest.certificate_paths": 'ファイルパスの一覧(最大{high}個)を指定してください。各パスはMFからの4桁16進数のファイルIDの並びです(例: "3F00/5015/4331")。',
     "pyhanko.certificate_expired": "有効期限の切れた電子証明書では署名しません。PIN(暗証番号)は入力されず、カードには何も送信していません。",
+    # --- aosign-sim (aosign_plugin.simcard.sim_cli) ---
+    "sim.no_card": "模擬カードがまだ発行されていません({path})。aosign-sim issue で発行してください。",
+    "sim.replace_broken": "このカードを新しいカードに置き換えるには: aosign-sim issue --force --state {path}(古いカードの「PIN(暗証番号)について」は使えなくなります)",
+    "sim.kept": "{path} のカードは発行済みです。そのまま使います(「PIN(暗証番号)について」は発行したときに表示されています)。",
+    "sim.exists": "{path} にはカードが発行済みです。置き換えるには --force を付けてください(そのカードの「PIN(暗証番号)について」は使えなくなります)。",
+    "sim.stdin_terminal": "--from-stdin はパイプから読みます。端末からは読みません。",
+    "sim.stdin_empty": "--from-stdin には、初期PIN(暗証番号)を1行、続けて必要ならロック解除用のPIN(暗証番号)を1行、渡してください。",
+    "sim.refused_values": "カードが受け付けない値です: 半角英数字4桁以上16桁以内で、すべて同じ文字ではないものにしてください。",
+    "sim.too_wide": "カードの{pad_to}バイトの欄に収まりません。",
+    "sim.show": "シリアル番号: {serial}\n発行日時: {issued}\n状態: {state}\nPIN(暗証番号)の残り回数: {pin_left} / {pin_max} 回\nロック解除の残り回数: {unblock_left} / {unblock_max} 回\n方式: {dialect}\nファイル: {path}",
+    "sim.show_certificate": "電子証明書: {label}({size}バイト)",
+    "sim.serving": "{serial} を {where} で提供しています",
+    "sim.vanished": "カードが消えました: {fault}",
+    "sim.vpcd_closed": "vpcd がポート {port} の接続を閉じました(pcscd が止まりましたか)",
+    "sim.sheet.head": (
+        "「PIN(暗証番号)について」\nAOSignICカード(シミュレーション)\nシリアル番号: {serial}\n発行日時: {issued}"
+    ),
+    "sim.sheet.pin_label": "PIN(暗証番号):",
+    "sim.sheet.code_label": "ロック解除用のPIN(暗証番号):",
+    "sim.sheet.tail": (
+        "・PIN(暗証番号)は半角英数字4桁以上、16桁以内で変更できます。すべて同じ文字列は認められません。\n"
+        "・当社から送付しました「PIN(暗証番号)について」に記載されているPIN(暗証番号)は「ICカードのロック解除」に必要になります。変更後のPIN(暗証番号)とは区別して厳重に保管してください。\n"
+        "・ロック解除の操作において、PIN(暗証番号)を連続して10回誤入力した場合は使用できなくなり、AOSignICカードの失効および、発行の申込が必要となりますので注意してください。\n"
+        "・「PIN(暗証番号)について」の用紙は再発行ができませんので、なくさないよう大切に保管してください。"
+    ),
 }

@@ -84,14 +84,15 @@ class Advice(Enum):
 
 
 #: most urgent first: where several advices apply, ``advice_code`` is the first of them in this order
+#: the advices from the most urgent (the card is lost for good) to the least
 ADVICE_URGENCY = (
     Advice.REVOKE,
     Advice.CERTIFICATE_EXPIRED,
+    Advice.UNBLOCK_LOW,
     Advice.UNLOCK,
     Advice.PIN_FINAL_TRY,
     Advice.CERTIFICATE_EXPIRING,
     Advice.RESET_RECOMMENDED,
-    Advice.UNBLOCK_LOW,
 )
 
 
@@ -100,6 +101,8 @@ class Counter:
     """A retry counter as read without spending a try.
 
     :param tries_left: exact count, or ``None`` where the backend cannot know it without spending a try.
+    :param max_tries: the counter's maximum as the card or its dialect says it; ``None`` when the card counts
+        more tries than the dialect's maximum (the card's own maximum is then unknown: it is not invented).
     :param verified: the card answered 9000 to the empty VERIFY (already verified in this card session).
     :param low: the backend reports "count low" without a number (PKCS#11 ``*_COUNT_LOW``).
     :param final: the backend reports "final try" without a number (PKCS#11 ``*_FINAL_TRY``).
@@ -108,7 +111,7 @@ class Counter:
     """
 
     tries_left: int | None
-    max_tries: int = MAX_TRIES
+    max_tries: int | None = MAX_TRIES
     verified: bool = False
     low: bool = False
     final: bool = False
@@ -121,14 +124,18 @@ class Counter:
             return PinState.BLOCKED
         if self.final or self.tries_left == 1:
             return PinState.FINAL_TRY
-        if self.low or (self.tries_left is not None and self.tries_left < self.max_tries):
+        if self.low or (
+            self.tries_left is not None and self.max_tries is not None and self.tries_left < self.max_tries
+        ):
             return PinState.COUNT_LOW
         return PinState.OK
 
     @property
     def wrong_so_far(self) -> int | None:
         """Consecutive wrong entries counted by the card, when it tells."""
-        return None if self.tries_left is None else self.max_tries - self.tries_left
+        if self.tries_left is None or self.max_tries is None:
+            return None
+        return self.max_tries - self.tries_left
 
     @property
     def told(self) -> bool:
@@ -199,25 +206,38 @@ class CardStatus:
         return None
 
     @property
-    def advices(self) -> list[Advice]:
-        """Every advice that applies (the PIN's and the certificates'), most urgent first."""
-        found = [a for a in (self.advice, (self.certificate_advice or (None,))[0]) if a is not None]
-        return sorted(found, key=ADVICE_URGENCY.index)
+    def advices(self) -> tuple[Advice, ...]:
+        """Every advice that applies (the PIN's, the unblocking code's and the certificates'), most urgent first
+        (:data:`ADVICE_URGENCY`); CONTRACT.md's ``advice_code`` is the first."""
+        found = set(self.pin_advices)
+        certificate = self.certificate_advice
+        if certificate is not None:
+            found.add(certificate[0])
+        return tuple(a for a in ADVICE_URGENCY if a in found)
+
+    @property
+    def pin_advices(self) -> tuple[Advice, ...]:
+        """The advices of the PIN and the unblocking code alone, most urgent first."""
+        state = self.state
+        found: set[Advice] = set()
+        if state is CardState.DEAD:
+            return (Advice.REVOKE,)
+        if state is CardState.LOCKED:
+            found.add(Advice.UNLOCK)
+        elif self.pin.state is PinState.FINAL_TRY:
+            found.add(Advice.PIN_FINAL_TRY)
+        else:
+            wrong = self.pin.wrong_so_far
+            if (wrong is not None and wrong >= 2) or (wrong is None and self.pin.low):
+                found.add(Advice.RESET_RECOMMENDED)
+        left = self.unblock.tries_left
+        if self.unblock.final or self.unblock.low or (left is not None and left <= UNBLOCK_WARN_AT):
+            found.add(Advice.UNBLOCK_LOW)
+        return tuple(a for a in ADVICE_URGENCY if a in found)
 
     @property
     def advice(self) -> Advice | None:
-        """The PIN's and the unblocking code's advice (the certificates' is :attr:`certificate_advice`)."""
-        state = self.state
-        if state is CardState.DEAD:
-            return Advice.REVOKE
-        if state is CardState.LOCKED:
-            return Advice.UNLOCK
-        if self.pin.state is PinState.FINAL_TRY:
-            return Advice.PIN_FINAL_TRY
-        wrong = self.pin.wrong_so_far
-        if (wrong is not None and wrong >= 2) or (wrong is None and self.pin.low):
-            return Advice.RESET_RECOMMENDED
-        left = self.unblock.tries_left
-        if self.unblock.final or self.unblock.low or (left is not None and left <= UNBLOCK_WARN_AT):
-            return Advice.UNBLOCK_LOW
-        return None
+        """The most urgent advice of the PIN and the unblocking code (the certificates' is
+        :attr:`certificate_advice`; all of them, :attr:`advices`), or ``None``."""
+        advices = self.pin_advices
+        return advices[0] if advices else None

@@ -127,6 +127,18 @@ class UnavailableReason(Enum):
     NO_TOKEN = "no_token"
     SEVERAL_TOKENS = "several_tokens"
     PROTOCOL = "protocol"
+    #: the simulated card's state file: cut short or not a card state, a value no card can have, unreadable, a
+    #: symbolic link, or a save that failed; its APDU log cannot be written or is not such a log
+    SIM_STATE_CORRUPT = "sim_state_corrupt"
+    SIM_STATE_INVALID = "sim_state_invalid"
+    SIM_STATE_UNREADABLE = "sim_state_unreadable"
+    SIM_STATE_SYMLINK = "sim_state_symlink"
+    SIM_STATE_UNWRITABLE = "sim_state_unwritable"
+    SIM_LOG_UNWRITABLE = "sim_log_unwritable"
+    SIM_LOG_CORRUPT = "sim_log_corrupt"
+    #: backend "auto": no AOSign card in a reader and no simulated card; AOSign cards in several readers
+    NO_CARD_AUTO = "no_card_auto"
+    SEVERAL_AOSIGN_CARDS = "several_aosign_cards"
 
 
 class CardUnavailableError(AosignError):

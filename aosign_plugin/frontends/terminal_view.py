@@ -25,6 +25,7 @@ from hostapp_stub.api import ExitCode
 
 __all__ = [
     "advice_for",
+    "advice_lines",
     "advice_text",
     "consent_text",
     "error_lines",
@@ -41,7 +42,9 @@ def _tries(counter: Counter, lang: str) -> str:
         key = "status.tries_low" if counter.low or counter.final else "status.tries_unknown"
         if counter.final:
             key = "status.tries_final"
-        return catalogs.text(key, lang, max=counter.max_tries)
+        return catalogs.text(key, lang, max=counter.max_tries if counter.max_tries is not None else "?")
+    if counter.max_tries is None:
+        return catalogs.text("status.tries_nomax", lang, left=counter.tries_left)
     return catalogs.text("status.tries", lang, left=counter.tries_left, max=counter.max_tries)
 
 
@@ -53,12 +56,26 @@ def advice_for(advice: Advice, left: int | None, lang: str) -> str:
     return catalogs.text(key, lang, left=left if left is not None else "?")
 
 
+def advice_lines(status: CardStatus, lang: str) -> list[str]:
+    """Every advice that applies (the card's and its certificates'), the most urgent first."""
+    lines: list[str] = []
+    for advice in status.advices:
+        if advice in (Advice.CERTIFICATE_EXPIRED, Advice.CERTIFICATE_EXPIRING):
+            from aosign_plugin.frontends.certificate_view import certificate_advice_text
+
+            text = certificate_advice_text(status, lang)
+            if text:
+                lines.append(text)
+        else:
+            left = status.unblock.tries_left if advice is Advice.UNBLOCK_LOW else status.pin.tries_left
+            lines.append(advice_for(advice, left, lang))
+    return lines
+
+
 def advice_text(status: CardStatus, lang: str) -> str | None:
-    advice = status.advice
-    if advice is None:
-        return None
-    left = status.unblock.tries_left if advice is Advice.UNBLOCK_LOW else status.pin.tries_left
-    return advice_for(advice, left, lang)
+    """Every advice, one per line, the most urgent first; ``None`` when none applies."""
+    lines = advice_lines(status, lang)
+    return "\n".join(lines) if lines else None
 
 
 def _state(status: CardStatus, lang: str) -> str:
@@ -84,35 +101,26 @@ def status_lines(status: CardStatus, lang: str) -> list[str]:
         t("status.pin", lang, tries=_tries(status.pin, lang)) + _source(status, status.pin, lang),
         t("status.unblock", lang, tries=_tries(status.unblock, lang)) + _source(status, status.unblock, lang),
     ]
-    from aosign_plugin.frontends.certificate_view import certificate_advice_text, certificate_lines
+    from aosign_plugin.frontends.certificate_view import certificate_lines
 
     lines += certificate_lines(status, lang)
-    advice = advice_text(status, lang)
-    if advice:
-        lines.append(advice)
-    cert_advice = certificate_advice_text(status, lang)
-    if cert_advice:
-        lines.append(cert_advice)
+    lines.extend(advice_lines(status, lang))
     return lines
 
 
 def status_json(status: CardStatus, lang: str) -> dict[str, Any]:
     """CONTRACT.md's ``status --json`` object: ``advice`` gives every advice that applies, ``advice_code`` the most
     urgent (:data:`~aosign_plugin.domain.card_status.ADVICE_URGENCY`)."""
-    from aosign_plugin.frontends.certificate_view import certificate_advice_text, certificate_json
+    from aosign_plugin.frontends.certificate_view import certificate_json
 
     advices = status.advices
-    said = {status.advice: advice_text(status, lang)}
-    if status.certificate_advice is not None:
-        said[status.certificate_advice[0]] = certificate_advice_text(status, lang)
-    texts = [said.get(advice) for advice in advices]
     return {
         "backend": status.backend,
         "reader": status.reader,
         "state": status.state.value,
         "pin": status.pin.to_json(),
         "unblock": status.unblock.to_json(),
-        "advice": " ".join(text for text in texts if text) or None,
+        "advice": advice_text(status, lang),
         "advice_code": advices[0].value if advices else None,
         **certificate_json(status),
     }

@@ -100,9 +100,12 @@ class PinService:
             ):
                 found.append(Notice(NoticeKind.ADVICE, Advice.UNBLOCK_LOW, code.tries_left))
             return found
-        advice = status.advice
-        if advice is Advice.PIN_FINAL_TRY or advice is Advice.RESET_RECOMMENDED:
-            found.append(Notice(NoticeKind.ADVICE, advice, status.pin.tries_left))
+        # the PIN's own advice, even when a more urgent one (few unblocking tries) leads the status
+        found.extend(
+            Notice(NoticeKind.ADVICE, advice, status.pin.tries_left)
+            for advice in status.advices
+            if advice is Advice.PIN_FINAL_TRY or advice is Advice.RESET_RECOMMENDED
+        )
         return found
 
     @staticmethod
@@ -194,11 +197,13 @@ class PinService:
         for warning in verdict.warnings:
             asker.notify(Notice(NoticeKind.POLICY_WARNING, warning=warning))
 
-    def _new_pin(self, asker: Asker, stack: ExitStack, echo: bool, current: Secret | None) -> Secret:
+    def _new_pin(
+        self, asker: Asker, stack: ExitStack, echo: bool, current: Secret | None, code: Secret | None = None
+    ) -> Secret:
         new = self._ask(asker, stack, Field.NEW_PIN, echo)
-        self._require(check_new_pin(new, None, current, self.policy), asker)
+        self._require(check_new_pin(new, None, current, self.policy, unblock_code=code), asker)
         confirm = self._ask(asker, stack, Field.CONFIRM, echo)
-        verdict = check_new_pin(new, confirm, current, self.policy)
+        verdict = check_new_pin(new, confirm, current, self.policy, unblock_code=code)
         if not verdict.ok:
             raise PinPolicyError(verdict)
         return new
@@ -215,7 +220,7 @@ class PinService:
         with ExitStack() as stack:
             first = self._ask(asker, stack, first_field, echo)
             self._require(check_base(first, first_field), asker)
-            new = self._new_pin(asker, stack, echo, first if changing else None)
+            new = self._new_pin(asker, stack, echo, first if changing else None, None if changing else first)
             self._guard(status, operation)
             logger.info("Changing PIN" if changing else "Resetting PIN with the unblocking code")
             send(first, new, seen=seen)
@@ -271,7 +276,7 @@ class PinService:
             self.settings.audit,
             {
                 "operation": outcome.operation.value,
-                "backend": self.settings.backend.value,
+                "backend": getattr(self.backend, "name", self.settings.backend.value),
                 "reader": self.backend.reader,
                 "exit_code": int(outcome.exit_code),
                 **fields,

@@ -1,9 +1,10 @@
 """The one PIN policy: pure functions over :class:`~aosign_plugin.domain.secret.Secret` values, no card, no prompts.
 
 The card's rules (issuer FAQ): 4 to 16 half-width ASCII letters and digits, never one repeated character,
-and guessable PINs (dates, phone numbers, plain runs) to be avoided. A deployment may only tighten these
-(:class:`PolicySettings`). :func:`check_base` applies the card's base rules to a PIN or code that already
-exists; :func:`check_new_pin` applies the whole policy to a new PIN.
+and guessable PINs (dates, phone numbers, plain runs) to be avoided; :mod:`~aosign_plugin.service.guessable` adds
+the patterns the FAQ does not list (other date orders, Japanese era dates, years, repeated blocks, near-repeats,
+common passwords). A deployment may only tighten these (:class:`PolicySettings`). :func:`check_base` applies
+the card's base rules to a PIN or code that already exists; :func:`check_new_pin` applies the whole policy to a new PIN.
 
 Secrets are read through :meth:`Secret.view` and decoded byte by byte: no ``str`` or ``bytes`` copy of a PIN
 is made, and nothing in a :class:`Refusal` or its message comes from the PIN.
@@ -17,6 +18,14 @@ from enum import Enum, unique
 
 from aosign_plugin import catalogs
 from aosign_plugin.domain.secret import Secret
+from aosign_plugin.service.guessable import (
+    is_common,
+    is_date_other_order,
+    is_era_date,
+    is_near_repeat,
+    is_repeated_block,
+    is_year,
+)
 
 __all__ = [
     "CARD_MAX_LENGTH",
@@ -52,7 +61,14 @@ class Reason(Enum):
     DATE = "date"
     PHONE = "phone"
     SEQUENCE = "sequence"
+    DATE_ORDER = "date_order"
+    ERA_DATE = "era_date"
+    YEAR = "year"
+    REPEATED_BLOCK = "repeated_block"
+    COMMON = "common"
+    NEAR_REPEAT = "near_repeat"
     SAME_AS_CURRENT = "same_as_current"
+    SAME_AS_CODE = "same_as_code"
     MISMATCH = "mismatch"
 
 
@@ -83,7 +99,19 @@ class Field(Enum):
 
 
 #: the only reasons that settings may turn into warnings; the card itself refuses a repeated character
-_GUESSABLE = frozenset({Reason.DATE, Reason.PHONE, Reason.SEQUENCE})
+_GUESSABLE = frozenset(
+    {
+        Reason.DATE,
+        Reason.PHONE,
+        Reason.SEQUENCE,
+        Reason.DATE_ORDER,
+        Reason.ERA_DATE,
+        Reason.YEAR,
+        Reason.REPEATED_BLOCK,
+        Reason.COMMON,
+        Reason.NEAR_REPEAT,
+    }
+)
 _REASON_ORDER = {reason: i for i, reason in enumerate(Reason)}
 _FIELD_ORDER = {field: i for i, field in enumerate(Field)}
 
@@ -366,23 +394,51 @@ def check_base(secret: Secret, field: Field) -> Verdict:
     return Verdict(_sorted(refusals))
 
 
+def _guessable_reasons(buf: memoryview) -> Iterator[Reason]:
+    """The guessable patterns the whole PIN matches; an era date only when it is not a plain date already."""
+    date = _is_date(buf)
+    if date:
+        yield Reason.DATE
+    if _is_phone(buf):
+        yield Reason.PHONE
+    if _is_sequence(buf):
+        yield Reason.SEQUENCE
+    if not date and is_date_other_order(buf):
+        yield Reason.DATE_ORDER
+    if not date and is_era_date(buf):
+        yield Reason.ERA_DATE
+    if is_year(buf):
+        yield Reason.YEAR
+    if is_repeated_block(buf):
+        yield Reason.REPEATED_BLOCK
+    if is_common(buf):
+        yield Reason.COMMON
+    if is_near_repeat(buf):
+        yield Reason.NEAR_REPEAT
+
+
 def check_new_pin(
     new: Secret,
     confirm: Secret | None = None,
     current: Secret | None = None,
     settings: PolicySettings = _DEFAULT_SETTINGS,
+    *,
+    unblock_code: Secret | None = None,
 ) -> Verdict:
     """The whole policy for a new PIN.
 
     Refused: empty (then nothing else is reported), a length outside ``settings``, any character other than
     a half-width ASCII letter or digit (one refusal per kind of character), one repeated character, the
-    current PIN again, and a confirmation that differs. Dates, phone numbers and runs are refused, or only
-    warned about when ``settings.guessable`` is :attr:`Guessable.WARN`. The pattern rules are checked only
-    when every character is valid, and the guessable ones not for a repeated character (always refused).
+    current PIN again, the unblocking code typed in the same unlock (the FAQ: keep them apart), and a
+    confirmation that differs. Guessable PINs (dates in any order, Japanese era dates, a year, phone numbers,
+    runs, repeated blocks, near-repeats, the most common passwords) are refused, or only warned about when
+    ``settings.guessable`` is :attr:`Guessable.WARN`. The pattern rules are checked only when every character
+    is valid, and the guessable ones not for a repeated character (always refused).
 
     :param new: the new PIN.
     :param confirm: the new PIN typed again; ``None`` when not asked yet.
     :param current: the current PIN (change, not unlock); ``None`` to skip the comparison.
+    :param unblock_code: the unblocking code typed in the same unlock; ``None`` to skip the comparison.
     :param settings: the deployment's policy.
     :returns: refusals on :attr:`Field.NEW_PIN`, and on :attr:`Field.CONFIRM` for the confirmation, in a
         stable order (by :class:`Reason`, then :class:`Field`).
@@ -399,15 +455,11 @@ def check_new_pin(
             else:
                 severity = Severity.WARN if settings.guessable is Guessable.WARN else Severity.REFUSE
                 sink = warnings if severity is Severity.WARN else refusals
-                for reason, matches in (
-                    (Reason.DATE, _is_date),
-                    (Reason.PHONE, _is_phone),
-                    (Reason.SEQUENCE, _is_sequence),
-                ):
-                    if matches(buf):
-                        sink.append(Refusal(reason, severity, Field.NEW_PIN, lo, hi))
+                sink.extend(Refusal(reason, severity, Field.NEW_PIN, lo, hi) for reason in _guessable_reasons(buf))
     if current is not None and new == current:
         refusals.append(Refusal(Reason.SAME_AS_CURRENT, Severity.REFUSE, Field.NEW_PIN, lo, hi))
+    if unblock_code is not None and new == unblock_code:
+        refusals.append(Refusal(Reason.SAME_AS_CODE, Severity.REFUSE, Field.NEW_PIN, lo, hi))
     if confirm is not None:
         if len(confirm) == 0:
             refusals.append(Refusal(Reason.EMPTY, Severity.REFUSE, Field.CONFIRM, lo, hi))

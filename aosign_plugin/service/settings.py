@@ -28,6 +28,8 @@ class Backend(Enum):
     SIM = "sim"
     PCSC = "pcsc"
     PKCS11 = "pkcs11"
+    #: the built-in default: an AOSign card in a reader, else the issued simulated card (backends/auto_backend.py)
+    AUTO = "auto"
 
 
 #: the manifest tables this plugin owns, with their keys
@@ -74,7 +76,7 @@ class SettingProblem:
 class Settings:
     """Everything the plugin reads from the manifest, validated."""
 
-    backend: Backend = Backend.SIM
+    backend: Backend = Backend.AUTO
     language: str | None = None
     policy: PolicySettings = field(default_factory=PolicySettings)
     dialect: CardDialect = field(default_factory=CardDialect)
@@ -364,7 +366,7 @@ def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[SettingP
         backups=AuditSettings.backups if backups is None else backups,
     )
     settings = Settings(
-        backend=Backend(backend) if backend else Backend.SIM,
+        backend=Backend(backend) if backend else Backend.AUTO,
         language=language,
         policy=policy,
         dialect=dialect,

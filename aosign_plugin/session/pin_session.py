@@ -58,6 +58,12 @@ def _wrong_entry(sw: int) -> bool:
     return sw & 0xFFF0 == 0x63C0 or sw == SW.NO_INFORMATION
 
 
+def _counter(left: int) -> Counter:
+    """What the card said: ``left`` tries as they are, out of the issuer's :data:`MAX_TRIES`; a card that counts
+    more than that has a maximum of its own, which it does not tell (``None``, never a guess)."""
+    return Counter(tries_left=left, max_tries=MAX_TRIES if left <= MAX_TRIES else None, blocked=left == 0)
+
+
 class PinSession:
     """PIN verbs on one card connection.
 
@@ -89,7 +95,7 @@ class PinSession:
         except ApduError as e:
             left = _retries_from_sw(e.sw)
             if left is not None:
-                return Counter(tries_left=min(left, MAX_TRIES), blocked=left == 0)
+                return _counter(left)
             if e.sw == SW.AUTH_METHOD_BLOCKED:
                 return Counter(tries_left=0, blocked=True)
             raise CardProtocolError(e.sw, f"reading {kind.value} tries") from None
@@ -124,7 +130,7 @@ class PinSession:
                 raise CardDeadError(just_now=just_now) from None
             raise PinBlockedError(just_now=just_now) from None
         if _wrong_entry(e.sw):
-            raise PinIncorrectError(kind, None if left is None else min(left, MAX_TRIES)) from None
+            raise PinIncorrectError(kind, left) from None
         if e.sw in (SW.INVALID_DATA, SW.WRONG_LENGTH):
             raise CardRefusedInputError(e.sw) from None
         raise CardProtocolError(e.sw, during) from None

@@ -9,6 +9,10 @@ JSON lines. The first line is a header holding a random salt; every command the 
 parsed, padding stripped, each as :func:`field_digest`; ``null`` when the card could not split the data.
 ``apdu`` is the same salted digest of the whole command, so a repeated command shows as a repeated digest.
 Tests compute ``field_digest(log.salt, b"1234")`` to see whether a PIN reached the card.
+
+A line cut short (a full disk, a crash in the middle of a write) stays as it is, counted in
+:attr:`ApduLogContents.torn`; the next line starts on a line of its own. A log that cannot be written raises
+:class:`ApduLogError`, which names the log, never the card's state.
 """
 
 from __future__ import annotations
@@ -23,11 +27,32 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["LOG_FORMAT", "LOG_ITERATIONS", "ApduLog", "ApduLogContents", "field_digest", "read_log"]
+__all__ = [
+    "LOG_FORMAT",
+    "LOG_ITERATIONS",
+    "ApduLog",
+    "ApduLogContents",
+    "ApduLogError",
+    "field_digest",
+    "read_log",
+]
 
 LOG_FORMAT = "aosign-sim-apdulog"
 LOG_ITERATIONS = 1000
 _SECRET_INS = frozenset({0x20, 0x24, 0x2C})
+
+
+class ApduLogError(Exception):
+    """The card's APDU log cannot be read or written; ``detail`` names the file and what went wrong.
+
+    :param reason: ``sim_log_unwritable`` or ``sim_log_corrupt`` (the catalogs' ``unavailable.<reason>``).
+    """
+
+    def __init__(self, reason: str, detail: str, *, path: Path) -> None:
+        super().__init__(f"the simulated card's APDU log {detail}")
+        self.reason = reason
+        self.detail = detail
+        self.path = path
 
 
 def field_digest(log_salt: bytes, secret: bytes | bytearray | memoryview) -> str:
@@ -41,6 +66,8 @@ class ApduLogContents:
 
     salt: bytes = field(repr=False)
     entries: list[dict[str, Any]]
+    #: lines cut short (by a full disk or a crash): skipped
+    torn: int = 0
 
     def digest(self, secret: bytes | bytearray | memoryview) -> str:
         """:func:`field_digest` with this log's salt."""
@@ -54,19 +81,47 @@ class ApduLogContents:
         return out
 
 
-def read_log(path: Path | str) -> ApduLogContents:
-    """Read a log written by :class:`ApduLog`.
+def _entry(line: bytes) -> dict[str, Any] | None:
+    """One log line as a dict, or ``None`` for a line cut short (or otherwise not an entry)."""
+    try:
+        entry = json.loads(line)
+    except ValueError:
+        return None
+    return entry if isinstance(entry, dict) else None
 
-    :raises ValueError: not such a log.
+
+def read_log(path: Path | str) -> ApduLogContents:
+    """Read a log written by :class:`ApduLog`; lines cut short are skipped and counted.
+
+    :raises ValueError: not such a log (its header line is not one).
+    :raises OSError: it cannot be read.
     """
     lines = Path(path).read_bytes().splitlines()
     if not lines:
         raise ValueError(f"{path}: empty APDU log")
-    header = json.loads(lines[0])
-    if not isinstance(header, dict) or header.get("format") != LOG_FORMAT:
+    header = _entry(lines[0])
+    if header is None or header.get("format") != LOG_FORMAT:
         raise ValueError(f"{path}: not an aosign-sim APDU log")
-    entries = [json.loads(line) for line in lines[1:] if line.strip()]
-    return ApduLogContents(salt=bytes.fromhex(header["salt"]), entries=entries)
+    try:
+        salt = bytes.fromhex(header["salt"])
+    except (KeyError, TypeError, ValueError):
+        raise ValueError(f"{path}: the APDU log's header has no salt") from None
+    entries: list[dict[str, Any]] = []
+    torn = 0
+    for line in lines[1:]:
+        if not line.strip():
+            continue
+        entry = _entry(line)
+        if entry is None:
+            torn += 1
+        else:
+            entries.append(entry)
+    return ApduLogContents(salt=salt, entries=entries, torn=torn)
+
+
+def _seq(entry: dict[str, Any]) -> int:
+    value = entry.get("seq", 0)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 class ApduLog:
@@ -86,31 +141,60 @@ class ApduLog:
 
     def _sync(self) -> None:
         try:
-            size = self.path.stat().st_size
-        except FileNotFoundError:
-            size = 0
-        if size == self._size:
-            return
-        if size == 0:
-            self.salt = secrets.token_bytes(16)
-            header = {
-                "format": LOG_FORMAT,
-                "version": 1,
-                "salt": self.salt.hex(),
-                "iterations": LOG_ITERATIONS,
-            }
-            self._append(json.dumps(header).encode() + b"\n")
-            self._seq = 0
-            return
-        contents = read_log(self.path)
-        self.salt = contents.salt
-        self._seq = max((int(e.get("seq", 0)) for e in contents.entries), default=0)
-        self._size = self.path.stat().st_size
+            try:
+                size = self.path.stat().st_size
+            except FileNotFoundError:
+                size = 0
+            if size == self._size:
+                return
+            if size > 0 and self._torn_header():
+                # only a header cut short (the disk was full when the log began): nothing was logged yet
+                os.truncate(self.path, 0)
+                size = 0
+            if size == 0:
+                self.salt = secrets.token_bytes(16)
+                header = {
+                    "format": LOG_FORMAT,
+                    "version": 1,
+                    "salt": self.salt.hex(),
+                    "iterations": LOG_ITERATIONS,
+                }
+                self._seq = 0
+                self._append(json.dumps(header).encode() + b"\n")
+                return
+            try:
+                contents = read_log(self.path)
+            except ValueError as exc:
+                raise ApduLogError("sim_log_corrupt", f"{self.path}: {exc}", path=self.path) from None
+            self.salt = contents.salt
+            self._seq = max((_seq(e) for e in contents.entries), default=0)
+            self._size = self.path.stat().st_size
+        except OSError as exc:
+            raise ApduLogError("sim_log_unwritable", f"{self.path}: {exc.strerror or exc}", path=self.path) from None
+
+    def _torn_header(self) -> bool:
+        """The file is this log's header cut short, and nothing else."""
+        with open(self.path, "rb") as fh:
+            head = fh.read(4096)
+        start = json.dumps({"format": LOG_FORMAT}).encode()[:-1]
+        return b"\n" not in head and (head.startswith(start) or start.startswith(head))
 
     def _append(self, line: bytes) -> None:
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        """Append ``line`` whole: a torn last line is ended first, and a short write is written on.
+
+        :raises OSError: the disk is full, or the file cannot be written.
+        """
+        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
         try:
-            os.write(fd, line)
+            end = os.fstat(fd).st_size
+            if end > 0:
+                os.lseek(fd, end - 1, os.SEEK_SET)
+                if os.read(fd, 1) != b"\n":
+                    line = b"\n" + line
+            view = memoryview(line)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
             self._size = os.fstat(fd).st_size
         finally:
             os.close(fd)
@@ -124,6 +208,7 @@ class ApduLog:
         """Log one command and the status word the card answered.
 
         :param fields: the secret fields the card parsed (padding stripped), or ``None`` if it could not.
+        :raises ApduLogError: the log cannot be written (a full disk): it names the log.
         """
         with self._mutex:
             self._sync()
@@ -141,4 +226,10 @@ class ApduLog:
             if n > 1 and apdu[1] in _SECRET_INS:
                 entry["fields"] = None if fields is None else [field_digest(self.salt, f) for f in fields]
             entry["apdu"] = field_digest(self.salt, apdu)
-            self._append(json.dumps(entry).encode() + b"\n")
+            try:
+                self._append(json.dumps(entry).encode() + b"\n")
+            except OSError as exc:
+                self._size = -1  # read again next time: the line may be torn
+                raise ApduLogError(
+                    "sim_log_unwritable", f"{self.path}: {exc.strerror or exc}", path=self.path
+                ) from None

@@ -12,11 +12,13 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime
+import errno
 import hashlib
 import hmac
 import json
 import os
 import secrets
+import stat
 import sys
 import tempfile
 import threading
@@ -34,11 +36,16 @@ __all__ = [
     "STATE_VERSION",
     "CardStateCorruptError",
     "CardStateError",
+    "CardStateInvalidError",
     "CardStateMissingError",
+    "CardStateSymlinkError",
+    "CardStateUnreadableError",
+    "CardStateUnwritableError",
     "CardStore",
     "MemoryStore",
     "SecretRecord",
     "SimCardState",
+    "StateFieldError",
     "StateStore",
     "new_card_state",
     "new_serial",
@@ -50,22 +57,67 @@ DEFAULT_ITERATIONS = 2000
 MAX_TRIES = 10
 _SALT_LEN = 16
 _LOCK_POLL = 0.01
+#: errnos that mean "this folder cannot be written here": the card can still be read
+_CANNOT_WRITE = frozenset({errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT})
 
 
 class CardStateError(Exception):
-    """The card's state file cannot be used."""
+    """The card's state file cannot be used.
 
-    def __init__(self, message: str, *, path: Path | None = None) -> None:
+    :param reason: a stable code, the catalogs' ``unavailable.<reason>`` (and the JSON error's ``code``).
+    :param detail: the path and what is wrong with the file, never a secret.
+    """
+
+    reason = "sim_state_corrupt"
+
+    def __init__(self, message: str, *, path: Path | None = None, detail: str | None = None) -> None:
         super().__init__(message)
         self.path = path
+        self.detail = detail if detail is not None else message
 
 
 class CardStateMissingError(CardStateError):
     """No state file: no card has been issued there."""
 
+    reason = "no_sim_card"
+
 
 class CardStateCorruptError(CardStateError):
-    """The state file exists but is not a valid card state."""
+    """The state file exists but is not a valid card state (cut short, not JSON, not a card state)."""
+
+    reason = "sim_state_corrupt"
+
+
+class CardStateInvalidError(CardStateCorruptError):
+    """The state file is a card state with a value no card can have (a counter of -5 or 99, ...)."""
+
+    reason = "sim_state_invalid"
+
+
+class CardStateUnreadableError(CardStateCorruptError):
+    """The state file cannot be read (permissions, a folder in its place, I/O error)."""
+
+    reason = "sim_state_unreadable"
+
+
+class CardStateSymlinkError(CardStateCorruptError):
+    """The state file is a symbolic link: the card keeps its state in a regular file only."""
+
+    reason = "sim_state_symlink"
+
+
+class CardStateUnwritableError(CardStateError):
+    """The state could not be saved (a read-only or full disk, permissions): the command did not complete."""
+
+    reason = "sim_state_unwritable"
+
+
+class StateFieldError(ValueError):
+    """A card state's value that no card can have; ``field`` names it (``pin.tries_left``)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def _pbkdf2(value: bytes | bytearray | memoryview, salt: bytes, iterations: int) -> bytes:
@@ -127,24 +179,32 @@ class SecretRecord:
     def from_json(cls, name: str, obj: object) -> SecretRecord:
         """:raises ValueError: naming the bad key."""
         if not isinstance(obj, dict):
-            raise ValueError(f"{name!r} must be an object")
+            raise StateFieldError(name, f"{name!r} must be an object")
         keys = {"salt", "hash", "length", "iterations", "tries_left", "max_tries"}
         if set(obj) != keys:
-            raise ValueError(f"{name!r} must have exactly the keys {sorted(keys)}")
+            raise StateFieldError(name, f"{name!r} must have exactly the keys {sorted(keys)}")
         ints: dict[str, int] = {}
         for key in ("length", "iterations", "tries_left", "max_tries"):
             value = obj[key]
             if not isinstance(value, int) or isinstance(value, bool):
-                raise ValueError(f"{name}.{key} must be an integer")
+                raise StateFieldError(f"{name}.{key}", f"{name}.{key} must be an integer")
             ints[key] = value
         salt = _hex_field(f"{name}.salt", obj["salt"])
         digest = _hex_field(f"{name}.hash", obj["hash"])
-        if len(salt) != _SALT_LEN or len(digest) != 32:
-            raise ValueError(f"{name}: salt must be {_SALT_LEN} bytes and hash 32 bytes")
-        if not 1 <= ints["max_tries"] <= 15 or not 0 <= ints["tries_left"] <= ints["max_tries"]:
-            raise ValueError(f"{name}: tries_left must be 0..max_tries and max_tries 1..15")
-        if ints["iterations"] < 1 or not 1 <= ints["length"] <= 127:
-            raise ValueError(f"{name}: iterations must be positive and length 1..127")
+        if len(salt) != _SALT_LEN:
+            raise StateFieldError(f"{name}.salt", f"{name}.salt must be {_SALT_LEN} bytes")
+        if len(digest) != 32:
+            raise StateFieldError(f"{name}.hash", f"{name}.hash must be 32 bytes")
+        if not 1 <= ints["max_tries"] <= 15:
+            raise StateFieldError(f"{name}.max_tries", f"{name}.max_tries is {ints['max_tries']}, not 1..15")
+        if not 0 <= ints["tries_left"] <= ints["max_tries"]:
+            raise StateFieldError(
+                f"{name}.tries_left", f"{name}.tries_left is {ints['tries_left']}, not 0..{ints['max_tries']}"
+            )
+        if ints["iterations"] < 1:
+            raise StateFieldError(f"{name}.iterations", f"{name}.iterations must be positive")
+        if not 1 <= ints["length"] <= 127:
+            raise StateFieldError(f"{name}.length", f"{name}.length must be 1..127")
         return cls(salt=salt, digest=digest, **ints)
 
 
@@ -168,11 +228,11 @@ def _certificates_from_json(value: object) -> list[tuple[str, bytes]]:
 
 def _hex_field(name: str, value: object) -> bytes:
     if not isinstance(value, str):
-        raise ValueError(f"{name} must be a hex string")
+        raise StateFieldError(name, f"{name} must be a hex string")
     try:
         return bytes.fromhex(value)
     except ValueError:
-        raise ValueError(f"{name} must be a hex string") from None
+        raise StateFieldError(name, f"{name} must be a hex string") from None
 
 
 @dataclass
@@ -226,17 +286,17 @@ class SimCardState:
         if not keys <= set(obj) <= keys | optional:
             raise ValueError(f"the state must have the keys {sorted(keys)} (and may have {sorted(optional)})")
         if obj["version"] != STATE_VERSION:
-            raise ValueError(f"unsupported state version {obj['version']!r} (expected {STATE_VERSION})")
+            raise StateFieldError("version", f"unsupported state version {obj['version']!r} (expected {STATE_VERSION})")
         for key in ("serial", "issued"):
             if not isinstance(obj[key], str) or not obj[key]:
-                raise ValueError(f"{key!r} must be a non-empty string")
+                raise StateFieldError(key, f"{key!r} must be a non-empty string")
         table = obj["dialect"]
         if not isinstance(table, dict):
-            raise ValueError("'dialect' must be an object")
+            raise StateFieldError("dialect", "'dialect' must be an object")
         try:
             dialect = CardDialect.from_table(table)
         except (TypeError, ValueError) as exc:
-            raise ValueError(f"'dialect': {exc}") from None
+            raise StateFieldError("dialect", f"'dialect': {exc}") from None
         return cls(
             serial=obj["serial"],
             issued=obj["issued"],
@@ -356,7 +416,14 @@ class CardStore:
 
     :meth:`locked` is reentrant within one :class:`CardStore` object (and thread-safe); two objects for the
     same path in one process exclude each other like two processes do, so do not nest them.
+
+    A folder that cannot be written (read-only, or another user's) still lets the card be read: the lock is then
+    taken on an existing lock file opened for reading, or not at all when there is none (nothing can be written
+    there either); a command that must save the state then fails with :class:`CardStateUnwritableError`.
     """
+
+    #: a state file is a few hundred bytes: anything much larger is not one
+    MAX_BYTES = 1 << 20
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
@@ -367,20 +434,42 @@ class CardStore:
         self._held: SimCardState | None = None
 
     def exists(self) -> bool:
-        return self.path.is_file()
+        """Something is at the state's path (a file, or a link or folder that :meth:`load` will name)."""
+        return os.path.lexists(self.path)
+
+    def _open_lock(self) -> int | None:
+        """The lock file, opened for writing, else (a read-only folder) for reading, else ``None``."""
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            if exc.errno not in _CANNOT_WRITE:
+                raise CardStateUnreadableError(
+                    f"cannot open the lock file {self.lock_path}: {_why(exc)}",
+                    path=self.lock_path,
+                    detail=f"{self.lock_path}: {_why(exc)}",
+                ) from None
+        try:
+            return os.open(self.lock_path, os.O_RDONLY)
+        except OSError:
+            return None  # nothing can be written in this folder: there is nothing to guard against
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
-        """Hold the cross-process lock (reentrant) without loading the state."""
+        """Hold the cross-process lock (reentrant) without loading the state.
+
+        :raises CardStateUnreadableError: the lock file exists but cannot be opened.
+        """
         with self._mutex:
             if self._depth == 0:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-                try:
-                    _lock_file(fd)
-                except BaseException:
-                    os.close(fd)
-                    raise
+                fd = self._open_lock()
+                if fd is not None:
+                    try:
+                        _lock_file(fd)
+                    except BaseException:
+                        os.close(fd)
+                        raise
                 self._lock_fd = fd
             self._depth += 1
             try:
@@ -402,37 +491,102 @@ class CardStore:
         """Hold the lock and yield the state, loaded once by the outermost call.
 
         :raises CardStateMissingError: no state file.
-        :raises CardStateCorruptError: the file is not a valid state.
+        :raises CardStateCorruptError: the file is not a valid state (or cannot be read).
         """
         with self.lock():
             if self._held is None:
                 self._held = self.load()
             yield self._held
 
+    def _read(self) -> bytes:
+        """The file's bytes, never through a symbolic link, at most :attr:`MAX_BYTES`."""
+        path = self.path
+        try:
+            if path.is_symlink():
+                raise CardStateSymlinkError(
+                    f"the simulated card state {path} is a symbolic link to {os.readlink(path)}",
+                    path=path,
+                    detail=f"{path} -> {os.readlink(path)}",
+                )
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+        except FileNotFoundError:
+            raise CardStateMissingError(f"no simulated card state at {path}", path=path) from None
+        except OSError as exc:
+            raise CardStateUnreadableError(
+                f"cannot read the simulated card state {path}: {_why(exc)}",
+                path=path,
+                detail=f"{path}: {_why(exc)}",
+            ) from None
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise CardStateUnreadableError(
+                    f"the simulated card state {path} is not a regular file",
+                    path=path,
+                    detail=f"{path}: not a regular file",
+                )
+            if info.st_size > self.MAX_BYTES:
+                raise CardStateCorruptError(
+                    f"the simulated card state {path} is {info.st_size} bytes: not a card state",
+                    path=path,
+                    detail=f"{path}: {info.st_size} bytes",
+                )
+            chunks: list[bytes] = []
+            while chunk := os.read(fd, 65536):
+                chunks.append(chunk)
+            return b"".join(chunks)
+        except OSError as exc:
+            raise CardStateUnreadableError(
+                f"cannot read the simulated card state {path}: {_why(exc)}",
+                path=path,
+                detail=f"{path}: {_why(exc)}",
+            ) from None
+        finally:
+            os.close(fd)
+
     def load(self) -> SimCardState:
         """Read and validate the state (no lock needed to read: writes are atomic renames).
 
         :raises CardStateMissingError: no state file.
-        :raises CardStateCorruptError: the file is not a valid state.
+        :raises CardStateCorruptError: the file is not a valid state; its subclasses say more: a value no card can
+            have (:class:`CardStateInvalidError`), a file that cannot be read (:class:`CardStateUnreadableError`)
+            or a symbolic link (:class:`CardStateSymlinkError`).
         """
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
-            raise CardStateMissingError(f"no simulated card state at {self.path}", path=self.path) from None
-        except OSError as exc:
-            raise CardStateCorruptError(
-                f"cannot read the simulated card state {self.path}: {exc.strerror}", path=self.path
-            ) from None
+        path = self.path
+        raw = self._read()
+        if not raw.strip():
+            raise CardStateCorruptError(f"the simulated card state {path} is empty", path=path, detail=f"{path}")
         try:
             obj = json.loads(raw)
-            return SimCardState.from_json(obj)
-        except (ValueError, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError:
             raise CardStateCorruptError(
-                f"the simulated card state {self.path} is corrupt: {exc}", path=self.path
+                f"the simulated card state {path} is not text", path=path, detail=f"{path}"
+            ) from None
+        except json.JSONDecodeError as exc:
+            where = "cut short" if exc.pos >= len(raw.rstrip()) else f"line {exc.lineno}, column {exc.colno}"
+            raise CardStateCorruptError(
+                f"the simulated card state {path} is not JSON ({where})", path=path, detail=f"{path} ({where})"
+            ) from None
+        except RecursionError:
+            raise CardStateCorruptError(
+                f"the simulated card state {path} is nested too deeply", path=path, detail=f"{path}"
+            ) from None
+        try:
+            return SimCardState.from_json(obj)
+        except StateFieldError as exc:
+            raise CardStateInvalidError(
+                f"the simulated card state {path} is invalid: {exc}", path=path, detail=f"{path}: {exc}"
+            ) from None
+        except ValueError as exc:
+            raise CardStateCorruptError(
+                f"the simulated card state {path} is not a card state: {exc}", path=path, detail=f"{path}: {exc}"
             ) from None
 
     def save(self, state: SimCardState) -> None:
-        """Write ``state`` atomically (temp file, fsync, :func:`os.replace`, fsync of the directory)."""
+        """Write ``state`` atomically (temp file, fsync, :func:`os.replace`, fsync of the directory).
+
+        :raises CardStateUnwritableError: it could not be written; the old state is still there.
+        """
         with self.lock():
             self._write(state)
             if self._held is not None and self._held is not state:
@@ -442,14 +596,25 @@ class CardStore:
         """Write a newly issued card.
 
         :raises FileExistsError: a state file exists and ``force`` is false.
+        :raises CardStateUnwritableError: it could not be written.
         """
         with self.lock():
-            if not force and self.path.exists():
+            if not force and self.exists():
                 raise FileExistsError(f"a simulated card already exists at {self.path}")
             self._write(state)
             self._held = None
 
     def _write(self, state: SimCardState) -> None:
+        try:
+            self._write_atomically(state)
+        except OSError as exc:
+            raise CardStateUnwritableError(
+                f"the simulated card state {self.path} could not be written: {_why(exc)}",
+                path=self.path,
+                detail=f"{self.path}: {_why(exc)}",
+            ) from None
+
+    def _write_atomically(self, state: SimCardState) -> None:
         data = json.dumps(state.to_json(), indent=2, sort_keys=True).encode("utf-8") + b"\n"
         directory = self.path.parent
         directory.mkdir(parents=True, exist_ok=True)
@@ -467,6 +632,11 @@ class CardStore:
                 tmp.unlink()
             raise
         _fsync_dir(directory)
+
+
+def _why(exc: OSError) -> str:
+    """What the OS said, for a message (an ``OSError`` raised by hand may have no ``strerror``)."""
+    return exc.strerror or str(exc)
 
 
 def _chmod_private(fh: IO[bytes], path: Path) -> None:

@@ -172,6 +172,7 @@ class SimCard:
         Holds the store's lock for the command; state changes are persisted before this returns.
 
         :raises aosign_plugin.simcard.card_store.CardStateError: the state cannot be loaded or saved.
+        :raises aosign_plugin.simcard.apdu_log.ApduLogError: the APDU log cannot be written (the state was saved).
         """
         cmd = parse_command(apdu)
         scratch: list[bytearray] = []

@@ -6,6 +6,9 @@ never secrets.
 
 Exit codes: 0 done · 2 bad usage or refusing to overwrite a card · 6 no card state file (or it is unusable, or
 vpcd is not there).
+
+Its texts are the catalogs' ``sim.*`` (and ``unavailable.*`` for a card that cannot be used), in the language of
+``--lang``, else ``$AOSIGN_LANG``, else the system's, like the host.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ def _hex(text: str) -> bytes:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="aosign-sim", description="The simulated AOSign IC card.")
+    parser.add_argument("--lang", choices=["ja", "en"], help="language (else $AOSIGN_LANG, else the system's language)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     issue = sub.add_parser("issue", help="issue a fresh card and print its 「PIN(暗証番号)について」 sheet once")
@@ -86,7 +90,9 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="read the initial PIN, and optionally a different unblocking code, as lines from stdin (not a terminal)",
     )
-    issue.add_argument("--lang", choices=["ja", "en"], help="language of the sheet (default $AOSIGN_LANG or ja)")
+    issue.add_argument(
+        "--lang", choices=["ja", "en"], default=argparse.SUPPRESS, help="language (as aosign-sim --lang)"
+    )
     cert = issue.add_argument_group("the card's certificate (from the test CA kept beside the state file)")
     cert.add_argument("--holder", help="the holder's name, the certificate's CN (any script; default: a test name)")
     cert.add_argument(
@@ -125,8 +131,42 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: the language of this run's texts (set by :func:`main`)
+_lang = "en"
+
+
+def _language(chosen: str | None) -> str:
+    """``--lang``, else ``$AOSIGN_LANG`` (empty: unset; another value: ignored), else the system's language."""
+    if chosen in ("ja", "en"):
+        return chosen
+    env = os.environ.get("AOSIGN_LANG", "")
+    if env in ("ja", "en"):
+        return env
+    from hostapp_stub.platforms import system_language
+
+    return system_language()
+
+
+def _t(key: str, **params: object) -> str:
+    from aosign_plugin import catalogs
+
+    return catalogs.text(key, _lang, **params)
+
+
 def _err(message: str) -> None:
     print(f"aosign-sim: {message}", file=sys.stderr)
+
+
+def _broken(exc: Exception) -> None:
+    """A card state (or APDU log) that cannot be used, in the catalogs' words: the file and what is wrong."""
+    from aosign_plugin.simcard.card_store import CardStateMissingError
+
+    reason = getattr(exc, "reason", "sim_state_corrupt")
+    detail = getattr(exc, "detail", None) or str(exc)
+    if isinstance(exc, CardStateMissingError):
+        _err(_t("sim.no_card", path=detail if exc.path is None else exc.path))
+    else:
+        _err(_t(f"unavailable.{reason}", detail=detail))
 
 
 def _random_ascii(alphabet: bytes, n: int) -> bytearray:
@@ -167,43 +207,13 @@ def _read_stdin_lines() -> list[bytearray] | None:
         wipe_bytearray(buf)
 
 
-_SHEET = {
-    "ja": (
-        "「PIN(暗証番号)について」\nAOSignICカード(シミュレーション)\nシリアル番号: {serial}\n発行日時: {issued}\n\n",
-        "PIN(暗証番号): ",
-        "ロック解除用のPIN(暗証番号): ",
-        "\n"
-        "・PIN(暗証番号)は半角英数字4桁以上、16桁以内で変更できます。すべて同じ文字列は認められません。\n"
-        "・当社から送付しました「PIN(暗証番号)について」に記載されているPIN(暗証番号)は「ICカードのロック解除」に"
-        "必要になります。変更後のPIN(暗証番号)とは区別して厳重に保管してください。\n"
-        "・ロック解除の操作において、PIN(暗証番号)を連続して10回誤入力した場合は使用できなくなり、"
-        "AOSignICカードの失効および、発行の申込が必要となりますので注意してください。\n"
-        "・「PIN(暗証番号)について」の用紙は再発行ができませんので、なくさないよう大切に保管してください。\n",
-    ),
-    "en": (
-        '"About your PIN" (「PIN(暗証番号)について」)\n'
-        "AOSign IC card (simulated)\n"
-        "Serial number: {serial}\n"
-        "Issued: {issued}\n"
-        "\n",
-        "PIN: ",
-        "PIN for unlocking: ",
-        "\n"
-        "- You can change the PIN to 4 to 16 half-width letters and digits;"
-        " one repeated character is refused.\n"
-        "- The PIN printed on this sheet is needed to unlock the card (reset the PIN), even after you change"
-        " your PIN: keep it apart from the PIN you choose.\n"
-        "- After 10 wrong entries while unlocking, the card is unusable for good:"
-        " it must be revoked and a new one applied for.\n"
-        "- This sheet cannot be reissued; keep it safe and do not lose it.\n"
-        "  (「PIN(暗証番号)について」の用紙は再発行ができませんので、"
-        "なくさないよう大切に保管してください。)\n",
-    ),
-}
+_SHEET_PARTS = ("head", "pin_label", "code_label", "tail")
 
 
 def _print_sheet(lang: str, serial: str, issued: str, pin: bytearray, code: bytearray) -> None:
-    head, pin_label, code_label, tail = _SHEET[lang]
+    from aosign_plugin import catalogs
+
+    head, pin_label, code_label, tail = (catalogs.text(f"sim.sheet.{part}", lang) for part in _SHEET_PARTS)
     enc = getattr(sys.stdout, "encoding", None) or "utf-8"
 
     def text(s: str) -> bytes:
@@ -211,11 +221,11 @@ def _print_sheet(lang: str, serial: str, issued: str, pin: bytearray, code: byte
 
     out = bytearray()
     try:
-        out += text(head.format(serial=serial, issued=issued))
-        out += text(pin_label) + pin + b"\n"
+        out += text(head.format(serial=serial, issued=issued) + "\n\n")
+        out += text(pin_label + " ") + pin + b"\n"
         if code != pin:  # the issuer's sheet has one PIN, for first use and for unlocking; some cards have two
-            out += text(code_label) + code + b"\n"
-        out += text(tail)
+            out += text(code_label + " ") + code + b"\n"
+        out += text("\n" + tail + "\n")
         sys.stdout.flush()
         sys.stdout.buffer.write(out)
         sys.stdout.buffer.flush()
@@ -227,7 +237,7 @@ def _print_sheet(lang: str, serial: str, issued: str, pin: bytearray, code: byte
 def _cmd_issue(args: argparse.Namespace) -> int:
     from aosign_plugin.domain.secret import wipe_bytearray
     from aosign_plugin.session.dialect import CardDialect, ChangeStyle, UnblockStatus
-    from aosign_plugin.simcard.card_store import CardStore, new_card_state
+    from aosign_plugin.simcard.card_store import CardStateError, CardStore, new_card_state
     from aosign_plugin.simcard.sim_card import card_accepts
 
     kwargs: dict[str, Any] = {}
@@ -248,24 +258,30 @@ def _cmd_issue(args: argparse.Namespace) -> int:
     except ValueError as exc:
         _err(str(exc))
         return EXIT_BAD_USAGE
-    lang = args.lang or os.environ.get("AOSIGN_LANG", "ja")
-    if lang not in _SHEET:
-        lang = "ja"
+    lang = _lang
     store = CardStore(args.state or default_state_path())
-    if store.path.exists() and args.keep and not args.force:
-        _err(f"a card is already issued at {store.path}; keeping it (its sheet was shown when it was issued)")
-        return EXIT_OK
-    if store.path.exists() and not args.force:
-        _err(f"a card already exists at {store.path}; use --force to replace it (its sheet will be useless)")
+    if store.exists() and not args.force:
+        try:
+            store.load()
+        except CardStateError as exc:
+            # a card that cannot be used is never passed over, not even with --keep: say what is wrong and how
+            # to replace it
+            _broken(exc)
+            _err(_t("sim.replace_broken", path=store.path))
+            return EXIT_NO_CARD
+        if args.keep:
+            _err(_t("sim.kept", path=store.path))
+            return EXIT_OK
+        _err(_t("sim.exists", path=store.path))
         return EXIT_BAD_USAGE
 
     if args.from_stdin:
         if sys.stdin is not None and sys.stdin.isatty():
-            _err("--from-stdin reads from a pipe, not a terminal")
+            _err(_t("sim.stdin_terminal"))
             return EXIT_BAD_USAGE
         lines = _read_stdin_lines()
         if lines is None:
-            _err("--from-stdin needs the initial PIN on a line, then optionally a different unblocking code")
+            _err(_t("sim.stdin_empty"))
             return EXIT_BAD_USAGE
         pin = lines[0]
         code = lines[1] if len(lines) > 1 else bytearray(pin)
@@ -283,10 +299,10 @@ def _cmd_issue(args: argparse.Namespace) -> int:
             code = bytearray(pin)
     try:
         if not card_accepts(pin) or not card_accepts(code):
-            _err("the card refuses these values: 4 to 16 ASCII letters or digits, not one repeated character")
+            _err(_t("sim.refused_values"))
             return EXIT_BAD_USAGE
         if dialect.pad_to and max(len(pin), len(code)) > dialect.pad_to:
-            _err(f"the values do not fit the card's {dialect.pad_to}-byte fields")
+            _err(_t("sim.too_wide", pad_to=dialect.pad_to))
             return EXIT_BAD_USAGE
         state = new_card_state(pin, code, dialect=dialect)
         if not args.no_certificate:
@@ -296,9 +312,12 @@ def _cmd_issue(args: argparse.Namespace) -> int:
                 return EXIT_BAD_USAGE
         try:
             store.create(state, force=args.force)
-        except FileExistsError as exc:
-            _err(f"{exc}; use --force to replace it")
+        except FileExistsError:
+            _err(_t("sim.exists", path=store.path))
             return EXIT_BAD_USAGE
+        except CardStateError as exc:
+            _broken(exc)
+            return EXIT_NO_CARD
         _print_sheet(lang, state.serial, state.issued, pin, code)
     finally:
         wipe_bytearray(pin)
@@ -373,7 +392,7 @@ def _load(path: Path | None) -> tuple[CardStore, SimCardState] | None:
     try:
         return store, store.load()
     except CardStateError as exc:
-        _err(f"{exc} (issue a card with `aosign-sim issue`)")
+        _broken(exc)
         return None
 
 
@@ -402,22 +421,30 @@ def _cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(info, ensure_ascii=False))
         return EXIT_OK
-    print(f"serial:   {state.serial}")
-    print(f"issued:   {state.issued}")
-    print(f"state:    {card_state}")
-    print(f"PIN:      {state.pin.tries_left}/{state.pin.max_tries} tries left")
-    print(f"unblock:  {state.unblock.tries_left}/{state.unblock.max_tries} tries left")
-    print("dialect:  " + ", ".join(f"{k}={v}" for k, v in state.dialect.to_table().items()))
+    dialect = ", ".join(f"{k}={v}" for k, v in state.dialect.to_table().items())
+    print(
+        _t(
+            "sim.show",
+            serial=state.serial,
+            issued=state.issued,
+            state=_t(f"state.{card_state}"),
+            pin_left=state.pin.tries_left,
+            pin_max=state.pin.max_tries,
+            unblock_left=state.unblock.tries_left,
+            unblock_max=state.unblock.max_tries,
+            dialect=dialect,
+            path=store.path,
+        )
+    )
     for label, data in state.certificates:
-        print(f"certificate: {label} ({len(data)} bytes)")
-    print(f"file:     {store.path}")
+        print(_t("sim.show_certificate", label=label, size=len(data)))
     return EXIT_OK
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     import signal
 
-    from aosign_plugin.simcard.apdu_log import ApduLog
+    from aosign_plugin.simcard.apdu_log import ApduLog, ApduLogError
     from aosign_plugin.simcard.card_store import CardStateError
     from aosign_plugin.simcard.vpcd_server import (
         DEFAULT_HOST,
@@ -443,7 +470,12 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     def on_fault(fired: Fault, number: int) -> None:
         print(f"fault: {fired.describe()} (command {number} since serving started)", flush=True)
 
-    server = VpcdServer(store, log=ApduLog(args.log) if args.log is not None else None, fault=fault, on_fault=on_fault)
+    try:
+        log = ApduLog(args.log) if args.log is not None else None
+    except ApduLogError as exc:
+        _broken(exc)
+        return EXIT_NO_CARD
+    server = VpcdServer(store, log=log, fault=fault, on_fault=on_fault)
 
     def on_signal(signum: int, frame: object) -> None:
         server.request_stop()
@@ -457,16 +489,16 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         return EXIT_NO_CARD
     except StopServing:
         return EXIT_OK
-    print(f"serving {state.serial} on {DEFAULT_HOST}:{port}", flush=True)
+    print(_t("sim.serving", serial=state.serial, where=f"{DEFAULT_HOST}:{port}"), flush=True)
     try:
         if server.serve(sock):
             pass
         elif server.fault_fired and fault is not None and fault.action is FaultAction.VANISH:
-            _err(f"the card vanished: {fault.describe()}")
+            _err(_t("sim.vanished", fault=fault.describe()))
         else:
-            _err(f"vpcd closed the connection on port {port} (pcscd stopped?)")
-    except CardStateError as exc:
-        _err(str(exc))
+            _err(_t("sim.vpcd_closed", port=port))
+    except (CardStateError, ApduLogError) as exc:
+        _broken(exc)
         return EXIT_NO_CARD
     return EXIT_OK
 
@@ -478,6 +510,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else EXIT_BAD_USAGE
+    global _lang
+    _lang = _language(args.lang)
     handlers = {"issue": _cmd_issue, "serve": _cmd_serve, "show": _cmd_show, "add-certificate": _cmd_add_certificate}
     return handlers[args.command](args)
 

@@ -18,7 +18,7 @@ from aosign_plugin.transport import CardGoneError, SmartCardConnection, Transpor
 from aosign_plugin.transport.pcsc_codes import Stage, classify, describe
 from hostapp_stub.platforms import os_key
 
-__all__ = ["PcscConnection", "open_reader"]
+__all__ = ["PcscConnection", "aosign_readers", "open_reader"]
 
 _PROTOCOLS = scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1
 _W_RESET_CARD = scard.SCARD_W_RESET_CARD & 0xFFFFFFFF
@@ -121,9 +121,47 @@ def _present(hcontext: Any, readers: list[str]) -> list[str]:
     return [name for name, event, _atr in states if event & scard.SCARD_STATE_PRESENT]
 
 
-def open_reader(match: str | None) -> PcscConnection:
+def _answers_select(hcontext: Any, reader: str, select: list[int]) -> bool:
+    """The card in ``reader`` answers ``select`` with 9000 or 61xx (shared access; the card is left as it is)."""
+    hresult, hcard, protocol = scard.SCardConnect(
+        hcontext, reader, scard.SCARD_SHARE_SHARED, scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1
+    )
+    if hresult != scard.SCARD_S_SUCCESS:
+        return False
+    try:
+        hresult, response = scard.SCardTransmit(hcard, protocol, select)
+        if hresult != scard.SCARD_S_SUCCESS or len(response) < 2:
+            return False
+        sw = int(response[-2]) << 8 | int(response[-1])
+        return sw == 0x9000 or sw & 0xFF00 == 0x6100
+    finally:
+        scard.SCardDisconnect(hcard, scard.SCARD_LEAVE_CARD)
+
+
+def aosign_readers(select: bytes | bytearray | None, match: str | None = None) -> tuple[list[str], list[str]]:
+    """The readers (whose name contains ``match``, all when None) holding a card, and of those the ones whose
+    card answers ``select`` (the AOSign application's SELECT; ``None``: every card counts).
+
+    :raises TransportError: ``no_service`` (no PC/SC service); no reader at all is two empty lists.
+    """
+    hcontext = _context()
+    try:
+        hresult, readers = scard.SCardListReaders(hcontext, [])
+        if hresult != scard.SCARD_S_SUCCESS or not readers:
+            return [], []
+        candidates = [r for r in readers if match is None or match.casefold() in r.casefold()]
+        holding = _present(hcontext, candidates) if candidates else []
+        if select is None:
+            return holding, holding
+        return holding, [r for r in holding if _answers_select(hcontext, r, list(select))]
+    finally:
+        scard.SCardReleaseContext(hcontext)
+
+
+def open_reader(match: str | None, *, exact: str | None = None) -> PcscConnection:
     """Connect to the one reader holding a card among those whose name contains ``match`` (all when None).
 
+    :param exact: the reader's whole name (the one that the ``auto`` backend found): that reader only.
     :raises TransportError: its reason is one of :func:`.pcsc_codes.classify`'s or ``several_cards``, with the
         reader names involved; a guess is never made.
     """
@@ -134,7 +172,10 @@ def open_reader(match: str | None) -> PcscConnection:
             raise TransportError("no_reader")
         if hresult != scard.SCARD_S_SUCCESS:
             raise _failure(hresult, Stage.READERS)
-        candidates = [r for r in readers if match is None or match.casefold() in r.casefold()]
+        if exact is not None:
+            candidates = [r for r in readers if r == exact]
+        else:
+            candidates = [r for r in readers if match is None or match.casefold() in r.casefold()]
         if not candidates:
             raise TransportError("no_reader", ", ".join(readers))
         holding = _present(hcontext, candidates)

@@ -11,7 +11,7 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from aosign_plugin.simcard.apdu_log import ApduLog
+from aosign_plugin.simcard.apdu_log import ApduLog, ApduLogError
 from aosign_plugin.simcard.card_store import CardStateError, CardStateMissingError, CardStore
 from aosign_plugin.simcard.sim_card import SimCard
 from aosign_plugin.transport import CardGoneError, SmartCardConnection, TransportError
@@ -39,7 +39,11 @@ class SimConnection(SmartCardConnection):
                 f"no card state at {self.state_path}; issue one with `aosign-sim issue`",
                 reader=self.reader,
             )
-        self._card: SimCard | None = SimCard(self._store, log=ApduLog(log_path) if log_path is not None else None)
+        try:
+            log = ApduLog(log_path) if log_path is not None else None
+        except ApduLogError as exc:
+            raise TransportError(exc.reason, exc.detail, reader=self.reader) from None
+        self._card: SimCard | None = SimCard(self._store, log=log)
         self._card.power_on()
 
     def _live_card(self) -> SimCard:
@@ -56,11 +60,9 @@ class SimConnection(SmartCardConnection):
                 f"the simulated card's state file {self.state_path} disappeared", reader=self.reader
             ) from None
         except CardStateError as exc:
-            raise TransportError("no_sim_card", str(exc), reader=self.reader) from None
-        except OSError as exc:
-            raise CardGoneError(
-                f"the simulated card's state could not be written: {exc.strerror}", reader=self.reader
-            ) from None
+            raise TransportError(exc.reason, exc.detail, reader=self.reader) from None
+        except ApduLogError as exc:
+            raise TransportError(exc.reason, exc.detail, reader=self.reader) from None
         return resp[:-2], resp[-2] << 8 | resp[-1]
 
     @contextlib.contextmanager
@@ -73,7 +75,7 @@ class SimConnection(SmartCardConnection):
         except CardStateMissingError:
             raise CardGoneError(f"no simulated card state at {self.state_path}", reader=self.reader) from None
         except CardStateError as exc:
-            raise TransportError("no_sim_card", str(exc), reader=self.reader) from None
+            raise TransportError(exc.reason, exc.detail, reader=self.reader) from None
 
     def close(self) -> None:
         if self._card is not None:

@@ -251,6 +251,26 @@ class MainWindow(QMainWindow):
                 label = self._panel_labels[panel.id]
                 label.setText(shown[0])
                 label.setStyleSheet(_STYLE[shown[1]])
+                QTimer.singleShot(0, self.fit_to_texts)  # once the layout has taken the new text in
+
+    def fit_to_texts(self) -> None:
+        """Grow the window until every text shows whole at its width (never shrink what the user chose).
+
+        A word-wrapped label's height depends on its width, which a top-level window's minimum size does not
+        follow by itself: without this, a longer status (a locked card's advice) was cut off at the bottom.
+        """
+        central = self.centralWidget()
+        layout = central.layout() if central is not None else None
+        if central is None or layout is None:
+            return
+        layout.invalidate()
+        layout.activate()
+        width = max(central.width(), layout.totalMinimumSize().width())
+        fits = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalMinimumSize().height()
+        need = fits + self.height() - central.height()
+        self.setMinimumHeight(need)
+        if self.height() < need:
+            self.resize(self.width(), need)
 
     def status_text(self, panel_id: str | None = None) -> str:
         """What a status panel (the first, by default) says now."""

@@ -85,7 +85,23 @@ def faq_base_ok(value: str) -> bool:
 def faq_new_ok(new: str, typed_current: str | None) -> bool:
     """The FAQ's rules for a new PIN (for the values this file generates): base rule, not one repeated character,
     not guessable, not the current PIN again."""
-    return faq_base_ok(new) and len(set(new)) > 1 and new not in GUESSABLE and new != typed_current
+    return (
+        faq_base_ok(new)
+        and len(set(new)) > 1
+        and new not in GUESSABLE
+        and not _beyond_the_faq(new)
+        and new != typed_current
+    )
+
+
+def _beyond_the_faq(new: str) -> bool:
+    """The guessable patterns the FAQ does not list (other date orders, era dates, years, repeated blocks,
+    near-repeats, common passwords): the policy's own predicates, tested on their own in test_policy_guessable."""
+    from aosign_plugin.service import guessable as g
+
+    buf = memoryview(new.encode())
+    checks = (g.is_date_other_order, g.is_era_date, g.is_year, g.is_repeated_block, g.is_near_repeat, g.is_common)
+    return any(check(buf) for check in checks)
 
 
 # --- the model -------------------------------------------------------------------------------------------------
@@ -135,16 +151,17 @@ class CardModel:
 
     @property
     def advice(self) -> str | None:
+        """The most urgent advice: the card lost for good, then few unblocking tries, then the PIN's."""
         if self.dead:
             return "revoke"
+        if self.code_tries <= 3:
+            return "unblock_low"
         if self.locked:
             return "unlock"
         if self.pin_tries == 1:
             return "pin_final_try"
         if MAX_TRIES - self.pin_tries >= 2:  # the FAQ: reset after 2-3 wrong PINs
             return "reset_recommended"
-        if self.code_tries <= 3:
-            return "unblock_low"
         return None
 
     def status(self, gone: str, lang: str) -> Expect:
@@ -197,7 +214,7 @@ class CardModel:
             texts.append(_t("unlock.final_try_acknowledged", lang))
         elif self.code_tries <= 3:
             texts.append(_t("advice.unblock_low", lang, left=self.code_tries))
-        if not faq_base_ok(code) or not faq_new_ok(new, None):
+        if not faq_base_ok(code) or not faq_new_ok(new, None) or new == code:  # the FAQ: keep them apart
             return Expect(2, [*texts, _t("nothing_sent", lang)])
         if confirm != new:
             return Expect(2, [*texts, _t("policy.mismatch", lang), _t("nothing_sent", lang)])
@@ -596,7 +613,7 @@ def mixed_pins(draw: st.DrawFn) -> str:
     return "".join(body)
 
 
-good_pins = mixed_pins()
+good_pins = mixed_pins().filter(lambda pin: faq_new_ok(pin, None))
 #: a wrong current PIN or code the base rule accepts: it reaches the card and costs a try
 wrong_secrets = st.one_of(mixed_pins(), st.sampled_from(GUESSABLE + REPEATED))
 refused_new_pins = st.sampled_from(GUESSABLE + REPEATED + UNUSABLE)

@@ -42,8 +42,7 @@ ACCEPTED = [
     "a1b2",  # 4: the shortest
     "a1b2c3d4e5f6g7h8",  # 16: the longest
     "k9m2p7",
-    "Passw0rd",
-    "aAaA",  # not one repeated character: case matters to the card
+    "Pq7w0rdX",
     # not dates
     "0230",  # 30 February, and no month 30
     "1332",  # no month 13 or 32
@@ -52,7 +51,7 @@ ACCEPTED = [
     "20230229",
     "21000101",  # year out of 1900-2099
     "18991231",
-    "010229",  # 29 February 1901 or 2001: neither is a leap year
+    "290229",  # 29 February 1929 or 2029, and 29th month: no order makes it a day
     # not phone numbers
     "09112345678",  # 091 is not a mobile prefix
     "0012345678",  # 00 is the international prefix
@@ -64,7 +63,7 @@ ACCEPTED = [
     "abce",
     "12ab",
     "1357",
-    "abc123",
+    "abc124",
 ]
 
 
@@ -82,7 +81,7 @@ REFUSED = [
     ("a1b", (R.TOO_SHORT,)),
     ("x9", (R.TOO_SHORT,)),
     ("a1b2c3d4e5f6g7h8i", (R.TOO_LONG,)),
-    ("k9m2p7k9m2p7k9m2p7", (R.TOO_LONG,)),
+    ("k9m2p7q4w8e1r5t6y", (R.TOO_LONG,)),
     ("１２３４", (R.FULL_WIDTH,)),  # four characters, twelve bytes: not too long
     ("ｐａｓｓ", (R.FULL_WIDTH,)),
     ("pass\u3000word", (R.FULL_WIDTH,)),  # ideographic space
@@ -345,12 +344,39 @@ LEAK_CASES = [
     (R.SAME_AS_CURRENT, "Lk5j4h", "Lk5j4h", "Lk5j4h", DEFAULT),
     (R.MISMATCH, "q7w8e9", "q7w8e0", None, DEFAULT),
     (R.MISMATCH, "Lk5j4h", "Lk5j4H", "x1y2z3", DEFAULT),
+    (R.DATE_ORDER, "17061992", None, None, DEFAULT),
+    (R.DATE_ORDER, "061792", None, None, WARN),
+    (R.ERA_DATE, "H071103", None, None, DEFAULT),
+    (R.ERA_DATE, "r031231", None, None, WARN),
+    (R.YEAR, "1977", None, None, DEFAULT),
+    (R.YEAR, "2031", None, None, WARN),
+    (R.REPEATED_BLOCK, "q7wq7wq7w", None, None, DEFAULT),
+    (R.REPEATED_BLOCK, "Lk5Lk5", None, None, WARN),
+    (R.COMMON, "sunshine", None, None, DEFAULT),
+    (R.COMMON, "Dragon", None, None, WARN),
+    (R.NEAR_REPEAT, "zzzzzzq", None, None, DEFAULT),
+    (R.NEAR_REPEAT, "77787777", None, None, WARN),
 ]
+
+#: (new PIN, the unblocking code typed in the same unlock)
+LEAK_CODE_CASES = [("Q7w8E9r0", "Q7w8E9r0"), ("Lk5j4hG3", "Lk5j4hG3")]
 
 
 def test_leak_cases_cover_every_reason_twice() -> None:
     for reason in Reason:
+        if reason is R.SAME_AS_CODE:
+            assert len(LEAK_CODE_CASES) >= 2
+            continue
         assert sum(case[0] is reason for case in LEAK_CASES) >= 2, reason
+
+
+@pytest.mark.parametrize(("new", "code"), LEAK_CODE_CASES)
+def test_same_as_code_names_the_fix_not_the_pin(new: str, code: str) -> None:
+    verdict = check_new_pin(Secret.from_ascii(new), unblock_code=Secret.from_ascii(code))
+    assert verdict.reasons == (R.SAME_AS_CODE,)
+    for lang in LANGS:
+        for shown in (verdict.refusals[0].message(lang), verdict.refusals[0].field_label(lang), repr(verdict)):
+            assert new not in shown and code not in shown
 
 
 @pytest.mark.parametrize(("reason", "new", "confirm", "current", "settings"), LEAK_CASES)

@@ -26,7 +26,8 @@ def test_repository_manifest_is_valid() -> None:
 def test_empty_manifest_is_the_default() -> None:
     settings, problems = parse_settings({})
     assert problems == []
-    assert settings.backend is Backend.SIM and settings.policy.min_length == 4
+    # CONTRACT.md: the built-in default is backend "auto" (an AOSign card in a reader, else the simulated card)
+    assert settings.backend is Backend.AUTO and settings.policy.min_length == 4
     # no [card] table: the AOSign card's own dialect, AID included
     assert settings.dialect.aid == bytes.fromhex("A0000006474F5349474E")
     # a [card] table that omits aid: no SELECT (CONTRACT.md)

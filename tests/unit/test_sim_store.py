@@ -16,6 +16,7 @@ from aosign_plugin.session.dialect import CardDialect, ChangeStyle
 from aosign_plugin.simcard.card_store import (
     CardStateCorruptError,
     CardStateMissingError,
+    CardStateUnwritableError,
     CardStore,
     SimCardState,
     new_card_state,
@@ -71,7 +72,7 @@ def test_crash_between_write_and_rename_loses_nothing(tmp_path: Path, monkeypatc
         raise OSError("power lost")
 
     monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(OSError, match="power lost"):
+    with pytest.raises(CardStateUnwritableError, match="could not be written: power lost"):
         store.save(state)
     monkeypatch.undo()
     assert path.read_bytes() == before

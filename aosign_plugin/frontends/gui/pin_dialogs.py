@@ -403,6 +403,7 @@ class PinDialog(QDialog):
             first_field = self.fields[0]
             first, new, confirm = secrets[first_field], secrets[Field.NEW_PIN], secrets[Field.CONFIRM]
             current = first if first_field is Field.CURRENT_PIN else None
+            code = first if first_field is Field.UNBLOCK_CODE else None
             ok = service is not None
             if len(first):
                 verdict = check_base(first, first_field)
@@ -421,7 +422,7 @@ class PinDialog(QDialog):
                 self._show_feedback(Field.NEW_PIN, [(BoxTone.PLAIN, hint)])
                 ok = False
             else:
-                verdict = check_new_pin(new, None, current, policy)
+                verdict = check_new_pin(new, None, current, policy, unblock_code=code)
                 items = [(BoxTone.ERROR, r.message(self.lang)) for r in verdict.refusals]
                 items += [(BoxTone.WARN, w.message(self.lang)) for w in verdict.warnings]
                 self._show_feedback(Field.NEW_PIN, items or [(BoxTone.OK, self._t("gui.feedback.usable"))])
@@ -430,7 +431,7 @@ class PinDialog(QDialog):
                 self._show_feedback(Field.CONFIRM, [])
                 ok = False
             else:
-                verdict = check_new_pin(new, confirm, current, policy)
+                verdict = check_new_pin(new, confirm, current, policy, unblock_code=code)
                 refused = [r for r in verdict.refusals if r.field is Field.CONFIRM]
                 items = [(BoxTone.ERROR, r.message(self.lang)) for r in refused]
                 self._show_feedback(Field.CONFIRM, items or [(BoxTone.OK, self._t("gui.feedback.match"))])
@@ -574,7 +575,7 @@ class ChangePinDialog(PinDialog):
     def _offer_unlock(self, status: CardStatus | None) -> bool:
         if status is None or status.state is CardState.DEAD:
             return False
-        return status.advice in (Advice.UNLOCK, Advice.RESET_RECOMMENDED, Advice.PIN_FINAL_TRY)
+        return any(a in (Advice.UNLOCK, Advice.RESET_RECOMMENDED, Advice.PIN_FINAL_TRY) for a in status.advices)
 
     def _operate(self, service: PinService, prompter: AnswerPrompter, shown: CardStatus) -> Outcome:
         return service.change_pin(prompter, echo=self._show.isChecked(), shown=shown)

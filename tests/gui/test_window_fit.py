@@ -1,0 +1,75 @@
+"""The main window grows with its texts (issue 12, item 12): a locked card's advice was cut off ("…click [Unlock")
+because the window's minimum size was fixed at its first layout."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before any QApplication exists: no display needed
+
+import json
+from pathlib import Path
+
+import pluggy
+import pytest
+from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
+
+from hostapp_stub.api import PROJECT
+from hostapp_stub.gui.window import MainWindow
+from hostapp_stub.manifest import load_manifest
+from hostapp_stub.plugins import load_plugins, menu, status_panels
+from tests.support.cards import Card, make_card
+
+
+@pytest.fixture(autouse=True)
+def _own_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "gui-home"
+    for var, sub in (
+        ("HOME", "."),
+        ("XDG_CONFIG_HOME", ".config"),
+        ("XDG_STATE_HOME", ".local/state"),
+        ("XDG_DATA_HOME", ".local/share"),
+        ("XDG_CACHE_HOME", ".cache"),
+    ):
+        monkeypatch.setenv(var, str(home / sub))
+    for var in ("AOSIGN_MANIFEST", "AOSIGN_LANG"):
+        monkeypatch.delenv(var, raising=False)
+
+
+def _window(qtbot: QtBot, card: Card, lang: str) -> MainWindow:
+    manifest = load_manifest(str(card.manifest), lang)
+    pm = load_plugins(pluggy.PluginManager(PROJECT))
+    window = MainWindow(pm, menu(pm).entries, status_panels(pm)[0], manifest.data, manifest.path, lang, poll_ms=0)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def _whole(window: MainWindow, label: QLabel) -> bool:
+    """The label is as tall as its text needs at its width, and lies inside the window."""
+    bottom = label.mapTo(window, label.rect().bottomLeft()).y()
+    return label.height() >= label.heightForWidth(label.width()) and bottom <= window.height()
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_locked_card_advice_shows_whole(qtbot: QtBot, tmp_path: Path, lang: str) -> None:
+    card = make_card(tmp_path, "sim")
+    window = _window(qtbot, card, lang)
+    status = window.findChild(QLabel, "status")
+    assert isinstance(status, QLabel)
+    first = window.height()
+    qtbot.waitUntil(lambda: _whole(window, status), timeout=2000)
+
+    data = json.loads(card.state.read_text())
+    data["pin"]["tries_left"], data["unblock"]["tries_left"] = 0, 2
+    card.state.write_text(json.dumps(data))
+    window.refresh_status()
+    unlock = {"ja": "[ICカードのロック解除(PIN(暗証番号)のリセット)]", "en": "[Unlock the card (reset the PIN)]"}[lang]
+    assert unlock in window.status_text()
+    assert {"ja": "ロック解除の残り回数は2回", "en": "2 unlock tries left"}[lang] in window.status_text()
+    qtbot.waitUntil(lambda: _whole(window, status), timeout=2000)
+    assert window.height() > first  # it grew
+    assert window.minimumHeight() <= window.height()
+    window.close()
