@@ -38,10 +38,10 @@ def status(*certs: CertificateStatus, pin: int = 10, unblock: int = 10, **kw: ob
 
 
 def test_advice_for_expiring_and_expired() -> None:
-    assert status(cert(400)).advices == []
-    assert status(cert(10)).advices == [Advice.CERTIFICATE_EXPIRING]
-    assert status(cert(-2)).advices == [Advice.CERTIFICATE_EXPIRED]
-    assert status(cert(400, start=3)).advices == []  # not yet valid: shown as such, no advice
+    assert status(cert(400)).advices == ()
+    assert status(cert(10)).advices == (Advice.CERTIFICATE_EXPIRING,)
+    assert status(cert(-2)).advices == (Advice.CERTIFICATE_EXPIRED,)
+    assert status(cert(400, start=3)).advices == ()  # not yet valid: shown as such, no advice
     # the expired one wins over an expiring one, and is the one named
     both = status(cert(10, subject="A"), cert(-1, subject="B"))
     assert both.certificate_advice is not None and both.certificate_advice[1].info.subject == "B"
@@ -50,14 +50,14 @@ def test_advice_for_expiring_and_expired() -> None:
 @pytest.mark.parametrize(
     ("pin", "unblock", "days", "expected"),
     [
-        (10, 0, -1, [Advice.REVOKE, Advice.CERTIFICATE_EXPIRED]),
-        (0, 10, -1, [Advice.CERTIFICATE_EXPIRED, Advice.UNLOCK]),
-        (1, 10, 5, [Advice.PIN_FINAL_TRY, Advice.CERTIFICATE_EXPIRING]),
-        (7, 10, 5, [Advice.CERTIFICATE_EXPIRING, Advice.RESET_RECOMMENDED]),
-        (10, 2, 5, [Advice.CERTIFICATE_EXPIRING, Advice.UNBLOCK_LOW]),
+        (10, 0, -1, (Advice.REVOKE, Advice.CERTIFICATE_EXPIRED)),
+        (0, 10, -1, (Advice.CERTIFICATE_EXPIRED, Advice.UNLOCK)),
+        (1, 10, 5, (Advice.PIN_FINAL_TRY, Advice.CERTIFICATE_EXPIRING)),
+        (7, 10, 5, (Advice.CERTIFICATE_EXPIRING, Advice.RESET_RECOMMENDED)),
+        (10, 2, 5, (Advice.UNBLOCK_LOW, Advice.CERTIFICATE_EXPIRING)),
     ],
 )
-def test_most_urgent_first(pin: int, unblock: int, days: int, expected: list[Advice]) -> None:
+def test_most_urgent_first(pin: int, unblock: int, days: int, expected: tuple[Advice, ...]) -> None:
     s = status(cert(days), pin=pin, unblock=unblock)
     assert s.advices == expected
     data = status_json(s, "en")

@@ -76,6 +76,8 @@ BROKEN = {
 def test_broken_state_is_named_by_status(tmp_path: Path, case: str, lang: str) -> None:
     card = make_card(tmp_path, "sim")
     breaks, code, detail = BROKEN[case]
+    if case == "truncated" and lang == "ja":
+        detail = "途中で切れている"  # the catalog's words (where the JSON breaks depends on the card's size)
     breaks(card)
     run = card.host("status", lang=lang)
     assert run.code == 6, run.text
