@@ -51,11 +51,11 @@ class _Doctor:
 
     # --- texts -----------------------------------------------------------------------------------------------------
 
-    def t(self, key: str, **params: object) -> str:
-        return catalogs.text(f"doctor.{key}", self.lang, **params)
+    def t(self, name: str, /, **params: object) -> str:
+        return catalogs.text(f"doctor.{name}", self.lang, **params)
 
-    def ok(self, check_id: str, key: str, **params: object) -> Check:
-        check = Check(check_id, True, self.t(key, **params))
+    def ok(self, check_id: str, name: str, /, **params: object) -> Check:
+        check = Check(check_id, True, self.t(name, **params))
         self.checks.append(check)
         return check
 
