@@ -17,7 +17,7 @@ from .messages import text
 if TYPE_CHECKING:
     import pluggy
 
-    from .api import MenuEntry
+    from .api import Check, MenuEntry
     from .manifest import Manifest, Problem
 
 __all__ = ["main"]
@@ -176,7 +176,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "gui":
         from .gui import run_window  # PySide6 loads only here
 
-        return run_window(pm, entries, manifest.data, manifest.path, lang)
+        def support(in_lang: str) -> list[Check]:
+            from .doctor import run_checks
+
+            found = check_manifest(pm, manifest, in_lang) if manifest.sources else []
+            return run_checks(pm, manifest, found, in_lang, surface="window")
+
+        return run_window(pm, entries, manifest.data, manifest.path, lang, support)
 
     from .api import Request
     from .terminal import TerminalUI

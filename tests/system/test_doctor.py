@@ -211,7 +211,7 @@ def test_locked_card_gives_the_faqs_steps(tmp_path: Path, sim: tuple[Path, Path,
 
 
 def test_dead_card_says_revoke_and_apply(tmp_path: Path, sim: tuple[Path, Path, Path]) -> None:
-    state, log, manifest = sim
+    state, _, manifest = sim
     home = tmp_path / "home"
     home.mkdir()
     for _ in range(10):
