@@ -104,7 +104,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "doctor.plugin_failed_fix": "このプラグインの提供元に、この出力を添えて連絡してください。",
         "doctor.fix": "対処: {fix}",
         "doctor.passed": "{total}項目すべて問題ありません。",
-        "doctor.failed": "{total}項目中{failed}項目に問題があります(✗ の項目の「対処」を上から順に行ってください)。",
+        "doctor.failed": "{total}項目中{failed}項目に問題があります(✗ の項目の対処を上から順に行ってください)。",
     },
     "en": {
         "window.window.title": "AOSign host app",

@@ -147,7 +147,7 @@ class _Doctor:
             self.fail("pcsc.cards", self.t("pcsc.no_card"), self.t("fix.no_card"))
             return
         cards = "; ".join(
-            f"{r}: ATR {atr.hex(' ').upper()}" + (self.t("pcsc.mute") if mute else "")
+            f"{r}: ATR {atr.hex(' ').upper()}" + (" " + self.t("pcsc.mute") if mute else "")
             for r, atr, mute in holding
             if atr is not None
         )

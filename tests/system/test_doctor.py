@@ -50,7 +50,7 @@ class Doctor:
         assert self.code in (0, 1)
 
     def check(self, check_id: str) -> dict[str, Any]:
-        found = [c for c in self.data["checks"] if c["id"] == check_id]
+        found: list[dict[str, Any]] = [c for c in self.data["checks"] if c["id"] == check_id]
         assert found, f"no check {check_id}: {[c['id'] for c in self.data['checks']]}"
         return found[0]
 
