@@ -65,7 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ManifestError as e:
         if _command_word(args_in) == "doctor":
             # no plugin is loaded: the manifest that would allow or keep them out cannot be read
-            return _doctor(None, None, [], help_lang, as_json="--json" in args_in, load_error=str(e))
+            fix = getattr(e, "fix", None)  # an error that knows its own fix (a system file others can change)
+            return _doctor(None, None, [], help_lang, as_json="--json" in args_in, load_error=(str(e), fix))
         print(e, file=sys.stderr)
         return ExitCode.MANIFEST
     help_lang = pick_language(early, env_lang, _manifest_lang(manifest.data))
@@ -211,13 +212,14 @@ def _doctor(
     lang: str,
     *,
     as_json: bool,
-    load_error: str | None = None,
+    load_error: tuple[str, str | None] | None = None,
 ) -> int:
     """``doctor [--json]``: every check, one line each (or CONTRACT.md's JSON); 0 when all pass, else 1."""
     from .doctor import exit_code, host_check, manifest_check, render, report_json, run_checks
 
     if pm is None or manifest is None:
-        checks = [host_check(lang), manifest_check(None, load_error, problems, lang)]
+        error, fix = load_error or ("?", None)
+        checks = [host_check(lang), manifest_check(None, error, problems, lang, load_fix=fix)]
     else:
         checks = run_checks(pm, manifest, problems, lang)
     if as_json:

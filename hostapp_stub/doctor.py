@@ -86,10 +86,20 @@ def plugins_check(pm: pluggy.PluginManager, lang: str) -> Check:
     return Check("plugins", True, summary)
 
 
-def manifest_check(manifest: Manifest | None, load_error: str | None, problems: Sequence[Problem], lang: str) -> Check:
-    """The manifest's files, its locked keys and every problem as ``manifest check`` reports it."""
+def manifest_check(
+    manifest: Manifest | None,
+    load_error: str | None,
+    problems: Sequence[Problem],
+    lang: str,
+    *,
+    load_fix: str | None = None,
+) -> Check:
+    """The manifest's files, its locked keys and every problem as ``manifest check`` reports it.
+
+    :param load_fix: the fix an unreadable manifest's error knows itself (else the generic one).
+    """
     if manifest is None:
-        return Check("manifest", False, load_error or "?", text("doctor.manifest.unreadable_fix", lang))
+        return Check("manifest", False, load_error or "?", load_fix or text("doctor.manifest.unreadable_fix", lang))
     if manifest.sources:
         files = ", ".join(f"{s.path} ({text(f'manifest.origin.{s.origin}', lang)})" for s in manifest.sources)
     else:

@@ -507,6 +507,7 @@ MESSAGES: dict[str, str] = {
     "doctor.fix.not_aosign": "Take that card out and insert the AOSign IC card. If it is the AOSign IC card, check the manifest's [card] aid.",
     "doctor.pcsc.aosign": "the AOSign application (AID {aid}): {answers}",
     "doctor.pcsc.rule": "[pcsc] reader = '{match}'",
+    "doctor.pcsc.rule_auto": "chosen by auto: the reader whose card answers the AOSign application's SELECT",
     "doctor.pcsc.rule_any": "any reader ([pcsc] reader not set)",
     "doctor.pcsc.picked_not_aosign": "the reader used ({rule}) is {reader}, but the AOSign IC card is in {aosign}",
     "doctor.fix.wrong_reader": "Take the card out of {reader}, or move the AOSign IC card from {aosign} into the reader the manifest names, or set the manifest's [pcsc] reader to a part of the name {aosign}.",

@@ -504,6 +504,7 @@ MESSAGES: dict[str, str] = {
     "doctor.fix.not_aosign": "そのカードを抜き、AOSign ICカードを挿入してください。AOSign ICカードである場合は、マニフェストの [card] aid を確認してください。",
     "doctor.pcsc.aosign": "AOSignアプリケーション(AID {aid}): {answers}",
     "doctor.pcsc.rule": "[pcsc] reader = '{match}'",
+    "doctor.pcsc.rule_auto": "auto による選択: AOSignアプリケーションのSELECTに応答したカードのリーダー",
     "doctor.pcsc.rule_any": "すべてのリーダー([pcsc] reader の指定なし)",
     "doctor.pcsc.picked_not_aosign": "使われるリーダー({rule})は {reader} ですが、AOSign ICカードは {aosign} に入っています",
     "doctor.fix.wrong_reader": "{reader} からカードを抜くか、AOSign ICカードを {aosign} からマニフェストで指定されたリーダーに移すか、マニフェストの [pcsc] reader を {aosign} の名前の一部にしてください。",

@@ -46,6 +46,8 @@ class _Doctor:
     blocker: str | None = None
     #: PC/SC facts are shown for what they are, but do not fail (``auto`` chose the simulated card)
     informational: bool = False
+    #: the reader ``auto`` chose (it picks the one card that answers the AOSign SELECT, whatever else is inserted)
+    auto_reader: str | None = None
     #: ``[pkcs11] p11kit``: the module found through p11-kit when the manifest names none for this OS
     p11kit: str | None = None
 
@@ -110,6 +112,7 @@ class _Doctor:
             self.informational = True
             return "pcsc"
         reader = getattr(chosen, "exact_reader", None) or getattr(chosen, "reader", None) or "?"
+        self.auto_reader = str(reader)
         self.ok("backend", "backend.auto_pcsc", origin=origin, reader=reader)
         return "pcsc"
 
@@ -192,6 +195,9 @@ class _Doctor:
         from aosign_plugin.transport import TransportError
         from aosign_plugin.transport.pyscard_reader import open_reader
 
+        if self.auto_reader is not None:
+            self.ok("pcsc.reader", "pcsc.reader", reader=self.auto_reader, rule=self.t("pcsc.rule_auto"))
+            return
         match = self.settings.pcsc_reader
         rule = self.t("pcsc.rule", match=match) if match else self.t("pcsc.rule_any")
         try:
