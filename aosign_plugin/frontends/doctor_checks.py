@@ -288,12 +288,12 @@ class _Doctor:
             return
         self.ok("pkcs11.load", "pkcs11.load", info=info)
         uri = self.settings.pkcs11_token or "pkcs11:"
+        listing = "-"
         try:
             slots = backend.slot_inventory()
             listing = "; ".join(f"{slot} → {token or self.t('pkcs11.empty_slot')}" for slot, token in slots) or "-"
             token = backend.pick_token()
         except CardUnavailableError as e:
-            listing = locals().get("listing", "-")
             if _word(e.reason) == "several_tokens":
                 fix = self.t("fix.several_tokens")
                 summary = self.t("pkcs11.several_tokens", uri=uri, tokens=e.detail)
