@@ -119,7 +119,7 @@ def plugin_checks(pm: pluggy.PluginManager, request: Request) -> list[Check]:
     """Every plugin's checks, in the order the plugins were loaded; a plugin whose checks raise gets one failed
     check saying so (the others still run)."""
     found: list[Check] = []
-    for impl in reversed(pm.hook.hostapp_doctor_checks.get_hookimpls()):
+    for impl in pm.hook.hostapp_doctor_checks.get_hookimpls():
         name: str = pm.get_name(impl.plugin) or impl.plugin_name
         try:
             checks = impl.function(request=request)
