@@ -93,8 +93,8 @@ _MESSAGES: dict[str, dict[str, str]] = {
         ),
         "doctor.manifest": "ファイル: {files}/固定されたキー: {locked}",
         "doctor.manifest.unreadable_fix": (
-            "示された行を直してください(確認: aosign-host manifest check)。"
-            "直るまで、カードの診断はこのマニフェストでは行えません。"
+            "上の表示のとおりに直してください(示された行、または管理者以外も変更できるシステムのマニフェストの所有者と権限)。"
+            "確認: aosign-host manifest check。直るまで、カードの診断はこのマニフェストでは行えません。"
         ),
         "doctor.manifest.problems_fix": (
             "示されたファイルの各行を直してください。aosign-host manifest check で問題がなくなったことを確認できます。"
@@ -197,7 +197,8 @@ _MESSAGES: dict[str, dict[str, str]] = {
         ),
         "doctor.manifest": "files: {files}; locked keys: {locked}",
         "doctor.manifest.unreadable_fix": (
-            "Correct the line named (check with: aosign-host manifest check). Until then the card cannot be "
+            "Do what the message above says: correct the line it names or, for a system manifest others can change, "
+            "its owner and permissions (check with: aosign-host manifest check). Until then the card cannot be "
             "diagnosed with this manifest."
         ),
         "doctor.manifest.problems_fix": (

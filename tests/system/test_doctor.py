@@ -24,6 +24,7 @@ from aosign_plugin.simcard.apdu_log import read_log
 from tests.support.cards import SHEET_CODE, issue_card, write_manifest
 from tests.support.realparts import stop_process
 from tests.support.softhsm import MODULE, SoftHsm
+from tests.support.system_manifest import SYSTEM_MANIFEST, with_system_manifest
 from tests.system.test_faults import PrivatePcsc, helper
 
 BIN = Path(sys.executable).parent
@@ -194,6 +195,19 @@ def test_unreadable_manifest(tmp_path: Path) -> None:
     run = doctor(tmp_path / "home", manifest)
     check = run.assert_failed("manifest", "aosign-host manifest check")
     assert str(manifest) in check["summary"]
+
+
+def test_system_manifest_others_can_change(tmp_path: Path) -> None:
+    """A system manifest that fails the permission rules (exit 7 for every command): doctor names it and the fix."""
+    home = tmp_path / "home"
+    home.mkdir()
+    argv = with_system_manifest(
+        [str(BIN / "aosign-host"), "doctor", "--json"], '[plugin]\nbackend = "sim"\n', file_mode="666"
+    )
+    proc = subprocess.run(argv, capture_output=True, env=_env(home, None, "en"), timeout=60, check=False)
+    run = Doctor(proc.returncode, proc.stdout.decode(), proc.stderr.decode())
+    check = run.assert_failed("manifest", "owner and permissions")
+    assert SYSTEM_MANIFEST in check["summary"] and "chmod go-w" in check["summary"]
 
 
 def test_locked_card_gives_the_faqs_steps(tmp_path: Path, sim: tuple[Path, Path, Path]) -> None:
