@@ -214,10 +214,10 @@ def survey() -> list[tuple[str, bytes | None, bool]]:
         if hresult == scard.SCARD_E_NO_READERS_AVAILABLE or (hresult == scard.SCARD_S_SUCCESS and not readers):
             return []
         if hresult != scard.SCARD_S_SUCCESS:
-            raise TransportError("no_reader", _message(hresult))
+            raise _failure(hresult, Stage.READERS)
         hresult, states = scard.SCardGetStatusChange(hcontext, 0, [(r, scard.SCARD_STATE_UNAWARE) for r in readers])
         if hresult != scard.SCARD_S_SUCCESS:
-            raise TransportError("no_reader", _message(hresult))
+            raise _failure(hresult, Stage.READERS)
         found: list[tuple[str, bytes | None, bool]] = []
         for name, event, atr in states:
             present = bool(event & scard.SCARD_STATE_PRESENT)
