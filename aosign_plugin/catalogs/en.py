@@ -565,7 +565,7 @@ MESSAGES: dict[str, str] = {
     "doctor.card.state.dead": "unusable for good",
     "doctor.card": "the card ({reader}): {state}; PIN tries left: {pin}, unlock tries left: {code} (read without using a try)",
     "doctor.certificates.none": "no certificate on the card",
-    "doctor.certificates.one": "{subject} until {not_after} ({state}, {days} days)",
+    "doctor.certificates.item": "{subject} until {not_after} ({state}, {days} days)",
     "doctor.certificates.unreadable": "{label}: not readable ({reason})",
     "doctor.fix.certificates": "The certificate is not valid now: apply to the issuer for a new certificate (renewal). Signatures made with it will not be accepted.",
     "doctor.certificates": "certificates: {listed}",

@@ -562,7 +562,7 @@ MESSAGES: dict[str, str] = {
     "doctor.card.state.dead": "使用不可",
     "doctor.card": "カード({reader}): {state}。PIN(暗証番号)の残り回数: {pin}、ロック解除の残り回数: {code}(試行回数を消費せずに読み取り)",
     "doctor.certificates.none": "カードに証明書がありません",
-    "doctor.certificates.one": "{subject}、有効期限 {not_after}({state}、{days}日)",
+    "doctor.certificates.item": "{subject}、有効期限 {not_after}({state}、{days}日)",
     "doctor.certificates.unreadable": "{label}: 読み取れません({reason})",
     "doctor.fix.certificates": "証明書が現在有効ではありません。発行元に新しい証明書(更新)を申請してください。この証明書による署名は受け付けられません。",
     "doctor.certificates": "証明書: {listed}",

@@ -387,7 +387,7 @@ class _Doctor:
             return
         listed = "; ".join(
             self.t(
-                "certificates.one",
+                "certificates.item",
                 subject=r.get("subject"),
                 not_after=r.get("not_after"),
                 state=r.get("state"),
