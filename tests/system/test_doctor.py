@@ -457,3 +457,18 @@ def test_no_reader(tmp_path: Path) -> None:
         run.assert_failed("pcsc.readers", "libccid")
     finally:
         own.stop()
+
+
+def test_auto_with_neither_a_card_nor_a_simulated_card(tmp_path: Path) -> None:
+    """The built-in default (no manifest): auto says why it found nothing; PC/SC's facts say where to look."""
+    no_pcscd = {"PCSCLITE_CSOCK_NAME": str(tmp_path / "no-pcscd.comm")}
+    run = doctor(tmp_path / "home", None, env=no_pcscd)
+    run.assert_failed("backend", "aosign-sim issue")
+    run.assert_failed("pcsc.service", "pcscd.socket")
+    # the simulated card issued: auto stands for it, and PC/SC's state is a fact, not a failure
+    state = tmp_path / "home" / ".local/share/aosign/sim-card.json"
+    issue_card(state)
+    run = doctor(tmp_path / "home", None, env=no_pcscd)
+    run.assert_healthy()
+    assert str(state) in run.check("backend")["summary"]
+    assert run.check("pcsc.service")["ok"] is True
