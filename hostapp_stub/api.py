@@ -18,6 +18,7 @@ from pluggy import HookimplMarker
 
 __all__ = [
     "PROJECT",
+    "Check",
     "EntryOption",
     "EntryResult",
     "ExitCode",
@@ -41,6 +42,8 @@ class ExitCode(IntEnum):
     """The host's exit codes (CONTRACT.md), the one table for the host and every plugin."""
 
     OK = 0
+    #: ``doctor`` only: at least one check failed (CONTRACT.md)
+    CHECK_FAILED = 1
     #: bad input or usage: nothing was sent anywhere
     USAGE = 2
     #: a secret was wrong and the device counted one try
@@ -184,3 +187,23 @@ class StatusPanel:
     title: Mapping[str, str]
     read: Callable[[Request], PanelView]
     plugin: str = ""
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of ``aosign-host doctor``: a fact about the set-up, and what to do when it is wrong.
+
+    :param id: a stable word (``pcsc.service``) that scripts may rely on; documented in the plugin's README.
+    :param ok: the fact is as it should be.
+    :param summary: what was found, in the request's language (never a secret).
+    :param fix: for a failed check, what the user or the helpdesk should do, in the request's language; None when
+        ``ok``.
+    """
+
+    id: str
+    ok: bool
+    summary: str
+    fix: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "ok": self.ok, "summary": self.summary, "fix": self.fix}

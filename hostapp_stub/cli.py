@@ -15,7 +15,10 @@ from .api import ExitCode
 from .messages import text
 
 if TYPE_CHECKING:
-    from .api import MenuEntry
+    import pluggy
+
+    from .api import Check, MenuEntry
+    from .manifest import Manifest, Problem
 
 __all__ = ["main"]
 
@@ -60,6 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         manifest = load_manifest(explicit, help_lang)
     except ManifestError as e:
+        if _command_word(args_in) == "doctor":
+            # no plugin is loaded: the manifest that would allow or keep them out cannot be read
+            fix = getattr(e, "fix", None)  # an error that knows its own fix (a system file others can change)
+            return _doctor(None, None, [], help_lang, as_json="--json" in args_in, load_error=(str(e), fix))
         print(e, file=sys.stderr)
         return ExitCode.MANIFEST
     help_lang = pick_language(early, env_lang, _manifest_lang(manifest.data))
@@ -80,7 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "manifest" not in args_in and "--quiet" not in args_in:
         for line in manifest.warning_lines(lang):  # a locked value set elsewhere: ignored, and the command goes on
             print(line, file=sys.stderr)
-    if problems and "manifest" not in args_in:
+    # doctor reports the problems as one of its checks, and goes on with the rest
+    if problems and "manifest" not in args_in and _command_word(args_in) != "doctor":
         for problem in problems:
             print(problem.format(lang), file=sys.stderr)
         return ExitCode.MANIFEST
@@ -118,10 +126,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     _globals(p_show, help_lang, suppress=True)
     p_gui = sub.add_parser("gui", help=text("help.gui", help_lang))
     _globals(p_gui, help_lang, suppress=True)
+    p_doctor = sub.add_parser("doctor", help=text("help.doctor", help_lang))
+    p_doctor.add_argument("--json", action="store_true", help=text("help.json", help_lang))
+    _globals(p_doctor, help_lang, suppress=True)
     by_id = {}
     # the entry asked for is all argparse needs to know (building a sub-parser per entry is most of what a hundred
     # plugins cost); without one (help, a typo), all of them, for the list and the error
-    builtin = word in ("menu", "plugins", "manifest", "gui") and not {"-h", "--help"} & set(args_in)
+    builtin = word in ("menu", "plugins", "manifest", "gui", "doctor") and not {"-h", "--help"} & set(args_in)
     wanted = [] if builtin else [e for e in entries if e.id == word] or entries
     for entry in wanted:
         p = sub.add_parser(entry.id, help=entry.label.get(help_lang) or entry.id)
@@ -151,6 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return ExitCode.MANIFEST
         print(text("manifest.ok", lang, path=manifest.display(lang)))
         return ExitCode.OK
+    if args.command == "doctor":
+        return _doctor(pm, manifest, problems, lang, as_json=args.json)
     if problems:
         for problem in problems:
             print(problem.format(lang), file=sys.stderr)
@@ -164,7 +177,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "gui":
         from .gui import run_window  # PySide6 loads only here
 
-        return run_window(pm, entries, manifest.data, manifest.path, lang)
+        def support(in_lang: str) -> list[Check]:
+            from .doctor import run_checks
+
+            found = check_manifest(pm, manifest, in_lang) if manifest.sources else []
+            return run_checks(pm, manifest, found, in_lang, surface="window")
+
+        return run_window(pm, entries, manifest.data, manifest.path, lang, support)
 
     from .api import Request
     from .terminal import TerminalUI
@@ -184,6 +203,32 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return end_cancelled(e, text("cancelled", lang))
     return int(result.exit_code)
+
+
+def _doctor(
+    pm: pluggy.PluginManager | None,
+    manifest: Manifest | None,
+    problems: Sequence[Problem],
+    lang: str,
+    *,
+    as_json: bool,
+    load_error: tuple[str, str | None] | None = None,
+) -> int:
+    """``doctor [--json]``: every check, one line each (or CONTRACT.md's JSON); 0 when all pass, else 1."""
+    from .doctor import exit_code, host_check, manifest_check, render, report_json, run_checks
+
+    if pm is None or manifest is None:
+        error, fix = load_error or ("?", None)
+        checks = [host_check(lang), manifest_check(None, error, problems, lang, load_fix=fix)]
+    else:
+        checks = run_checks(pm, manifest, problems, lang)
+    if as_json:
+        import json
+
+        print(json.dumps(report_json(checks), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(render(checks, lang)))
+    return exit_code(checks)
 
 
 def _distribution(plugin: str) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 from pluggy import HookspecMarker
 
-from .api import PROJECT, MenuEntry, StatusPanel
+from .api import PROJECT, Check, MenuEntry, Request, StatusPanel
 
 hookspec = HookspecMarker(PROJECT)
 
@@ -74,4 +74,16 @@ def hostapp_manifest_warnings(  # type: ignore[empty-body]
     :param system_keys: the dotted keys whose values come from the system manifest (they serve every user).
     :param lang: the language for the texts.
     :returns: one ``(dotted key, text)`` per warning.
+    """
+
+
+@hookspec
+def hostapp_doctor_checks(request: Request) -> list[Check]:  # type: ignore[empty-body]
+    """Diagnose the plugin's part of the set-up for ``aosign-host doctor``, in the order a helpdesk would ask.
+
+    Nothing a check does may change anything, cost a try or show a secret; a check that cannot run is a failed
+    :class:`~hostapp_stub.api.Check` with the reason, never an exception.
+
+    :param request: the language and the manifest in force (``surface`` says where the texts are shown).
+    :returns: the plugin's checks, each with a fix when it failed.
     """

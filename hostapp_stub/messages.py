@@ -17,6 +17,12 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "window.failed": "「{entry}」の実行中にエラーが発生しました: {error}",
         "window.missing_qt": "aosign-host gui には PySide6 が必要です: pip install 'aosign-plugin[gui]'",
         "window.start_failed": "AOSign ホストアプリを開始できませんでした",
+        "window.support.button": "サポート情報",
+        "window.support.title": "サポート情報(aosign-host doctor)",
+        "window.support.copied": "この内容をクリップボードにコピーしました。ヘルプデスクへの連絡に貼り付けてください。",
+        "window.support.copy": "コピー",
+        "window.support.close": "閉じる",
+        "window.support.failed": "診断を実行できませんでした: {error}",
         "menu.title": "メニュー",
         "menu.empty": "メニュー項目を登録したプラグインがありません。",
         "manifest.read_error": "{path}: マニフェストを読めません: {error}",
@@ -75,6 +81,30 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "help.manifest_check": "マニフェストを検証し、すべての問題を表示します",
         "help.json": "JSONで出力します",
         "help.verbose": "詳細なログを標準エラーに出力します(PINは出力しません)",
+        "help.doctor": "環境を診断し、問題ごとに対処方法を表示します(PINの試行回数は消費しません)",
+        "doctor.host": "aosign-host {version}、{implementation} {python}、{os} ({machine})",
+        "doctor.plugins": "読み込み済み: {loaded}/マニフェストで除外: {kept_out}",
+        "doctor.plugins.collision": "複数のプラグインが同じメニュー項目を登録しています: {entries}",
+        "doctor.plugins.collision_fix": "不要なプラグインをマニフェストの [plugins] block に加えて除外してください。",
+        "doctor.plugins.none": "読み込まれたプラグインがありません(マニフェストで除外: {kept_out})。",
+        "doctor.plugins.none_fix": "プラグインをインストールしてください: pip install aosign-plugin",
+        "doctor.plugins.none_fix_kept_out": (
+            "マニフェストの [plugins] allow に aosign-plugin を加え、block から外してください。"
+        ),
+        "doctor.manifest": "ファイル: {files}/固定されたキー: {locked}",
+        "doctor.manifest.unreadable_fix": (
+            "上の表示のとおりに直してください(示された行、または管理者以外も変更できるシステムのマニフェストの所有者と権限)。"
+            "確認: aosign-host manifest check。直るまで、カードの診断はこのマニフェストでは行えません。"
+        ),
+        "doctor.manifest.problems_fix": (
+            "示されたファイルの各行を直してください。aosign-host manifest check で問題がなくなったことを確認できます。"
+            "システムのマニフェストは管理者が直します。"
+        ),
+        "doctor.plugin_failed": "プラグイン {plugin} の診断が失敗しました: {error}",
+        "doctor.plugin_failed_fix": "このプラグインの提供元に、この出力を添えて連絡してください。",
+        "doctor.fix": "対処: {fix}",
+        "doctor.passed": "{total}項目すべて問題ありません。",
+        "doctor.failed": "{total}項目中{failed}項目に問題があります(✗ の項目の対処を上から順に行ってください)。",
     },
     "en": {
         "window.window.title": "AOSign host app",
@@ -88,6 +118,12 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "window.failed": "'{entry}' failed: {error}",
         "window.missing_qt": "aosign-host gui needs PySide6: pip install 'aosign-plugin[gui]'",
         "window.start_failed": "The AOSign host app could not start",
+        "window.support.button": "Support information",
+        "window.support.title": "Support information (aosign-host doctor)",
+        "window.support.copied": "Copied to the clipboard: paste it into your message to the helpdesk.",
+        "window.support.copy": "Copy",
+        "window.support.close": "Close",
+        "window.support.failed": "The checks could not run: {error}",
         "menu.title": "Menu",
         "menu.empty": "No plugin registered a menu entry.",
         "manifest.read_error": "{path}: cannot read the manifest: {error}",
@@ -147,6 +183,33 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "help.manifest_check": "validate a manifest and print every problem",
         "help.json": "print JSON",
         "help.verbose": "log details to standard error (never a PIN)",
+        "help.doctor": "diagnose the set-up and say how to fix each problem (never spends a try)",
+        "doctor.host": "aosign-host {version}, {implementation} {python}, {os} ({machine})",
+        "doctor.plugins": "loaded: {loaded}; kept out by the manifest: {kept_out}",
+        "doctor.plugins.collision": "several plugins register one menu entry: {entries}",
+        "doctor.plugins.collision_fix": (
+            "Keep the plugin you do not need out: add it to the manifest's [plugins] block."
+        ),
+        "doctor.plugins.none": "no plugin is loaded (kept out by the manifest: {kept_out}).",
+        "doctor.plugins.none_fix": "Install the plugin: pip install aosign-plugin",
+        "doctor.plugins.none_fix_kept_out": (
+            "Add aosign-plugin to the manifest's [plugins] allow list and remove it from block."
+        ),
+        "doctor.manifest": "files: {files}; locked keys: {locked}",
+        "doctor.manifest.unreadable_fix": (
+            "Do what the message above says: correct the line it names or, for a system manifest others can change, "
+            "its owner and permissions (check with: aosign-host manifest check). Until then the card cannot be "
+            "diagnosed with this manifest."
+        ),
+        "doctor.manifest.problems_fix": (
+            "Correct each line named in its file; aosign-host manifest check confirms when none is left. "
+            "A problem in the system manifest is for the administrator to correct."
+        ),
+        "doctor.plugin_failed": "the checks of the plugin {plugin} failed: {error}",
+        "doctor.plugin_failed_fix": "Send this output to the plugin's provider.",
+        "doctor.fix": "Fix: {fix}",
+        "doctor.passed": "All {total} checks passed.",
+        "doctor.failed": "{failed} of {total} checks failed (do the fixes of the ✗ lines, from the top).",
     },
 }
 

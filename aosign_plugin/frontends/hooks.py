@@ -13,9 +13,10 @@ from typing import Any
 
 from aosign_plugin import catalogs
 from aosign_plugin.frontends.entries import read_card_panel, run_change_pin, run_status, run_unlock
-from hostapp_stub.api import EntryOption, EntryResult, MenuEntry, Request, StatusPanel, hookimpl
+from hostapp_stub.api import Check, EntryOption, EntryResult, MenuEntry, Request, StatusPanel, hookimpl
 
 __all__ = [
+    "hostapp_doctor_checks",
     "hostapp_manifest_paths",
     "hostapp_manifest_problems",
     "hostapp_manifest_tables",
@@ -85,3 +86,10 @@ def hostapp_manifest_problems(manifest: Mapping[str, Any], lang: str) -> list[tu
 
     _, problems = parse_settings(manifest)
     return [(p.key, catalogs.text(p.message, lang, **p.params)) for p in problems]
+
+
+@hookimpl
+def hostapp_doctor_checks(request: Request) -> list[Check]:
+    from aosign_plugin.frontends.doctor_checks import doctor_checks  # imported for doctor only
+
+    return doctor_checks(request)

@@ -450,6 +450,46 @@ class Pkcs11Backend:
         self.reader = f"{token.label} ({self.slot_description})"
         return token
 
+    # --- for ``aosign-host doctor``: read-only, no session, no login -------------------------------------------
+
+    def library_info(self) -> str:
+        """The module as it describes itself (``CK_INFO``), once loaded and initialised.
+
+        :raises CardUnavailableError: ``module``: it cannot be loaded or initialised (the cause named).
+        """
+        lib = self._library()
+        version = "{}.{}".format(*lib.library_version)
+        return f"'{lib.library_description}' {version} ({lib.manufacturer_id})"
+
+    def slot_inventory(self) -> list[tuple[str, str | None]]:
+        """Every slot (its id and description) with the label of the initialised token it holds (None: none).
+
+        :raises CardUnavailableError: the module failed.
+        """
+        lib = self._library()
+        p11 = self._p11
+        found: list[tuple[str, str | None]] = []
+        for slot in self._call("C_GetSlotList", lambda: lib.get_slots(token_present=False)):
+            slot_name = f"{slot.slot_id}: {str(slot.slot_description).strip()}"
+            try:
+                token = slot.get_token()
+            except (p11.TokenNotPresent, p11.TokenNotRecognised):
+                found.append((slot_name, None))
+                continue
+            except p11.PKCS11Error as e:
+                raise self._unavailable(e, "C_GetTokenInfo") from None
+            initialised = bool(int(token.flags) & CKF_TOKEN_INITIALIZED)
+            found.append((slot_name, self._describe(slot, token) if initialised else None))
+        return found
+
+    def pick_token(self) -> str:
+        """The token the ``[pkcs11] token`` URI picks, described (label, serial, slot).
+
+        :raises CardUnavailableError: ``no_token`` or ``several_tokens`` (what is present named), ``module``.
+        """
+        token = self._find()
+        return self._describe(token.slot, token)
+
     def _fresh_flags(self, token: Token) -> int:
         fresh = self._call("C_GetTokenInfo", lambda: token.slot.get_token())
         self._flags = int(fresh.flags)

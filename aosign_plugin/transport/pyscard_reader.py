@@ -18,7 +18,7 @@ from aosign_plugin.transport import CardGoneError, SmartCardConnection, Transpor
 from aosign_plugin.transport.pcsc_codes import Stage, classify, describe
 from hostapp_stub.platforms import os_key
 
-__all__ = ["PcscConnection", "aosign_readers", "open_reader"]
+__all__ = ["PcscConnection", "aosign_readers", "open_named_reader", "open_reader", "service_socket", "survey"]
 
 _PROTOCOLS = scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1
 _W_RESET_CARD = scard.SCARD_W_RESET_CARD & 0xFFFFFFFF
@@ -184,6 +184,57 @@ def open_reader(match: str | None, *, exact: str | None = None) -> PcscConnectio
         if len(holding) > 1:
             raise TransportError("several_cards", ", ".join(holding))
         return PcscConnection(hcontext, holding[0])
+    except BaseException:
+        scard.SCardReleaseContext(hcontext)
+        raise
+
+
+# --- for ``aosign-host doctor``: what PC/SC shows, read without touching a card ----------------------------------
+
+
+def service_socket() -> str | None:
+    """pcsc-lite's socket (Linux and other POSIX but macOS): ``$PCSCLITE_CSOCK_NAME`` or ``/run/pcscd/pcscd.comm``;
+    None where the service is no daemon with a socket (Windows, macOS)."""
+    import os
+    import sys
+
+    if sys.platform in ("win32", "darwin"):
+        return None
+    return os.environ.get("PCSCLITE_CSOCK_NAME") or "/run/pcscd/pcscd.comm"
+
+
+def survey() -> list[tuple[str, bytes | None, bool]]:
+    """Every reader with the ATR of the card it holds (None: empty) and whether that card is mute.
+
+    :raises TransportError: ``no_service`` (the service did not answer), ``no_reader`` (it failed to list them).
+    """
+    hcontext = _context()
+    try:
+        hresult, readers = scard.SCardListReaders(hcontext, [])
+        if hresult == scard.SCARD_E_NO_READERS_AVAILABLE or (hresult == scard.SCARD_S_SUCCESS and not readers):
+            return []
+        if hresult != scard.SCARD_S_SUCCESS:
+            raise _failure(hresult, Stage.READERS)
+        hresult, states = scard.SCardGetStatusChange(hcontext, 0, [(r, scard.SCARD_STATE_UNAWARE) for r in readers])
+        if hresult != scard.SCARD_S_SUCCESS:
+            raise _failure(hresult, Stage.READERS)
+        found: list[tuple[str, bytes | None, bool]] = []
+        for name, event, atr in states:
+            present = bool(event & scard.SCARD_STATE_PRESENT)
+            found.append((name, bytes(atr) if present else None, bool(event & scard.SCARD_STATE_MUTE)))
+        return found
+    finally:
+        scard.SCardReleaseContext(hcontext)
+
+
+def open_named_reader(reader: str) -> PcscConnection:
+    """Connect (shared) to the card in the reader named exactly ``reader``.
+
+    :raises TransportError: ``no_service``, or ``card_gone`` (the card could not be reached).
+    """
+    hcontext = _context()
+    try:
+        return PcscConnection(hcontext, reader)
     except BaseException:
         scard.SCardReleaseContext(hcontext)
         raise

@@ -7,13 +7,13 @@ The command line imports this package only for the ``gui`` command.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pluggy
 
-from ..api import ExitCode, MenuEntry
+from ..api import Check, ExitCode, MenuEntry
 
 __all__ = ["main", "run_window"]
 
@@ -24,12 +24,14 @@ def run_window(
     manifest: Mapping[str, Any],
     manifest_path: Path | None,
     lang: str,
+    support: Callable[[str], Sequence[Check]] | None = None,
 ) -> int:
     """Show the main window until it is closed; returns the exit code (0, or ``UNAVAILABLE`` without PySide6).
 
     :param pm: the plugin manager, plugins loaded; :param entries: their menu entries.
     :param manifest: the manifest in force, already checked; :param manifest_path: its file, None for the default.
     :param lang: the language to start in.
+    :param support: runs doctor's checks in a language, for the window's "support information".
     """
     from .texts import text
 
@@ -43,7 +45,7 @@ def run_window(
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "aosign-host"])
     panels, _ = status_panels(pm)  # an id two plugins claim is shown by neither
-    window = MainWindow(pm, entries, panels, manifest, manifest_path, lang)
+    window = MainWindow(pm, entries, panels, manifest, manifest_path, lang, support=support)
     window.show()
     try:
         return int(app.exec())

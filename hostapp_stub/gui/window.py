@@ -9,7 +9,7 @@ with :class:`WindowUI`, generic window prompts. Each status panel shows what its
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
@@ -25,15 +26,19 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from ..api import EntryResult, MenuEntry, Request, StatusPanel, Tone
+from ..api import Check, EntryResult, MenuEntry, Request, StatusPanel, Tone
 from .texts import LANGUAGE_NAMES, text
 
-__all__ = ["POLL_MS", "MainWindow", "WindowUI"]
+__all__ = ["POLL_MS", "MainWindow", "SupportDialog", "WindowUI"]
+
+#: runs ``aosign-host doctor``'s checks in a language (the host's and every plugin's)
+SupportChecks = Callable[[str], Sequence[Check]]
 
 #: how often the status panels are read (ms)
 POLL_MS = 1000
@@ -95,6 +100,7 @@ class MainWindow(QMainWindow):
     :param manifest_path: the file it came from, None for the built-in default.
     :param lang: the language to start in (``ja`` or ``en``); the window can switch.
     :param poll_ms: how often the panels are read; 0 reads them only on demand (:meth:`refresh_status`).
+    :param support: runs doctor's checks for the "support information" action (None: no such action).
     """
 
     def __init__(
@@ -107,8 +113,12 @@ class MainWindow(QMainWindow):
         lang: str,
         *,
         poll_ms: int = POLL_MS,
+        support: SupportChecks | None = None,
     ) -> None:
         super().__init__()
+        self.support = support
+        #: the support information dialog, once opened
+        self.support_dialog: SupportDialog | None = None
         self.pm = pm
         self.entries = list(entries)
         self.panels = list(panels)
@@ -187,6 +197,11 @@ class MainWindow(QMainWindow):
         layout.addWidget(self._status_note)
 
         bottom = QHBoxLayout()
+        self._support = QPushButton()
+        self._support.setObjectName("support")
+        self._support.clicked.connect(self.show_support)
+        self._support.setVisible(self.support is not None)
+        bottom.addWidget(self._support)
         bottom.addStretch(1)
         self._quit = QPushButton()
         self._quit.setObjectName("quit")
@@ -218,6 +233,7 @@ class MainWindow(QMainWindow):
             self._panel_boxes[panel.id].setTitle(panel.title.get(lang) or panel.id)
         self._status_note.setText(text("status.auto", lang))
         self._quit.setText(text("quit", lang))
+        self._support.setText(text("support.button", lang))
         self._status_seen = {}
         self.refresh_status()
 
@@ -315,6 +331,29 @@ class MainWindow(QMainWindow):
             box(self, label, "\n".join(ui.lines))
         return result
 
+    # --- support information -------------------------------------------------------------------------------------
+
+    def show_support(self) -> SupportDialog | None:
+        """Run doctor's checks (nothing they do changes anything), show the report and copy it to the clipboard."""
+        if self.support is None or self._running:
+            return None
+        from ..doctor import render
+
+        self._running = True  # no panel reads while the checks talk to the card
+        try:
+            checks = list(self.support(self.lang))
+            report = "\n".join(render(checks, self.lang))
+        except Exception as e:  # shown, not raised: the window stays usable
+            report = text("support.failed", self.lang, error=f"{type(e).__name__}: {e}")
+        finally:
+            self._running = False
+        if self.support_dialog is not None:
+            self.support_dialog.close()
+        self.support_dialog = SupportDialog(self, report, self.lang)
+        self.support_dialog.copy()
+        self.support_dialog.show()
+        return self.support_dialog
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter clicks the focused button, as in a dialog (a main window only knows Space)."""
         focused = self.focusWidget()
@@ -326,3 +365,42 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._timer.stop()
         super().closeEvent(event)
+
+
+class SupportDialog(QDialog):
+    """The support information: doctor's report, selectable, copied to the clipboard for the helpdesk."""
+
+    def __init__(self, parent: QWidget, report: str, lang: str) -> None:
+        super().__init__(parent)
+        self.lang = lang
+        self.report = report
+        self.setWindowTitle(text("support.title", lang))
+        layout = QVBoxLayout(self)
+        self._text = QPlainTextEdit(report)
+        self._text.setObjectName("report")
+        self._text.setReadOnly(True)
+        self._text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        layout.addWidget(self._text)
+        self._note = QLabel()
+        self._note.setObjectName("copied")
+        self._note.setWordWrap(True)
+        layout.addWidget(self._note)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        copy = QPushButton(text("support.copy", lang))
+        copy.setObjectName("copy")
+        copy.clicked.connect(self.copy)
+        close = QPushButton(text("support.close", lang))
+        close.setObjectName("close")
+        close.clicked.connect(self.close)
+        buttons.addWidget(copy)
+        buttons.addWidget(close)
+        layout.addLayout(buttons)
+        self.resize(760, 480)
+
+    def copy(self) -> None:
+        """Put the report on the clipboard (it holds no secret: doctor reads none)."""
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.clipboard().setText(self.report)
+        self._note.setText(text("support.copied", self.lang))
