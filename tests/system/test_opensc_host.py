@@ -127,3 +127,50 @@ def test_ten_wrong_pins_lock_then_unlock_then_death(token: Token) -> None:
     assert r.returncode == 5, r.stderr
     digests = [e["apdu"] for e in token.tries()]
     assert len(digests) == len(set(digests)), "a try-consuming command was repeated"
+
+
+def _wrong_logins_by_another_tool(token: Token, count: int) -> None:
+    """Wrong PINs tried by a PKCS#11 tool that is not ours (OpenSC's pkcs11-tool), between our commands."""
+    for i in range(count):
+        subprocess.run(
+            ["pkcs11-tool", "--module", MODULE, "--token-label", "AOSign", "--login", "--pin", f"Other{i:04d}", "-O"],
+            env=token.env,
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
+
+
+def test_status_tells_the_cards_counts_behind_the_module(token: Token) -> None:
+    """OpenSC's generic driver reports no PIN state: the counts come from the card itself, through the reader the
+    token's slot stands for (issue 18)."""
+    import json
+
+    _wrong_logins_by_another_tool(token, 3)
+    assert token.counters() == (7, 10)
+    data = json.loads(token.host("status", "--json").stdout)
+    assert data["state"] == "ready" and data["pin"] == {"tries_left": 7, "max_tries": 10, "source": "card"}
+    assert data["advice_code"] == "reset_recommended"
+    _wrong_logins_by_another_tool(token, 7)
+    assert token.counters() == (0, 10)
+    r = token.host("status")
+    assert r.returncode == 0 and "ロック" in r.stdout and "(カードから読み取り)" in r.stdout, r.stdout
+    assert json.loads(token.host("status", "--json").stdout)["state"] == "locked"
+    n = len(token.tries())
+    r = token.host("change-pin", answers=[SHEET_PIN, "Hk47vQ2w", "Hk47vQ2w"])
+    assert r.returncode == 4 and LOCK_MESSAGE in r.stderr and "不正" not in r.stderr, r.stderr
+    assert len(token.tries()) == n  # refused before asking: nothing reached the card
+    r = token.host("unlock", answers=[SHEET_CODE, "Hk47vQ2w", "Hk47vQ2w"])
+    assert r.returncode == 0, r.stderr
+    data = json.loads(token.host("status", "--json").stdout)
+    assert data["state"] == "ready" and data["pin"]["tries_left"] == 10 and data["pin"]["source"] == "card"
+
+
+def test_module_flags_alone_never_say_ready(token: Token) -> None:
+    import json
+
+    token.manifest.write_text(token.manifest.read_text().replace("[pkcs11]\n", "[pkcs11]\ncard_counters = false\n"))
+    data = json.loads(token.host("status", "--json").stdout)
+    assert data["pin"] == {"tries_left": None, "max_tries": 10, "source": "module"}
+    r = token.host("status")
+    assert "モジュールはロックを報告していません" in r.stdout and "使用できます" not in r.stdout, r.stdout
