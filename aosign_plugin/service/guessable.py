@@ -9,15 +9,19 @@ from __future__ import annotations
 
 __all__ = [
     "COMMON_PASSWORDS",
+    "DAYS_IN_MONTH",
+    "digits_value",
     "is_common",
     "is_date_other_order",
+    "is_digit",
     "is_era_date",
+    "is_leap",
     "is_near_repeat",
     "is_repeated_block",
     "is_year",
 ]
 
-_DAYS_IN_MONTH = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+DAYS_IN_MONTH = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 Day = tuple[int, int, int]
 
@@ -50,29 +54,29 @@ def _lower(b: int) -> int:
     return b | 0x20 if 0x41 <= b <= 0x5A else b
 
 
-def _is_digit(b: int) -> bool:
+def is_digit(b: int) -> bool:
     return 0x30 <= b <= 0x39
 
 
 def _all_digits(buf: memoryview, start: int = 0) -> bool:
-    return all(_is_digit(buf[i]) for i in range(start, len(buf)))
+    return all(is_digit(buf[i]) for i in range(start, len(buf)))
 
 
-def _number(buf: memoryview, start: int, count: int) -> int:
+def digits_value(buf: memoryview, start: int, count: int) -> int:
     value = 0
     for i in range(start, start + count):
         value = value * 10 + buf[i] - 0x30
     return value
 
 
-def _is_leap(year: int) -> bool:
+def is_leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
 def _is_day(year: int, month: int, day: int) -> bool:
-    if not 1 <= month <= 12 or not 1 <= day <= _DAYS_IN_MONTH[month]:
+    if not 1 <= month <= 12 or not 1 <= day <= DAYS_IN_MONTH[month]:
         return False
-    return not (month == 2 and day == 29 and not _is_leap(year))
+    return not (month == 2 and day == 29 and not is_leap(year))
 
 
 def _is_day_two_digit_year(yy: int, month: int, day: int) -> bool:
@@ -84,11 +88,11 @@ def is_date_other_order(buf: memoryview) -> bool:
     n = len(buf)
     if n not in (6, 8) or not _all_digits(buf):
         return False
-    a, b = _number(buf, 0, 2), _number(buf, 2, 2)
+    a, b = digits_value(buf, 0, 2), digits_value(buf, 2, 2)
     if n == 8:
-        year = _number(buf, 4, 4)
+        year = digits_value(buf, 4, 4)
         return 1900 <= year <= 2099 and (_is_day(year, b, a) or _is_day(year, a, b))
-    yy = _number(buf, 4, 2)
+    yy = digits_value(buf, 4, 2)
     return _is_day_two_digit_year(yy, b, a) or _is_day_two_digit_year(yy, a, b)
 
 
@@ -111,15 +115,15 @@ def is_era_date(buf: memoryview) -> bool:
     if era is not None:
         if n not in (6, 7) or not _all_digits(buf, 1):
             return False
-        return _in_era(era, _number(buf, 1, n - 5), _number(buf, n - 4, 2), _number(buf, n - 2, 2))
+        return _in_era(era, digits_value(buf, 1, n - 5), digits_value(buf, n - 4, 2), digits_value(buf, n - 2, 2))
     if n != 6 or not _all_digits(buf):
         return False
-    return _era_day(_number(buf, 0, 2), _number(buf, 2, 2), _number(buf, 4, 2))
+    return _era_day(digits_value(buf, 0, 2), digits_value(buf, 2, 2), digits_value(buf, 4, 2))
 
 
 def is_year(buf: memoryview) -> bool:
     """A year alone, 1900-2099 (``1985``, ``2000``)."""
-    return len(buf) == 4 and _all_digits(buf) and 1900 <= _number(buf, 0, 4) <= 2099
+    return len(buf) == 4 and _all_digits(buf) and 1900 <= digits_value(buf, 0, 4) <= 2099
 
 
 def is_repeated_block(buf: memoryview) -> bool:

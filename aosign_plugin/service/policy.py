@@ -19,9 +19,13 @@ from enum import Enum, unique
 from aosign_plugin import catalogs
 from aosign_plugin.domain.secret import Secret
 from aosign_plugin.service.guessable import (
+    DAYS_IN_MONTH,
+    digits_value,
     is_common,
     is_date_other_order,
+    is_digit,
     is_era_date,
+    is_leap,
     is_near_repeat,
     is_repeated_block,
     is_year,
@@ -283,50 +287,33 @@ def _scan(buf: memoryview) -> tuple[int, set[Reason]]:
 
 # --- guessable patterns; ``buf`` holds only ASCII letters and digits here ---
 
-_DAYS_IN_MONTH = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
-def _is_digit(b: int) -> bool:
-    return 0x30 <= b <= 0x39
-
-
-def _number(buf: memoryview, start: int, count: int) -> int:
-    value = 0
-    for i in range(start, start + count):
-        value = value * 10 + buf[i] - 0x30
-    return value
-
-
-def _is_leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-
 
 def _is_day(year: int | None, month: int, day: int) -> bool:
     """A real calendar day; ``year=None`` accepts 29 February (some year has it)."""
-    if not 1 <= month <= 12 or not 1 <= day <= _DAYS_IN_MONTH[month]:
+    if not 1 <= month <= 12 or not 1 <= day <= DAYS_IN_MONTH[month]:
         return False
-    return not (month == 2 and day == 29 and year is not None and not _is_leap(year))
+    return not (month == 2 and day == 29 and year is not None and not is_leap(year))
 
 
 def _is_date(buf: memoryview) -> bool:
     """YYYYMMDD (1900-2099), YYMMDD (19YY or 20YY), MMDD or DDMM: the whole PIN, a valid day."""
     n = len(buf)
-    if n not in (4, 6, 8) or not all(_is_digit(b) for b in buf):
+    if n not in (4, 6, 8) or not all(is_digit(b) for b in buf):
         return False
     if n == 8:
-        year = _number(buf, 0, 4)
-        return 1900 <= year <= 2099 and _is_day(year, _number(buf, 4, 2), _number(buf, 6, 2))
+        year = digits_value(buf, 0, 4)
+        return 1900 <= year <= 2099 and _is_day(year, digits_value(buf, 4, 2), digits_value(buf, 6, 2))
     if n == 6:
-        yy, month, day = _number(buf, 0, 2), _number(buf, 2, 2), _number(buf, 4, 2)
+        yy, month, day = digits_value(buf, 0, 2), digits_value(buf, 2, 2), digits_value(buf, 4, 2)
         return _is_day(1900 + yy, month, day) or _is_day(2000 + yy, month, day)
-    first, second = _number(buf, 0, 2), _number(buf, 2, 2)
+    first, second = digits_value(buf, 0, 2), digits_value(buf, 2, 2)
     return _is_day(None, first, second) or _is_day(None, second, first)
 
 
 def _is_phone(buf: memoryview) -> bool:
     """A Japanese phone number, the whole PIN: mobile 070/080/090 + 8 digits, or landline 0 + 9 digits."""
     n = len(buf)
-    if n not in (10, 11) or not all(_is_digit(b) for b in buf) or buf[0] != 0x30:
+    if n not in (10, 11) or not all(is_digit(b) for b in buf) or buf[0] != 0x30:
         return False
     if n == 11:
         return buf[1] in (0x37, 0x38, 0x39) and buf[2] == 0x30
@@ -338,9 +325,9 @@ def _is_sequence(buf: memoryview) -> bool:
     n = len(buf)
     if n < 2:
         return False
-    if all(_is_digit(b) for b in buf):
+    if all(is_digit(b) for b in buf):
         fold = 0
-    elif all(not _is_digit(b) for b in buf):
+    elif all(not is_digit(b) for b in buf):
         fold = 0x20  # letters only here: a|0x20 folds to lower case
     else:
         return False
