@@ -4,10 +4,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import stat
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -187,7 +190,32 @@ def test_full_disk_under_the_state_spends_nothing(tmp_path: Path) -> None:
     assert json.loads((out / "state.json").read_text())["pin"]["tries_left"] == 10
 
 
+@contextlib.contextmanager
+def _reachable_by_others(*paths: Path) -> Iterator[None]:
+    """Let ``nobody`` reach the venv and the project (a clone in a private ``mktemp -d`` folder is 0700): each of
+    ``paths`` gets the others' read and search bits, every folder above them the search bit, for the test's duration,
+    and its mode back afterwards."""
+    changed: list[tuple[Path, int]] = []
+    try:
+        for path in paths:
+            for folder in [path, *path.parents]:
+                mode = stat.S_IMODE(folder.stat().st_mode)
+                want = mode | stat.S_IXOTH | (stat.S_IROTH if folder == path else 0)
+                if folder.is_dir() and want != mode:
+                    changed.append((folder, mode))
+                    folder.chmod(want)
+        yield
+    finally:
+        for folder, mode in reversed(changed):
+            folder.chmod(mode)
+
+
 def test_another_users_folder_and_an_unreadable_state(shared_dir: Path) -> None:
+    with _reachable_by_others(BIN, Path(sys.executable).resolve().parent, Path(__file__).resolve().parents[2]):
+        _another_users_folder_and_an_unreadable_state(shared_dir)
+
+
+def _another_users_folder_and_an_unreadable_state(shared_dir: Path) -> None:
     """Items 4 and 8 as ``nobody``: a state folder it cannot write still reads; a state of mode 000 is named."""
     folder = shared_dir / "cards"
     folder.mkdir()
