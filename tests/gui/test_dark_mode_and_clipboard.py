@@ -26,21 +26,6 @@ from hostapp_stub.manifest import load_manifest
 from tests.support.cards import Card, make_card
 
 
-@pytest.fixture(autouse=True)
-def _own_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    home = tmp_path / "gui-home"
-    for var, sub in (
-        ("HOME", "."),
-        ("XDG_CONFIG_HOME", ".config"),
-        ("XDG_STATE_HOME", ".local/state"),
-        ("XDG_DATA_HOME", ".local/share"),
-        ("XDG_CACHE_HOME", ".cache"),
-    ):
-        monkeypatch.setenv(var, str(home / sub))
-    for var in ("AOSIGN_MANIFEST", "AOSIGN_LANG"):
-        monkeypatch.delenv(var, raising=False)
-
-
 def dark_palette() -> QPalette:
     """Roughly what Windows 11 in dark mode gives Qt 6 (and macOS's dark appearance)."""
     palette = QPalette()

@@ -39,23 +39,6 @@ LOCK_MESSAGE = "PIN(暗証番号)の変更に失敗しました。ICカードは
 WRONG_PIN = "PIN(暗証番号)が不正です。"
 
 
-@pytest.fixture(autouse=True)
-def _own_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The dialogs run in this process: keep their audit log and the plugin cache out of the real home."""
-    home = tmp_path / "gui-home"
-    home.mkdir()  # a home that is there: one that is not is never created (issue 12 item 20)
-    for var, sub in (
-        ("HOME", "."),
-        ("XDG_CONFIG_HOME", ".config"),
-        ("XDG_STATE_HOME", ".local/state"),
-        ("XDG_DATA_HOME", ".local/share"),
-        ("XDG_CACHE_HOME", ".cache"),
-    ):
-        monkeypatch.setenv(var, str(home / sub))
-    for var in ("AOSIGN_MANIFEST", "AOSIGN_LANG"):
-        monkeypatch.delenv(var, raising=False)
-
-
 @pytest.fixture
 def sim_card(tmp_path: Path) -> Card:
     return make_card(tmp_path, "sim")

@@ -21,21 +21,6 @@ from hostapp_stub.gui.windowed import run_windowed
 from tests.support.cards import Card, make_card
 
 
-@pytest.fixture(autouse=True)
-def _own_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    home = tmp_path / "gui-home"
-    for var, sub in (
-        ("HOME", "."),
-        ("XDG_CONFIG_HOME", ".config"),
-        ("XDG_STATE_HOME", ".local/state"),
-        ("XDG_DATA_HOME", ".local/share"),
-        ("XDG_CACHE_HOME", ".cache"),
-    ):
-        monkeypatch.setenv(var, str(home / sub))
-    for var in ("AOSIGN_MANIFEST", "AOSIGN_LANG"):
-        monkeypatch.delenv(var, raising=False)
-
-
 def no_console(monkeypatch: pytest.MonkeyPatch) -> None:
     """As under pythonw: no standard output or error at all (set in the test's body: pytest sets its capture up
     again after the fixtures)."""
