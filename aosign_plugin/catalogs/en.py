@@ -147,6 +147,15 @@ MESSAGES: dict[str, str] = {
     "card.state_changed": (
         "The card's tries changed after they were shown. Check with aosign-host status, then try again."
     ),
+    "option.no_wait": "do not wait for a card when there is none: exit at once (exit code 6)",
+    "wait.no_card": "Insert the AOSign IC card into the reader. Waiting for it…",
+    "wait.no_reader": "Waiting for an IC card reader: connect it to the computer.",
+    "wait.no_service": "Waiting for the smart card service (PC/SC) to start.",
+    "wait.no_sim_card": "Waiting for a simulated card to be issued (aosign-sim issue).",
+    "wait.no_token": "Waiting for the AOSign IC card's token: insert the card into the reader.",
+    "wait.cli_hint": "(Ctrl-C stops.)",
+    "card.changed": "The card in the reader is not the card whose state was shown: it was swapped. Check the state of the card in the reader with aosign-host status, then try again.",
+    "gui.card.changed": "The card in the reader is not the card whose state was shown: it was swapped. The state of the card now in the reader is shown again: check it, then type the PINs again.",
     "nothing_sent": "Nothing was sent to the card; no try was used.",
     "no_answer": "No answer was given.",
     "unavailable.no_service": "The smart card service (PC/SC) is not running. ({detail})",

@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from enum import Enum, unique
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from aosign_plugin.domain.card_status import CardStatus, Counter, CounterSource, SecretKind
+from aosign_plugin.domain.card_status import CardIdentity, CardStatus, Counter, CounterSource, SecretKind
 from aosign_plugin.domain.errors import (
     AosignError,
     CardDeadError,
@@ -49,8 +49,12 @@ if TYPE_CHECKING:
     from pkcs11 import Session, Slot, Token
 
     from aosign_plugin.service.settings import Settings
+    from aosign_plugin.transport.presence import Presence, PresenceWatch
 
-__all__ = ["Pkcs11Backend", "UnblockStyle", "counters_from_flags"]
+__all__ = ["SLOT_WATCH_S", "Pkcs11Backend", "UnblockStyle", "counters_from_flags"]
+
+#: how often the slot list is looked at while the window watches (C_GetSlotList: no session, no login)
+SLOT_WATCH_S = 1.0
 
 logger = logging.getLogger(__name__)
 
@@ -543,9 +547,37 @@ class Pkcs11Backend:
     # --- the protocol ------------------------------------------------------------------------------------------------
 
     def status(self) -> CardStatus:
-        self._find()
+        token = self._find()
         pin, unblock = counters_from_flags(self._flags or 0)
-        return CardStatus(backend=self.name, reader=self.reader, pin=pin, unblock=unblock)
+        return CardStatus(backend=self.name, reader=self.reader, pin=pin, unblock=unblock, identity=self._id(token))
+
+    def _id(self, token: Any) -> CardIdentity:
+        serial = token.serial.decode("ascii", "replace").strip() or None
+        return CardIdentity(reader=self.slot_description, serial=serial)
+
+    def identity(self) -> CardIdentity:
+        """The token's slot and serial (C_GetSlotList, C_GetTokenInfo): no session, no login."""
+        return self._id(self._find())
+
+    def watch(self, on_change: Callable[[Presence], None]) -> PresenceWatch:
+        """Watch the slot list (slots with a token): no session, no login. :raises CardUnavailableError: no module."""
+        from aosign_plugin.transport.presence import Presence, PresenceWatch
+
+        lib = self._library()
+        p11 = self._p11
+
+        class SlotWatch(PresenceWatch):
+            def _watch(self) -> None:
+                while not self._stopping.is_set():
+                    try:
+                        slots = lib.get_slots(token_present=True)
+                        cards = tuple(CardIdentity(reader=str(slot.slot_description)) for slot in slots)
+                        self._report(Presence("card" if cards else "no_token", cards))
+                    except p11.PKCS11Error as e:
+                        self._report(Presence("module", detail=_error_name(e)))
+                    self._stopping.wait(SLOT_WATCH_S)
+
+        return SlotWatch(on_change, name="aosign-pkcs11-watch").start()
 
     def change_pin(self, old: Secret | None, new: Secret | None, *, seen: Counter) -> None:
         """Log in with ``old`` and ``C_SetPIN(old, new)``; ``None`` for both: on the reader's PIN pad.
