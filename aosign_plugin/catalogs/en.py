@@ -156,6 +156,7 @@ MESSAGES: dict[str, str] = {
     "wait.cli_hint": "(Ctrl-C stops.)",
     "card.changed": "The card in the reader is not the card whose state was shown: it was swapped. Check the state of the card in the reader with aosign-host status, then try again.",
     "gui.card.changed": "The card in the reader is not the card whose state was shown: it was swapped. The state of the card now in the reader is shown again: check it, then type the PINs again.",
+    "cancelled": "Cancelled.",
     "nothing_sent": "Nothing was sent to the card; no try was used.",
     "no_answer": "No answer was given.",
     "unavailable.no_service": "The smart card service (PC/SC) is not running. ({detail})",

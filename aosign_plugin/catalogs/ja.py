@@ -165,6 +165,7 @@ MESSAGES: dict[str, str] = {
     "wait.cli_hint": "(Ctrl-C で中止します)",
     "card.changed": "表示した状態のあとで、ICカードリーダのカードが別のカードに替わりました。挿入されているカードの状態を aosign-host status で確認してから、もう一度実行してください。",
     "gui.card.changed": "表示した状態のあとで、ICカードリーダのカードが別のカードに替わりました。いま挿入されているカードの状態を表示し直しました。確認してから、もう一度入力してください。",
+    "cancelled": "中止しました。",
     "nothing_sent": "カードには何も送っていません(残り回数は減っていません)。",
     "no_answer": "入力がありません。",
     "unavailable.no_service": "スマートカードのサービス(PC/SC)が動いていません。({detail})",
