@@ -34,8 +34,14 @@ def sim_identity(state_path: Path) -> CardIdentity:
     store = CardStore(state_path)
     try:
         serial = store.load().serial
-    except (CardStateError, OSError) as exc:
+    except CardStateMissingError as exc:
         raise TransportError("no_sim_card", str(exc), reader=SIM_READER) from None
+    except CardStateError as exc:  # broken, unreadable, a symlink: named as the card store names it
+        raise TransportError(exc.reason, exc.detail, reader=SIM_READER) from None
+    except OSError as exc:
+        raise TransportError(
+            "sim_state_unreadable", f"{state_path}: {exc.strerror or exc}", reader=SIM_READER
+        ) from None
     return CardIdentity(reader=SIM_READER, atr=ATR.hex().upper(), serial=serial)
 
 
