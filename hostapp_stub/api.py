@@ -19,12 +19,14 @@ from pluggy import HookimplMarker
 __all__ = [
     "PROJECT",
     "Check",
+    "Closeable",
     "EntryOption",
     "EntryResult",
     "ExitCode",
     "HostUI",
     "MenuEntry",
     "PanelView",
+    "PanelWatch",
     "Request",
     "StatusPanel",
     "Tone",
@@ -173,6 +175,17 @@ class PanelView:
     tone: Tone = Tone.PLAIN
 
 
+class Closeable(Protocol):
+    """What a panel's watch returns: the window closes it when it no longer shows the panel."""
+
+    def close(self) -> None: ...
+
+
+#: starts watching what a panel shows; calls back (from any thread, any number of times) when the panel should be
+#: read again, until the returned object is closed
+PanelWatch = Callable[[Request, Callable[[], None]], Closeable]
+
+
 @dataclass(frozen=True)
 class StatusPanel:
     """A panel of the host's window that shows a plugin's status (the window asks it to read when it needs to).
@@ -180,12 +193,16 @@ class StatusPanel:
     :param id: unique across plugins.
     :param title: the panel's heading per language.
     :param read: reads the status (it must not change anything) and says what to show.
+    :param watch: tells the window when to read again (the plugin watches what it shows, from its own thread); the
+        window then reads the panel when it opens, on each call-back, after each of its entries and when the user
+        asks, and never on a timer. None: the window reads it on its timer, if it has one.
     :param plugin: set by the host: the plugin that registered it.
     """
 
     id: str
     title: Mapping[str, str]
     read: Callable[[Request], PanelView]
+    watch: PanelWatch | None = None
     plugin: str = ""
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from aosign_plugin.domain.card_status import CardStatus, Counter
+    from collections.abc import Callable
+
+    from aosign_plugin.domain.card_status import CardIdentity, CardStatus, Counter
     from aosign_plugin.domain.secret import Secret
     from aosign_plugin.service.settings import Settings
+    from aosign_plugin.transport.presence import Presence, PresenceWatch
 
 __all__ = ["CardBackend", "open_backend"]
 
@@ -25,7 +28,18 @@ class CardBackend(Protocol):
         ...
 
     def status(self) -> CardStatus:
-        """Read both counters without spending a try."""
+        """Read both counters without spending a try, with the card's identity."""
+        ...
+
+    def identity(self) -> CardIdentity:
+        """Which card is there now, without an APDU (PC/SC's reader state, the token's info, the sim's state).
+
+        :raises CardUnavailableError: none can be reached.
+        """
+        ...
+
+    def watch(self, on_change: Callable[[Presence], None]) -> PresenceWatch:
+        """Watch the card's presence from a background thread, without an APDU; the caller closes it."""
         ...
 
     def change_pin(self, old: Secret | None, new: Secret | None, *, seen: Counter) -> None:

@@ -7,18 +7,22 @@ user types.
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from aosign_plugin.apdu.iso7816 import ApduProtocol
-from aosign_plugin.domain.card_status import CardStatus, Counter, SecretKind
+from aosign_plugin.domain.card_status import CardIdentity, CardStatus, Counter, SecretKind
 from aosign_plugin.domain.certificates import DEFAULT_EXPIRY_WARN_DAYS
 from aosign_plugin.domain.errors import CardStateChangedError, CardUnavailableError, UnavailableReason
 from aosign_plugin.domain.secret import Secret
 from aosign_plugin.session.dialect import CardDialect
 from aosign_plugin.session.pin_session import PinSession
 from aosign_plugin.transport import SmartCardConnection, TransportError
+
+if TYPE_CHECKING:
+    from aosign_plugin.transport.presence import Presence, PresenceWatch
 
 __all__ = ["ApduBackend"]
 
@@ -40,6 +44,7 @@ class ApduBackend(abc.ABC):
         self.certificate_paths = certificate_paths
         self.expiry_warn_days = expiry_warn_days
         self.reader: str | None = None
+        self._identity: CardIdentity | None = None
 
     @property
     def protected_path(self) -> bool:
@@ -48,6 +53,29 @@ class ApduBackend(abc.ABC):
     @abc.abstractmethod
     def connect(self) -> SmartCardConnection:
         """Open the card. :raises TransportError: it cannot be reached."""
+
+    def _probe(self) -> CardIdentity:
+        """Which card is there, without an APDU (by default, what its connection says).
+
+        :raises TransportError: none can be reached.
+        """
+        with self.connect() as conn:
+            return conn.identity()
+
+    def watch(self, on_change: Callable[[Presence], None]) -> PresenceWatch:
+        """Start watching the card's presence (no APDU); the caller closes the watch. The PC/SC and simulated
+        card backends have one."""
+        raise NotImplementedError(f"the {self.name} backend cannot watch its card")
+
+    def identity(self) -> CardIdentity:
+        """Which card is in the reader now, without an APDU and without a transaction.
+
+        :raises CardUnavailableError: none (no service, no reader, no card).
+        """
+        try:
+            return self._probe()
+        except TransportError as e:
+            raise CardUnavailableError(e.reason, e.detail) from None
 
     @contextmanager
     def _session(self, *, pin: bool = False) -> Iterator[PinSession]:
@@ -59,6 +87,7 @@ class ApduBackend(abc.ABC):
                 self.reader = conn.reader
                 if pin:
                     conn.release = self.dialect.release.value
+                self._identity = conn.identity()
                 with conn.transaction():
                     yield PinSession(ApduProtocol(conn), self.dialect)
         except TransportError as e:
@@ -72,7 +101,8 @@ class ApduBackend(abc.ABC):
 
     def status(self) -> CardStatus:
         with self._session() as session:
-            return self._with_certificates(session, self._read(session, self.name, self.reader))
+            status = self._with_certificates(session, self._read(session, self.name, self.reader))
+        return replace(status, identity=self._identity)
 
     def _with_certificates(self, session: PinSession, status: CardStatus) -> CardStatus:
         """The status with the card's serial and certificates, read in the same transaction without a PIN."""

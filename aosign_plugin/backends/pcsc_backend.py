@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from aosign_plugin.backends.apdu_backend import ApduBackend
 from aosign_plugin.service.settings import Settings
 from aosign_plugin.transport import SmartCardConnection
+
+if TYPE_CHECKING:
+    from aosign_plugin.domain.card_status import CardIdentity
+    from aosign_plugin.transport.presence import Presence, PresenceWatch
 
 __all__ = ["PcscBackend"]
 
@@ -30,3 +37,13 @@ class PcscBackend(ApduBackend):
         from aosign_plugin.transport.pyscard_reader import open_reader
 
         return open_reader(self.reader_match, exact=self.exact_reader)
+
+    def _probe(self) -> CardIdentity:
+        from aosign_plugin.transport.pyscard_reader import probe
+
+        return probe(self.reader_match)
+
+    def watch(self, on_change: Callable[[Presence], None]) -> PresenceWatch:
+        from aosign_plugin.transport.pyscard_reader import PcscWatch
+
+        return PcscWatch(self.reader_match, on_change).start()

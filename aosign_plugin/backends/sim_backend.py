@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aosign_plugin.backends.apdu_backend import ApduBackend
 from aosign_plugin.service.settings import Settings
 from aosign_plugin.transport import SmartCardConnection
+
+if TYPE_CHECKING:
+    from aosign_plugin.domain.card_status import CardIdentity
+    from aosign_plugin.transport.presence import Presence, PresenceWatch
 
 __all__ = ["SimBackend"]
 
@@ -34,3 +40,13 @@ class SimBackend(ApduBackend):
         from aosign_plugin.transport.sim_link import SimConnection
 
         return SimConnection(self.state_path, log_path=self.log_path)
+
+    def _probe(self) -> CardIdentity:
+        from aosign_plugin.transport.sim_link import sim_identity
+
+        return sim_identity(self.state_path)
+
+    def watch(self, on_change: Callable[[Presence], None]) -> PresenceWatch:
+        from aosign_plugin.transport.sim_link import SimWatch
+
+        return SimWatch(self.state_path, on_change).start()

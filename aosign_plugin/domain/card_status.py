@@ -12,6 +12,7 @@ __all__ = [
     "MAX_TRIES",
     "UNBLOCK_WARN_AT",
     "Advice",
+    "CardIdentity",
     "CardState",
     "CardStatus",
     "Counter",
@@ -162,8 +163,38 @@ UNBLOCK_WARN_AT = 3
 
 
 @dataclass(frozen=True)
+class CardIdentity:
+    """Which card a reading is of, learnt without an APDU and without spending a try.
+
+    :param reader: the reader (or token slot) holding it.
+    :param atr: the card's ATR in hex (PC/SC's ``SCardStatus``/``SCardGetStatusChange``), when the backend has one.
+    :param serial: the card's serial, where the backend knows it (a PKCS#11 token, the simulated card).
+    :param insertion: the reader's card event count (PC/SC's high word of the reader state): it moves when a card
+        leaves or arrives, so a card taken out and another put in is told apart even when both have one ATR.
+    """
+
+    reader: str | None
+    atr: str | None = None
+    serial: str | None = None
+    insertion: int | None = None
+
+    def same_card(self, other: CardIdentity) -> bool:
+        """Both name one card, left in its reader since: nothing known on both sides differs."""
+        pairs = (
+            (self.reader, other.reader),
+            (self.atr, other.atr),
+            (self.serial, other.serial),
+            (self.insertion, other.insertion),
+        )
+        return all(a is None or b is None or a == b for a, b in pairs)
+
+    def to_json(self) -> dict[str, object]:
+        return {"reader": self.reader, "atr": self.atr, "serial": self.serial}
+
+
+@dataclass(frozen=True)
 class CardStatus:
-    """One reading of the card, taken without spending a try.
+    """One reading of the card, taken without spending a try; ``identity`` says which card it is of.
 
     :param serial: the card's serial number as the card tells it (PKCS#15 TokenInfo, the PKCS#11 token), if it does.
     :param certificates: the certificates read without a PIN, each with its state when it was read.
@@ -177,6 +208,7 @@ class CardStatus:
     serial: str | None = None
     certificates: tuple[CertificateStatus, ...] = ()
     unreadable_certificates: tuple[UnreadableCertificate, ...] = ()
+    identity: CardIdentity | None = None
 
     def same_counters(self, other: CardStatus) -> bool:
         """Both readings show the same counts and states (what the user was shown still holds)."""

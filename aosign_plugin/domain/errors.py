@@ -9,13 +9,14 @@ from __future__ import annotations
 from enum import Enum, unique
 from typing import TYPE_CHECKING
 
-from aosign_plugin.domain.card_status import SecretKind
+from aosign_plugin.domain.card_status import CardIdentity, SecretKind
 
 if TYPE_CHECKING:
     from aosign_plugin.service.policy import Verdict
 
 __all__ = [
     "AosignError",
+    "CardChangedError",
     "CardDeadError",
     "CardProtocolError",
     "CardRefusedInputError",
@@ -101,6 +102,15 @@ class NoAnswerError(NotConfirmedError):
 
 class CardStateChangedError(AosignError):
     """The card's counters changed between the reading shown to the user and the operation: nothing was sent."""
+
+
+class CardChangedError(CardStateChangedError):
+    """The card in the reader is not the card whose state was shown (swapped, or taken out and another put in):
+    nothing was sent. ``now`` names the card found, when one is present."""
+
+    def __init__(self, message: str, *, now: CardIdentity | None = None) -> None:
+        super().__init__(message)
+        self.now = now
 
 
 @unique

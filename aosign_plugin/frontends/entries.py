@@ -8,20 +8,27 @@ it says with the terminal's words (:mod:`.terminal_view`) or, in the host's wind
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from aosign_plugin import catalogs
 from aosign_plugin.service.outcomes import Operation
-from hostapp_stub.api import EntryResult, ExitCode, HostUI, PanelView, Request, Tone
+from hostapp_stub.api import Closeable, EntryResult, ExitCode, HostUI, PanelView, Request, Tone
 
 if TYPE_CHECKING:
+    from aosign_plugin.backends import CardBackend
     from aosign_plugin.domain.card_status import CardStatus
     from aosign_plugin.domain.errors import AosignError
     from aosign_plugin.service.outcomes import Consent, Notice, Outcome
     from aosign_plugin.service.pin_service import PinService
     from aosign_plugin.service.policy import Field
 
-__all__ = ["HostAsker", "read_card_panel", "run_change_pin", "run_status", "run_unlock"]
+__all__ = ["HostAsker", "read_card_panel", "run_change_pin", "run_status", "run_unlock", "watch_card_panel"]
+
+#: what a missing card (reader, service, token) is: awaited on a terminal and shown as a state in the window
+WAITABLE = ("no_card", "no_reader", "no_service", "no_sim_card", "no_token")
+#: how often a terminal waiting for a card wakes to let Ctrl-C in (the watch itself blocks in the service)
+_WAKE_S = 1.0
 
 
 def _for_surface(
@@ -101,9 +108,13 @@ def run_status(request: Request, ui: HostUI) -> EntryResult:
     from aosign_plugin.frontends.terminal_view import status_json, status_lines
 
     try:
-        status = _open(request).status()
+        service = _open(request)
+        _wait_for_card(service.backend, request, ui)
+        status = service.status()
     except AosignError as e:
         return _report(e, request, ui)
+    except KeyboardInterrupt:
+        return _cancelled(ui)
     data = status_json(status, ui.lang)
     if request.flag("quiet"):
         codes = {CardState.READY: ExitCode.OK, CardState.LOCKED: ExitCode.LOCKED, CardState.DEAD: ExitCode.UNUSABLE}
@@ -114,6 +125,48 @@ def run_status(request: Request, ui: HostUI) -> EntryResult:
         for line in _for_surface(status_lines(status, ui.lang), request, left=status.pin.tries_left):
             ui.say(line)
     return EntryResult(0, data)
+
+
+def _missing(backend: CardBackend) -> str | None:
+    """What is missing for a card to be reached (a reason of :data:`WAITABLE`), asked without an APDU; None when a
+    card is there (or when what stops it is not something to wait for: the operation then says it)."""
+    from aosign_plugin.domain.errors import CardUnavailableError
+
+    try:
+        backend.identity()
+    except CardUnavailableError as e:
+        return e.reason.value if e.reason.value in WAITABLE else None
+    return None
+
+
+def _wait_for_card(backend: CardBackend, request: Request, ui: HostUI) -> None:
+    """On a terminal with no card (no reader, no service): say what is awaited and wait for it, watching the
+    service (no APDU, no busy loop). ``--no-wait``, ``--quiet``, ``--json`` or a non-terminal standard input: no
+    wait, the operation fails at once as before (exit 6).
+
+    :raises KeyboardInterrupt: the user stopped waiting (Ctrl-C).
+    """
+    import threading
+
+    if request.flag("no-wait") or request.flag("quiet") or request.flag("json") or not ui.interactive:
+        return
+    missing = _missing(backend)
+    if missing is None:
+        return
+    woken = threading.Event()
+    watch = backend.watch(lambda _presence: woken.set())
+    try:
+        said = None
+        while missing is not None:
+            if missing != said:
+                ui.notice(catalogs.text(f"wait.{missing}", ui.lang) + " " + catalogs.text("wait.cli_hint", ui.lang))
+                said = missing
+            woken.wait(_WAKE_S)
+            if woken.is_set():
+                woken.clear()
+                missing = _missing(backend)
+    finally:
+        watch.close()
 
 
 def _finish(outcome: Outcome, request: Request, ui: HostUI, done_key: str, done_word: str) -> EntryResult:
@@ -142,6 +195,7 @@ def _run_pin_entry(request: Request, ui: HostUI, operation: Operation) -> EntryR
         return _report(e, request, ui)
     asker, echo = HostAsker(ui, request), request.flag("show-input")
     try:
+        _wait_for_card(service.backend, request, ui)
         if operation is Operation.CHANGE_PIN:
             return _finish(service.change_pin(asker, echo=echo), request, ui, "change.done", "changed")
         outcome = service.unlock(asker, echo=echo, final_try_ok=request.flag("final-try"))
@@ -170,15 +224,50 @@ def _panel_tone(status: CardStatus) -> Tone:
 
 
 def read_card_panel(request: Request) -> PanelView:
-    """The card's status for the host's window: read without spending a try, in the window's words."""
+    """The card's status for the host's window: read without spending a try, in the window's words. With no card
+    (no reader, no service), what is awaited, as a state: no APDU is sent then."""
     from aosign_plugin.domain.errors import AosignError, CardUnavailableError
     from aosign_plugin.frontends.terminal_view import error_report, status_lines
 
     try:
-        status = _open(request).status()
+        service = _open(request)
+        missing = _missing(service.backend)
+        if missing is not None:
+            return PanelView((catalogs.text(f"wait.{missing}", request.lang),), Tone.PLAIN)
+        status = service.status()
     except AosignError as e:
+        if isinstance(e, CardUnavailableError) and e.reason.value in WAITABLE:  # it left between the two looks
+            return PanelView((catalogs.text(f"wait.{e.reason.value}", request.lang),), Tone.PLAIN)
         _, lines = error_report(e, request.lang)
         detail = e.detail if isinstance(e, CardUnavailableError) else None
         return PanelView(tuple(_for_surface(lines, request, detail=detail)), Tone.ERROR)
     lines = _for_surface(status_lines(status, request.lang), request, left=status.pin.tries_left)
     return PanelView(tuple(lines), _panel_tone(status))
+
+
+class _NoWatch:
+    def close(self) -> None:
+        pass
+
+
+def watch_card_panel(request: Request, changed: Callable[[], None]) -> Closeable:
+    """The card panel's watch for the host's window: the PC/SC service's reader states (or the simulated card's
+    state file, or the PKCS#11 slot list), in a background thread; ``changed`` is called when a card arrives or
+    leaves, a reader or the service comes or goes. No APDU, no session, no login.
+
+    The first look is what the window reads as it opens: only changes after it call back.
+    """
+    from aosign_plugin.domain.errors import AosignError
+
+    try:
+        backend = _open(request).backend
+        seen = [False]
+
+        def on_presence(_presence: object) -> None:
+            if seen[0]:
+                changed()
+            seen[0] = True
+
+        return backend.watch(on_presence)
+    except AosignError:
+        return _NoWatch()  # the panel says why it cannot read the card; the user's [refresh] tries again

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from aosign_plugin import catalogs
-from aosign_plugin.frontends.entries import read_card_panel, run_change_pin, run_status, run_unlock
+from aosign_plugin.frontends.entries import read_card_panel, run_change_pin, run_status, run_unlock, watch_card_panel
 from hostapp_stub.api import Check, EntryOption, EntryResult, MenuEntry, Request, StatusPanel, hookimpl
 
 __all__ = [
@@ -42,16 +42,23 @@ def _dialog(entry_id: str) -> Callable[[Request, object], EntryResult | None]:
 @hookimpl
 def hostapp_register_menu_entries(register: Callable[[MenuEntry], None]) -> None:
     show = EntryOption("show-input", _labels("option.show_input"))
-    status_options = (EntryOption("json", _labels("option.json")), EntryOption("quiet", _labels("option.quiet")))
+    no_wait = EntryOption("no-wait", _labels("option.no_wait"))
+    status_options = (
+        EntryOption("json", _labels("option.json")),
+        EntryOption("quiet", _labels("option.quiet")),
+        no_wait,
+    )
     register(MenuEntry("status", _labels("entry.status"), run_status, status_options))
-    register(MenuEntry("change-pin", _labels("entry.change_pin"), run_change_pin, (show,), _dialog("change-pin")))
+    change = (show, no_wait)
+    register(MenuEntry("change-pin", _labels("entry.change_pin"), run_change_pin, change, _dialog("change-pin")))
     final_try = EntryOption("final-try", _labels("option.final_try"))
-    register(MenuEntry("unlock", _labels("entry.unlock"), run_unlock, (show, final_try), _dialog("unlock")))
+    unlock = (show, final_try, no_wait)
+    register(MenuEntry("unlock", _labels("entry.unlock"), run_unlock, unlock, _dialog("unlock")))
 
 
 @hookimpl
 def hostapp_register_status_panels(register: Callable[[StatusPanel], None]) -> None:
-    register(StatusPanel("card", _labels("panel.card"), read_card_panel))
+    register(StatusPanel("card", _labels("panel.card"), read_card_panel, watch_card_panel))
 
 
 @hookimpl

@@ -9,6 +9,7 @@ from aosign_plugin import catalogs
 from aosign_plugin.domain.card_status import Advice, CardState, CardStatus, Counter, CounterSource, SecretKind
 from aosign_plugin.domain.errors import (
     AosignError,
+    CardChangedError,
     CardDeadError,
     CardRefusedInputError,
     CardStateChangedError,
@@ -192,6 +193,8 @@ def error_lines(error: AosignError, lang: str) -> list[str]:
         return lines
     if isinstance(error, CardRefusedInputError):
         return [t("card.refused_input", lang)]
+    if isinstance(error, CardChangedError):
+        return [t("card.changed", lang), t("nothing_sent", lang)]
     if isinstance(error, CardStateChangedError):
         return [t("card.state_changed", lang), t("nothing_sent", lang)]
     if isinstance(error, NotConfirmedError):

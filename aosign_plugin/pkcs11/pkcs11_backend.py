@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from enum import Enum, unique
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from aosign_plugin.domain.card_status import CardStatus, Counter, CounterSource, SecretKind
+from aosign_plugin.domain.card_status import CardIdentity, CardStatus, Counter, CounterSource, SecretKind
 from aosign_plugin.domain.certificates import RawCertificate, UnreadableCertificate
 from aosign_plugin.domain.errors import (
     AosignError,
@@ -50,11 +50,14 @@ if TYPE_CHECKING:
     from pkcs11 import Session, Slot, Token
 
     from aosign_plugin.service.settings import Settings
+    from aosign_plugin.transport.presence import Presence, PresenceWatch
 
 #: certificate objects read at most per status
 MAX_CERTIFICATES = 32
+#: how often the slot list is looked at while the window watches (C_GetSlotList: no session, no login)
+SLOT_WATCH_S = 1.0
 
-__all__ = ["Pkcs11Backend", "UnblockStyle", "counters_from_flags"]
+__all__ = ["SLOT_WATCH_S", "Pkcs11Backend", "UnblockStyle", "counters_from_flags"]
 
 logger = logging.getLogger(__name__)
 
@@ -617,6 +620,7 @@ class Pkcs11Backend:
             serial=serial,
             certificates=certificates,
             unreadable_certificates=unreadable,
+            identity=self._id(token),
         )
 
     def _certificates(self, token: Any) -> list[RawCertificate | UnreadableCertificate]:
@@ -654,6 +658,34 @@ class Pkcs11Backend:
                 raise self._unavailable(e, "C_FindObjects") from None
             found.append(UnreadableCertificate(None, "unreadable", _error_name(e)))
         return found
+
+    def _id(self, token: Any) -> CardIdentity:
+        serial = token.serial.decode("ascii", "replace").strip() or None
+        return CardIdentity(reader=self.slot_description, serial=serial)
+
+    def identity(self) -> CardIdentity:
+        """The token's slot and serial (C_GetSlotList, C_GetTokenInfo): no session, no login."""
+        return self._id(self._find())
+
+    def watch(self, on_change: Callable[[Presence], None]) -> PresenceWatch:
+        """Watch the slot list (slots with a token): no session, no login. :raises CardUnavailableError: no module."""
+        from aosign_plugin.transport.presence import Presence, PresenceWatch
+
+        lib = self._library()
+        p11 = self._p11
+
+        class SlotWatch(PresenceWatch):
+            def _watch(self) -> None:
+                while not self._stopping.is_set():
+                    try:
+                        slots = lib.get_slots(token_present=True)
+                        cards = tuple(CardIdentity(reader=str(slot.slot_description)) for slot in slots)
+                        self._report(Presence("card" if cards else "no_token", cards))
+                    except p11.PKCS11Error as e:
+                        self._report(Presence("module", detail=_error_name(e)))
+                    self._stopping.wait(SLOT_WATCH_S)
+
+        return SlotWatch(on_change, name="aosign-pkcs11-watch").start()
 
     def change_pin(self, old: Secret | None, new: Secret | None, *, seen: Counter) -> None:
         """Log in with ``old`` and ``C_SetPIN(old, new)``; ``None`` for both: on the reader's PIN pad.

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from aosign_plugin.domain.card_status import UNBLOCK_WARN_AT, Advice, CardState, CardStatus, CounterSource, PinState
 from aosign_plugin.domain.errors import (
     AosignError,
+    CardChangedError,
     CardDeadError,
     CardStateChangedError,
     NoAnswerError,
@@ -122,8 +123,10 @@ class PinService:
     def change_pin(self, asker: Asker, *, echo: bool = False, shown: CardStatus | None = None) -> Outcome:
         """Ask the current PIN and the new one twice, then change it with one try.
 
-        :param shown: the state the user was shown before (a dialog's); if the card's counters moved since, nothing
-            is asked or sent. None: the state is read now and is what the user is shown.
+        :param shown: the state the user was shown before (a dialog's); if the card in the reader is another card
+            (:class:`CardChangedError`) or its counters moved since, nothing is asked or sent. None: the state is read
+            now and is what the user is shown. Either way, the card is checked to be that card again right before
+            the try is sent.
         """
         return self._run(Operation.CHANGE_PIN, asker, echo=echo, shown=shown, consented=False)
 
@@ -151,8 +154,25 @@ class PinService:
         outcome = Outcome(operation, status, error)
         return Outcome(operation, status, error, self._audit(outcome))
 
+    def same_card(self, shown: CardStatus) -> None:
+        """The card in the reader is still the one ``shown`` was read from (asked of the reader, no APDU).
+
+        :raises CardChangedError: another card is there (swapped, or taken out and another put in): nothing is sent.
+        :raises CardUnavailableError: no card is there.
+        """
+        if shown.identity is None:
+            return
+        now = self.backend.identity()
+        if not now.same_card(shown.identity):
+            raise CardChangedError("the card in the reader is not the card that was shown", now=now)
+
     def _fresh(self, shown: CardStatus | None) -> CardStatus:
+        if shown is not None:
+            self.same_card(shown)  # before any APDU: another card is not even read
         status = self.status()
+        before, now = (shown.identity if shown is not None else None), status.identity
+        if before is not None and now is not None and not now.same_card(before):
+            raise CardChangedError("the card in the reader is not the card that was shown", now=status.identity)
         if shown is not None and not status.same_counters(shown):
             # another application spent (or reset) tries since they were shown: they must be shown again first
             raise CardStateChangedError("the card's counters changed since they were shown")
@@ -221,6 +241,7 @@ class PinService:
             first = self._ask(asker, stack, first_field, echo)
             self._require(check_base(first, first_field), asker)
             new = self._new_pin(asker, stack, echo, first if changing else None, None if changing else first)
+            self.same_card(status)  # swapped while the answers were typed: nothing is sent
             self._guard(status, operation)
             logger.info("Changing PIN" if changing else "Resetting PIN with the unblocking code")
             send(first, new, seen=seen)

@@ -6,6 +6,10 @@ from __future__ import annotations
 import abc
 import contextlib
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aosign_plugin.domain.card_status import CardIdentity
 
 from aosign_plugin.domain.errors import UnavailableReason
 
@@ -48,6 +52,16 @@ class SmartCardConnection(abc.ABC):
 
         :raises TransportError: the card could not be reached.
         """
+
+    def identity(self) -> CardIdentity:
+        """Which card this is (reader, ATR, serial or event count where known), without an APDU; by default only the
+        reader is known.
+
+        :raises TransportError: the card could not be reached.
+        """
+        from aosign_plugin.domain.card_status import CardIdentity
+
+        return CardIdentity(reader=self.reader)
 
     @abc.abstractmethod
     def close(self) -> None:

@@ -9,16 +9,34 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from smartcard import scard
 
+from aosign_plugin.domain.card_status import CardIdentity
 from aosign_plugin.transport import CardGoneError, SmartCardConnection, TransportError
 from aosign_plugin.transport.pcsc_codes import Stage, classify, describe
+from aosign_plugin.transport.presence import Presence, PresenceWatch
 from hostapp_stub.platforms import os_key
 
-__all__ = ["PcscConnection", "aosign_readers", "open_named_reader", "open_reader", "service_socket", "survey"]
+__all__ = [
+    "PcscConnection",
+    "PcscWatch",
+    "aosign_readers",
+    "open_named_reader",
+    "open_reader",
+    "probe",
+    "service_socket",
+    "survey",
+]
+
+#: pcsc-lite's (and WinSCard's) pseudo reader whose state changes when a reader is plugged in or out
+PNP_READER = "\\\\?PnP?\\Notification"
+#: how long one SCardGetStatusChange blocks before the watch looks again (SCardCancel ends it at once)
+WAIT_MS = 60_000
+#: how long the watch waits before trying the service again when it is not running
+RETRY_S = 1.0
 
 _PROTOCOLS = scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1
 _W_RESET_CARD = scard.SCARD_W_RESET_CARD & 0xFFFFFFFF
@@ -37,6 +55,10 @@ def _failure(hresult: int, stage: Stage, *, names: str = "", reader: str | None 
     if reason == "card_gone":
         return CardGoneError(detail, reader=reader)
     return TransportError(reason, detail, reader=reader)
+
+
+def _message(hresult: int) -> str:
+    return describe(hresult)
 
 
 def _context() -> Any:
@@ -106,6 +128,17 @@ class PcscConnection(SmartCardConnection):
                 hresult == scard.SCARD_S_SUCCESS and disposition != scard.SCARD_LEAVE_CARD and sys.platform != "darwin"
             )
 
+    def identity(self) -> CardIdentity:
+        """Which card this is (reader, ATR, the reader's card event count), from the service: no APDU."""
+        hresult, _reader, _state, _protocol, atr = scard.SCardStatus(self._hcard)
+        if hresult != scard.SCARD_S_SUCCESS:
+            raise CardGoneError(f"{self.reader}: {_message(hresult)}", reader=self.reader)
+        insertion: int | None = None
+        hresult, states = scard.SCardGetStatusChange(self._hcontext, 0, [(self.reader, scard.SCARD_STATE_UNAWARE)])
+        if hresult == scard.SCARD_S_SUCCESS and states:
+            insertion = _events(states[0][1])
+        return CardIdentity(reader=self.reader, atr=bytes(atr).hex().upper(), insertion=insertion)
+
     def close(self) -> None:
         if self._hcard is not None:
             disposition = scard.SCARD_LEAVE_CARD if self._released else _DISPOSITION[self.release]
@@ -114,11 +147,71 @@ class PcscConnection(SmartCardConnection):
             scard.SCardReleaseContext(self._hcontext)
 
 
+def _events(event_state: int) -> int:
+    """The reader's card event count: the high word of its state (pcsc-lite, WinSCard)."""
+    return (event_state >> 16) & 0xFFFF
+
+
+def _card_of(reader: str, event_state: int, atr: list[int]) -> CardIdentity | None:
+    """The card a reader state shows, None when it holds none that answered (empty, or mute)."""
+    if not event_state & scard.SCARD_STATE_PRESENT or event_state & scard.SCARD_STATE_MUTE:
+        return None
+    return CardIdentity(reader=reader, atr=bytes(atr).hex().upper(), insertion=_events(event_state))
+
+
+def _listed(hcontext: Any, match: str | None) -> list[str]:
+    """The readers whose name contains ``match`` (all when None). :raises TransportError: none at all, or failed."""
+    hresult, readers = scard.SCardListReaders(hcontext, [])
+    if hresult == scard.SCARD_E_NO_READERS_AVAILABLE or (hresult == scard.SCARD_S_SUCCESS and not readers):
+        raise TransportError("no_reader")
+    if hresult != scard.SCARD_S_SUCCESS:
+        raise _failure(hresult, Stage.READERS)
+    return [r for r in readers if match is None or match.casefold() in r.casefold()]
+
+
 def _present(hcontext: Any, readers: list[str]) -> list[str]:
     hresult, states = scard.SCardGetStatusChange(hcontext, 0, [(r, scard.SCARD_STATE_UNAWARE) for r in readers])
     if hresult != scard.SCARD_S_SUCCESS:
         raise _failure(hresult, Stage.READERS, names=", ".join(readers))
     return [name for name, event, _atr in states if event & scard.SCARD_STATE_PRESENT]
+
+
+def _holding(hcontext: Any, match: str | None, exact: str | None = None) -> CardIdentity:
+    """The one card in the readers ``match`` picks (all when None; ``exact``: that reader only), from the service's
+    reader states: no APDU."""
+    listed = _listed(hcontext, None if exact is not None else match)
+    candidates = [r for r in listed if r == exact] if exact is not None else listed
+    if not candidates:
+        raise TransportError("no_reader", ", ".join(_listed(hcontext, None)))
+    hresult, states = scard.SCardGetStatusChange(hcontext, 0, [(r, scard.SCARD_STATE_UNAWARE) for r in candidates])
+    if hresult != scard.SCARD_S_SUCCESS:
+        raise _failure(hresult, Stage.READERS, names=", ".join(candidates))
+    holding = [card for card in (_card_of(*state) for state in states) if card is not None]
+    if not holding:
+        raise TransportError("no_card", ", ".join(candidates))
+    if len(holding) > 1:
+        raise TransportError("several_cards", ", ".join(str(card.reader) for card in holding))
+    return holding[0]
+
+
+def _candidates(hcontext: Any, match: str | None) -> list[str]:
+    candidates = _listed(hcontext, match)
+    if not candidates:
+        raise TransportError("no_reader", ", ".join(_listed(hcontext, None)))
+    return candidates
+
+
+def probe(match: str | None) -> CardIdentity:
+    """Which card is in the reader now (reader, ATR, event count), asked of the service alone: no APDU, no
+    connection.
+
+    :raises TransportError: as :func:`open_reader`.
+    """
+    hcontext = _context()
+    try:
+        return _holding(hcontext, match)
+    finally:
+        scard.SCardReleaseContext(hcontext)
 
 
 def _answers_select(hcontext: Any, reader: str, select: list[int]) -> bool:
@@ -167,23 +260,9 @@ def open_reader(match: str | None, *, exact: str | None = None) -> PcscConnectio
     """
     hcontext = _context()
     try:
-        hresult, readers = scard.SCardListReaders(hcontext, [])
-        if hresult == scard.SCARD_E_NO_READERS_AVAILABLE or (hresult == scard.SCARD_S_SUCCESS and not readers):
-            raise TransportError("no_reader")
-        if hresult != scard.SCARD_S_SUCCESS:
-            raise _failure(hresult, Stage.READERS)
-        if exact is not None:
-            candidates = [r for r in readers if r == exact]
-        else:
-            candidates = [r for r in readers if match is None or match.casefold() in r.casefold()]
-        if not candidates:
-            raise TransportError("no_reader", ", ".join(readers))
-        holding = _present(hcontext, candidates)
-        if not holding:
-            raise TransportError("no_card", ", ".join(candidates))
-        if len(holding) > 1:
-            raise TransportError("several_cards", ", ".join(holding))
-        return PcscConnection(hcontext, holding[0])
+        card = _holding(hcontext, match, exact)
+        assert card.reader is not None
+        return PcscConnection(hcontext, card.reader)
     except BaseException:
         scard.SCardReleaseContext(hcontext)
         raise
@@ -238,3 +317,78 @@ def open_named_reader(reader: str) -> PcscConnection:
     except BaseException:
         scard.SCardReleaseContext(hcontext)
         raise
+
+
+_SERVICE_GONE = {scard.SCARD_E_NO_SERVICE, scard.SCARD_E_SERVICE_STOPPED, scard.SCARD_E_INVALID_HANDLE}
+
+
+class PcscWatch(PresenceWatch):
+    """Watches the readers ``match`` picks through ``SCardGetStatusChange`` (blocking, woken by ``SCardCancel``):
+    cards arriving and leaving, readers plugged in and out (the PnP pseudo reader), the service stopping and coming
+    back (tried again every :data:`RETRY_S`). Sends no APDU and never connects to a card."""
+
+    def __init__(self, match: str | None, on_change: Callable[[Presence], None]) -> None:
+        super().__init__(on_change, name="aosign-pcsc-watch")
+        self.match = match
+        self._hcontext: Any = None
+
+    def _interrupt(self) -> None:
+        hcontext = self._hcontext
+        if hcontext is not None:
+            scard.SCardCancel(hcontext)
+
+    def _watch(self) -> None:
+        while not self._stopping.is_set():
+            hresult, hcontext = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+            if hresult != scard.SCARD_S_SUCCESS:
+                self._report(Presence("no_service", detail=_message(hresult)))
+                self._stopping.wait(RETRY_S)
+                continue
+            self._hcontext = hcontext
+            try:
+                if not self._stopping.is_set():
+                    self._follow(hcontext)
+            finally:
+                self._hcontext = None
+                scard.SCardReleaseContext(hcontext)
+
+    def _follow(self, hcontext: Any) -> None:
+        """Follow the readers until the service goes away (then return) or the watch is closed."""
+        known: dict[str, int] = {}
+        pnp = scard.SCARD_STATE_UNAWARE
+        while not self._stopping.is_set():
+            try:
+                readers = _candidates(hcontext, self.match)
+            except TransportError as e:
+                if e.reason.value == "no_service":
+                    self._report(Presence("no_service", detail=e.detail))
+                    self._stopping.wait(RETRY_S)
+                    return
+                readers = []
+                self._report(Presence("no_reader", detail=e.detail))
+            query = [(r, known.get(r, scard.SCARD_STATE_UNAWARE)) for r in readers] + [(PNP_READER, pnp)]
+            hresult, states = scard.SCardGetStatusChange(hcontext, WAIT_MS, query)
+            if hresult == scard.SCARD_E_CANCELLED or self._stopping.is_set():
+                return
+            if hresult in _SERVICE_GONE:
+                self._report(Presence("no_service", detail=_message(hresult)))
+                self._stopping.wait(RETRY_S)
+                return
+            if hresult == scard.SCARD_E_TIMEOUT:
+                continue
+            if hresult != scard.SCARD_S_SUCCESS:  # a reader went away mid-call: list them again, calmly
+                known.clear()
+                self._stopping.wait(0.2)
+                continue
+            cards: list[CardIdentity] = []
+            for name, event_state, atr in states:
+                if name == PNP_READER:
+                    pnp = event_state & ~scard.SCARD_STATE_CHANGED
+                    continue
+                known[name] = event_state & ~scard.SCARD_STATE_CHANGED
+                card = _card_of(name, event_state, atr)
+                if card is not None:
+                    cards.append(card)
+            if readers:
+                state = "card" if cards else "no_card"
+                self._report(Presence(state, tuple(cards), ", ".join(readers)))

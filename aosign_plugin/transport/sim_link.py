@@ -8,17 +8,67 @@ holds a real card.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from aosign_plugin.domain.card_status import CardIdentity
 from aosign_plugin.simcard.apdu_log import ApduLog, ApduLogError
 from aosign_plugin.simcard.card_store import CardStateError, CardStateMissingError, CardStore
-from aosign_plugin.simcard.sim_card import SimCard
+from aosign_plugin.simcard.sim_card import ATR, SimCard
 from aosign_plugin.transport import CardGoneError, SmartCardConnection, TransportError
+from aosign_plugin.transport.presence import Presence, PresenceWatch
 
-__all__ = ["SIM_READER", "SimConnection"]
+__all__ = ["SIM_READER", "SimConnection", "SimWatch", "sim_identity"]
 
 SIM_READER = "AOSign simulated card"
+#: how often the state file's inode and mtime are looked at (a stat: no APDU, no read of the card)
+SIM_WATCH_S = 0.2
+
+
+def sim_identity(state_path: Path) -> CardIdentity:
+    """Which simulated card is at ``state_path``: its serial (the card's own, from its state). No APDU.
+
+    :raises TransportError: no card there (``no_sim_card``).
+    """
+    store = CardStore(state_path)
+    try:
+        serial = store.load().serial
+    except CardStateMissingError as exc:
+        raise TransportError("no_sim_card", str(exc), reader=SIM_READER) from None
+    except CardStateError as exc:  # broken, unreadable, a symlink: named as the card store names it
+        raise TransportError(exc.reason, exc.detail, reader=SIM_READER) from None
+    except OSError as exc:
+        raise TransportError(
+            "sim_state_unreadable", f"{state_path}: {exc.strerror or exc}", reader=SIM_READER
+        ) from None
+    return CardIdentity(reader=SIM_READER, atr=ATR.hex().upper(), serial=serial)
+
+
+class SimWatch(PresenceWatch):
+    """Watches the simulated card's state file (exists, inode, mtime, size): never its APDUs."""
+
+    def __init__(self, state_path: Path, on_change: Callable[[Presence], None]) -> None:
+        super().__init__(on_change, name="aosign-sim-watch")
+        self.state_path = Path(state_path)
+
+    def _watch(self) -> None:
+        seen: tuple[int, int, int] | bool | None = False
+        while not self._stopping.is_set():
+            try:
+                st = os.stat(self.state_path)
+                now: tuple[int, int, int] | None = (st.st_ino, st.st_mtime_ns, st.st_size)
+            except OSError:
+                now = None
+            if now != seen:
+                seen = now
+                try:
+                    card = sim_identity(self.state_path)
+                    # the counters may have moved (another process used the card): a new reading is due
+                    self._report(Presence("card", (card,), detail=str(now)))
+                except TransportError as e:
+                    self._report(Presence("no_sim_card", detail=e.detail))
+            self._stopping.wait(SIM_WATCH_S)
 
 
 class SimConnection(SmartCardConnection):
@@ -76,6 +126,9 @@ class SimConnection(SmartCardConnection):
             raise CardGoneError(f"no simulated card state at {self.state_path}", reader=self.reader) from None
         except CardStateError as exc:
             raise TransportError(exc.reason, exc.detail, reader=self.reader) from None
+
+    def identity(self) -> CardIdentity:
+        return sim_identity(self.state_path)
 
     def close(self) -> None:
         if self._card is not None:

@@ -3,18 +3,21 @@
 The window knows nothing of what the plugins do. It lists the entries they registered, in the user's language; a
 click runs the entry's own dialog when its plugin gave one (``MenuEntry.run_in_window``), else the entry's function
 with :class:`WindowUI`, generic window prompts. Each status panel shows what its plugin reads
-(``StatusPanel.read``), polled on a timer.
+(``StatusPanel.read``): when the window opens, when the panel's watch (``StatusPanel.watch``, the plugin's own
+background thread) says it changed, after each entry run from the window, and when the user clicks [refresh]. A panel
+without a watch is read on a timer. An idle window with watched panels reads nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pluggy
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -32,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..api import Check, EntryResult, MenuEntry, Request, StatusPanel, Tone
+from ..api import Check, Closeable, EntryResult, MenuEntry, Request, StatusPanel, Tone
 from .texts import LANGUAGE_NAMES, text
 
 __all__ = ["POLL_MS", "MainWindow", "SupportDialog", "WindowUI"]
@@ -40,8 +43,15 @@ __all__ = ["POLL_MS", "MainWindow", "SupportDialog", "WindowUI"]
 #: runs ``aosign-host doctor``'s checks in a language (the host's and every plugin's)
 SupportChecks = Callable[[str], Sequence[Check]]
 
-#: how often the status panels are read (ms)
+#: how often the status panels without a watch are read (ms)
 POLL_MS = 1000
+
+
+class _Relay(QObject):
+    """Carries a panel's "read me again" from its watch's thread to the window's (a queued signal)."""
+
+    changed = Signal(str)
+
 
 _STYLE = {
     Tone.PLAIN: "QLabel { padding: 4px; }",
@@ -99,7 +109,8 @@ class MainWindow(QMainWindow):
     :param manifest: the manifest in force (passed on in every :class:`~hostapp_stub.api.Request`).
     :param manifest_path: the file it came from, None for the built-in default.
     :param lang: the language to start in (``ja`` or ``en``); the window can switch.
-    :param poll_ms: how often the panels are read; 0 reads them only on demand (:meth:`refresh_status`).
+    :param poll_ms: how often the panels without a watch are read; 0 reads them only on demand
+        (:meth:`refresh_status`).
     :param support: runs doctor's checks for the "support information" action (None: no such action).
     """
 
@@ -129,12 +140,20 @@ class MainWindow(QMainWindow):
         self.last_result: EntryResult | None = None
         self._status_seen: dict[str, tuple[str, Tone]] = {}
         self._running = False
+        #: how many times each panel was read (tests and benchmarks watch it)
+        self.reads: dict[str, int] = {panel.id: 0 for panel in self.panels}
+        #: panels whose watch called while an entry ran: read once it is done
+        self._pending: set[str] = set()
+        self._watches: dict[str, Closeable] = {}
+        self._relay = _Relay(self)
+        self._relay.changed.connect(self._panel_changed)
         self._build()
         self._timer = QTimer(self)
         self._timer.setInterval(poll_ms)
-        self._timer.timeout.connect(self.refresh_status)
+        self._timer.timeout.connect(self._poll)
+        self._start_watches()
         self.set_language(lang)
-        if poll_ms > 0:
+        if poll_ms > 0 and any(panel.id not in self._watches for panel in self.panels):
             self._timer.start()
 
     def _build(self) -> None:
@@ -202,6 +221,11 @@ class MainWindow(QMainWindow):
         self._support.clicked.connect(self.show_support)
         self._support.setVisible(self.support is not None)
         bottom.addWidget(self._support)
+        self._refresh = QPushButton()
+        self._refresh.setObjectName("refresh")
+        self._refresh.setVisible(bool(self.panels))
+        self._refresh.clicked.connect(lambda *_args: self.refresh_status())
+        bottom.addWidget(self._refresh)
         bottom.addStretch(1)
         self._quit = QPushButton()
         self._quit.setObjectName("quit")
@@ -231,7 +255,9 @@ class MainWindow(QMainWindow):
             self._buttons[entry.id].setText(entry.label.get(lang) or entry.id)
         for panel in self.panels:
             self._panel_boxes[panel.id].setTitle(panel.title.get(lang) or panel.id)
-        self._status_note.setText(text("status.auto", lang))
+        watched = bool(self._watches) and len(self._watches) == len(self.panels)
+        self._status_note.setText(text("status.watched" if watched else "status.auto", lang))
+        self._refresh.setText(text("refresh", lang))
         self._quit.setText(text("quit", lang))
         self._support.setText(text("support.button", lang))
         self._status_seen = {}
@@ -251,11 +277,49 @@ class MainWindow(QMainWindow):
             lang=self.lang, manifest=self.manifest, manifest_path=self.manifest_path, options=options, surface="window"
         )
 
-    def refresh_status(self) -> None:
-        """Read every status panel (a panel's read changes nothing) and show what changed."""
+    def _start_watches(self) -> None:
+        """Start each panel's watch; a watch that cannot start leaves its panel on the timer."""
+        for panel in self.panels:
+            if panel.watch is None:
+                continue
+            try:
+                self._watches[panel.id] = panel.watch(self.request(), self._notifier(panel.id))
+            except Exception as e:  # a plugin's bug must not take the window down with it
+                failed = text("status.failed", self.lang, plugin=panel.plugin, error=f"{type(e).__name__}: {e}")
+                self._panel_labels[panel.id].setText(failed)
+
+    def _notifier(self, panel_id: str) -> Callable[[], None]:
+        """The call-back a panel's watch gets: safe from any thread (a queued signal to the window's)."""
+
+        def changed() -> None:
+            self._relay.changed.emit(panel_id)
+
+        return changed
+
+    def _stop_watches(self) -> None:
+        watches, self._watches = self._watches, {}
+        for watch in watches.values():
+            with contextlib.suppress(Exception):  # closing a plugin's watch must not stop the window from closing
+                watch.close()
+
+    def _panel_changed(self, panel_id: str) -> None:
+        """A panel's watch said it changed: read that panel (after the entry running now, if any)."""
+        if self._running:
+            self._pending.add(panel_id)
+            return
+        self.refresh_status([panel_id])
+
+    def _poll(self) -> None:
+        self.refresh_status([p.id for p in self.panels if p.id not in self._watches])
+
+    def refresh_status(self, panel_ids: Sequence[str] | None = None) -> None:
+        """Read the status panels (all, or those named; a panel's read changes nothing) and show what changed."""
         if self._running:
             return
         for panel in self.panels:
+            if panel_ids is not None and panel.id not in panel_ids:
+                continue
+            self.reads[panel.id] += 1
             try:
                 view = panel.read(self.request())
                 shown = ("\n".join(view.lines), view.tone)
@@ -316,7 +380,8 @@ class MainWindow(QMainWindow):
         finally:
             self._running = False
         self.last_result = result
-        self.refresh_status()
+        self._pending.clear()
+        self.refresh_status()  # after each of its own entries, and for the watches that called meanwhile
         return result
 
     def _run_with_window_ui(self, entry: MenuEntry, label: str) -> EntryResult | None:
@@ -364,6 +429,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._timer.stop()
+        self._stop_watches()
         super().closeEvent(event)
 
 

@@ -439,7 +439,7 @@ def make_window(qtbot: QtBot, card: Card, lang: str = "ja", poll_ms: int = 0) ->
 
 
 def test_window_entries_language_and_card_presence(qtbot: QtBot, sim_card: Card) -> None:
-    window = make_window(qtbot, sim_card, poll_ms=50)
+    window = make_window(qtbot, sim_card, poll_ms=50)  # the card's panel has a watch: the timer never reads it
     labels = {e: window.entry_button(e).text() for e in ("status", "change-pin", "unlock")}
     assert labels == {
         "status": "カードの状態を表示",
@@ -455,16 +455,26 @@ def test_window_entries_language_and_card_presence(qtbot: QtBot, sim_card: Card)
     assert window.entry_button("change-pin").text() == "Change the PIN"
     assert "PIN tries left: 10 of 10" in window.status_text()
 
-    # the card taken out, then put back: the timer shows both
+    # idle: nothing is read (the watch looks at the card's state file, not at the card)
+    reads, apdus = window.reads["card"], len(sim_card.apdu_log().entries)
+    qtbot.wait(600)
+    assert window.reads["card"] == reads and len(sim_card.apdu_log().entries) == apdus
+    # the card taken out, then put back: the watch shows both, the first as what is awaited (not an error)
     hidden = sim_card.state.with_name("card-out.json")
     sim_card.state.rename(hidden)
-    qtbot.waitUntil(lambda: "No simulated card" in window.status_text(), timeout=3000)
+    waiting = catalogs.text("wait.no_sim_card", "en")
+    qtbot.waitUntil(lambda: waiting in window.status_text(), timeout=3000)
+    assert window.findChild(QLabel, "status").styleSheet() == "QLabel { padding: 4px; }"  # plain, not red
     hidden.rename(sim_card.state)
     qtbot.waitUntil(lambda: "PIN tries left: 10 of 10" in window.status_text(), timeout=3000)
-    # a try spent elsewhere shows too
+    # a try spent elsewhere changes the card's state file: shows too
     sim_card.host("change-pin", answers=["27182818", NEW_PIN, NEW_PIN])
     qtbot.waitUntil(lambda: "PIN tries left: 9 of 10" in window.status_text(), timeout=3000)
-    assert len(sim_card.try_commands()) == 1  # polling spent nothing and sent no secret
+    assert len(sim_card.try_commands()) == 1  # watching spent nothing and sent no secret
+    # [refresh] reads it now
+    reads = window.reads["card"]
+    click(qtbot, window, "refresh")
+    assert window.reads["card"] == reads + 1
     window.close()
 
 

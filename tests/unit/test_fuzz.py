@@ -117,6 +117,7 @@ class FakeScard:
     SCARD_PROTOCOL_T0: int = int(real_scard.SCARD_PROTOCOL_T0)
     SCARD_PROTOCOL_T1: int = int(real_scard.SCARD_PROTOCOL_T1)
     SCARD_LEAVE_CARD: int = int(real_scard.SCARD_LEAVE_CARD)
+    SCARD_STATE_UNAWARE: int = int(real_scard.SCARD_STATE_UNAWARE)
 
     def SCardConnect(self, ctx: object, reader: str, share: int, protocols: int) -> tuple[int, int, int]:
         return self.SCARD_S_SUCCESS, 1, self.SCARD_PROTOCOL_T1
@@ -132,6 +133,15 @@ class FakeScard:
 
     def SCardBeginTransaction(self, hcard: int) -> int:
         return self.SCARD_S_SUCCESS
+
+    def SCardStatus(self, hcard: int) -> tuple[int, str, int, int, list[int]]:
+        return self.SCARD_S_SUCCESS, "Fuzz Reader 00 00", 0x34, self.SCARD_PROTOCOL_T1, [0x3B, 0x00]
+
+    def SCardGetStatusChange(
+        self, ctx: object, timeout: int, states: list[tuple[str, int]]
+    ) -> tuple[int, list[tuple[str, int, list[int]]]]:
+        present = int(real_scard.SCARD_STATE_PRESENT) | (1 << 16)
+        return self.SCARD_S_SUCCESS, [(reader, present, [0x3B, 0x00]) for reader, _ in states]
 
     def SCardEndTransaction(self, hcard: int, disposition: int) -> int:
         return self.SCARD_S_SUCCESS

@@ -35,7 +35,7 @@ def test_menu_entries(pm: pluggy.PluginManager) -> None:
         assert set(e.label) == {"ja", "en"} and all(e.label.values())
         assert callable(e.run)
     unlock = entries[2]
-    assert [o.name for o in unlock.options] == ["show-input", "final-try"]
+    assert [o.name for o in unlock.options] == ["show-input", "final-try", "no-wait"]
     assert entries[1].label["ja"] == "PIN(暗証番号)の変更"
     assert entries[0].run_in_window is None and entries[1].run_in_window is not None
 

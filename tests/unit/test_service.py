@@ -12,6 +12,7 @@ import pytest
 from aosign_plugin.backends.sim_backend import SimBackend
 from aosign_plugin.domain.card_status import Advice, CardStatus, Counter, CounterSource, PinState
 from aosign_plugin.domain.errors import (
+    CardChangedError,
     CardDeadError,
     CardStateChangedError,
     CardUnavailableError,
@@ -176,6 +177,55 @@ def test_counters_moved_since_shown_send_nothing(card: tuple[PinService, Path]) 
     outcome = service.change_pin(asker, shown=shown)
     assert isinstance(outcome.error, CardStateChangedError) and asker.asked == [] and not outcome.sent
     assert _tries(state) == (9, 10)
+
+
+def test_another_card_since_shown_sends_nothing(card: tuple[PinService, Path], tmp_path: Path) -> None:
+    """A dialog showed card A; card B (same counters, another serial) is in the reader when OK is pressed."""
+    service, state = card
+    shown = service.status()
+    assert shown.identity is not None and shown.identity.serial
+    other = tmp_path / "other.json"
+    issue_card(other)
+    state.rename(tmp_path / "first.json")
+    other.rename(state)  # swapped
+    asker = Answers(SHEET_PIN, NEW, NEW)
+    outcome = service.change_pin(asker, shown=shown)
+    assert isinstance(outcome.error, CardChangedError) and asker.asked == [] and not outcome.sent
+    assert exit_code_for(outcome.error) is ExitCode.USAGE
+    assert outcome.error.now is not None and outcome.error.now.serial != shown.identity.serial
+    assert _tries(state) == (10, 10) and _tries(tmp_path / "first.json") == (10, 10)
+
+
+class SwapWhileTyping(Answers):
+    """The user types; meanwhile the card is swapped for another (the command line's case)."""
+
+    def __init__(self, state: Path, other: Path, *answers: str) -> None:
+        super().__init__(*answers)
+        self.swap = (state, other)
+
+    def ask_secret(self, field: Field, *, echo: bool) -> bytearray:
+        if field is Field.CONFIRM:
+            state, other = self.swap
+            state.rename(state.with_name("first.json"))
+            other.rename(state)
+        return super().ask_secret(field, echo=echo)
+
+
+def test_swapped_while_the_answers_are_typed_sends_nothing(card: tuple[PinService, Path], tmp_path: Path) -> None:
+    service, state = card
+    other = tmp_path / "other.json"
+    issue_card(other)
+    for operation in ("change", "unlock"):
+        if operation == "unlock":
+            state.rename(other)
+            state.with_name("first.json").rename(state)
+            asker = SwapWhileTyping(state, other, SHEET_CODE, NEW, NEW)
+            outcome = service.unlock(asker)
+        else:
+            asker = SwapWhileTyping(state, other, SHEET_PIN, NEW, NEW)
+            outcome = service.change_pin(asker)
+        assert isinstance(outcome.error, CardChangedError), operation
+        assert _tries(state) == (10, 10) and _tries(tmp_path / "first.json") == (10, 10)
 
 
 def test_backend_guard_inside_the_operation(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ WINDOW_TEXTS = {
     "advice.unlock": "gui.locked_howto",
     "advice.reset_recommended": "gui.advice.reset_recommended",
     "card.state_changed": "gui.card.state_changed",
+    "card.changed": "gui.card.changed",
     "unlock.not_confirmed": "gui.unlock.not_confirmed",
     "unavailable.card_gone": "gui.unavailable.card_gone",
     "unavailable.card_reset": "gui.unavailable.card_reset",
