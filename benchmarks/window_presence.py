@@ -100,11 +100,26 @@ class Rig:
                     raise
                 time.sleep(0.02)
 
-    def remove(self) -> None:
+    def remove(self, timeout: float = 10.0) -> None:
+        """Pull the card (stop its server by its pid) and wait until pcscd shows the reader empty, so that a
+        following :meth:`wait_seen` sees the next card, never this one."""
+        from aosign_plugin.transport import TransportError
+        from aosign_plugin.transport.pyscard_reader import probe
         from tests.support.realparts import stop_process
 
+        if self.server is None:
+            return
         stop_process(self.server)
         self.server = None
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                probe(self.reader)
+            except TransportError:
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"pcscd still shows a card in {self.reader} after the server stopped")
+            time.sleep(0.02)
 
     def apdus(self, name: str) -> list[dict[str, Any]]:
         from aosign_plugin.simcard.apdu_log import read_log
@@ -267,6 +282,10 @@ def run(rig: Rig, args: argparse.Namespace) -> dict[str, Any]:
     rig.insert("A")
     pump_until(lambda: ready in window.status_text(), 10, "card A")
     window.close()
+    # how many APDUs a status read sends (the PIN counters and the certificates): the swap comes after all of them
+    before = len(rig.apdus("A"))
+    subprocess.run([str(BIN / "aosign-host"), "status"], env=rig.env(), capture_output=True, check=True)
+    status_apdus = len(rig.apdus("A")) - before
     before = len(rig.apdus("A"))
     secrets_before = rig.secrets("A"), rig.secrets("B")
     cli = subprocess.Popen(
@@ -277,7 +296,7 @@ def run(rig: Rig, args: argparse.Namespace) -> dict[str, Any]:
         env=rig.env(),
     )
     deadline = time.monotonic() + 20
-    while len(rig.apdus("A")) < before + 3:  # its status read: SELECT, VERIFY(), VERIFY()
+    while len(rig.apdus("A")) < before + status_apdus:  # its status read, before it asks
         if time.monotonic() > deadline or cli.poll() is not None:
             raise RuntimeError("the command line did not read the card")
         time.sleep(0.01)
