@@ -28,6 +28,7 @@ class Token:
     log: Path
     manifest: Path
     env: dict[str, str]
+    server: subprocess.Popen[bytes]
 
     def host(self, *args: str, answers: list[str] | None = None) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -77,7 +78,7 @@ def token(tmp_path: Path, pcscd: None) -> Iterator[Token]:
     )
     server = serve_card(state, PORT, log)
     try:
-        yield Token(tmp_path, state, log, manifest, env)
+        yield Token(tmp_path, state, log, manifest, env, server)
     finally:
         stop_process(server)
 
@@ -174,3 +175,58 @@ def test_module_flags_alone_never_say_ready(token: Token) -> None:
     assert data["pin"] == {"tries_left": None, "max_tries": 10, "source": "module"}
     r = token.host("status")
     assert "モジュールはロックを報告していません" in r.stdout and "使用できます" not in r.stdout, r.stdout
+
+
+#: the card panel's watch over OpenSC's module, in its own process (python-pkcs11 loads the module once): it reports
+#: the first look, sits ``idle`` seconds, then the card is pulled (the test stops its server) and it reports again
+WATCH = r"""
+import json, sys, threading, time, tomllib
+from pathlib import Path
+from aosign_plugin.frontends.entries import watch_card_panel
+from hostapp_stub.api import Request
+
+manifest = tomllib.loads(Path(sys.argv[1]).read_text())
+calls = []
+changed = threading.Event()
+
+def on_change():
+    calls.append(time.monotonic())
+    changed.set()
+
+watch = watch_card_panel(Request("en", manifest), on_change)
+time.sleep(1.5)  # the module's first look (OpenSC binds the card then: its own reads, no secret)
+print("watching", len(calls), flush=True)
+sys.stdin.readline()
+time.sleep(float(sys.argv[2]))
+print("idle-done", len(calls), flush=True)
+changed.wait(float(sys.argv[3]))
+watch.close()
+print("after-removal", len(calls), flush=True)
+"""
+
+
+def test_panel_watch_over_the_module_sends_nothing_while_idle(token: Token) -> None:
+    """The window's watch over PKCS#11 looks at the slot list only: the card receives no APDU while it sits, and
+    the card leaving is reported (a call-back; the window reads then)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WATCH, str(token.manifest), "4", "15"],
+        env=token.env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    line = proc.stdout.readline()
+    assert line.split() == ["watching", "0"], line + (proc.stderr.read() if proc.stderr else "")
+    before = read_log(token.log).entries if token.log.exists() else []
+    assert not [e for e in before if e["ins"] in (0x20, 0x24, 0x2C) and e.get("lc")]  # no login, no secret
+    proc.stdin.write("\n")
+    proc.stdin.flush()
+    line = proc.stdout.readline()
+    assert line.split() == ["idle-done", "0"], line
+    idle = read_log(token.log).entries[len(before) :]
+    assert idle == [], idle  # 4 s of slot-list looks: not one APDU
+    stop_process(token.server)
+    out, err = proc.communicate(timeout=30)
+    assert out.split() == ["after-removal", "1"], out + err  # the card leaving was reported
