@@ -22,10 +22,10 @@ import pytest
 from aosign_plugin import catalogs
 from aosign_plugin.simcard.apdu_log import read_log
 from tests.support.cards import SHEET_CODE, issue_card, write_manifest
+from tests.support.private_pcsc import PrivatePcsc, helper, running
 from tests.support.realparts import stop_process
 from tests.support.softhsm import MODULE, SoftHsm
 from tests.support.system_manifest import SYSTEM_MANIFEST, with_system_manifest
-from tests.system.test_faults import PrivatePcsc, helper
 
 BIN = Path(sys.executable).parent
 AOSIGN_READER = "Virtual PCD 00 01"
@@ -328,15 +328,6 @@ def test_a_file_that_is_no_module(hsm: SoftHsm, tmp_path: Path) -> None:
 # --- PC/SC on a pcscd of our own ------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def pcsc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrivatePcsc]:
-    own = PrivatePcsc.launch(tmp_path_factory.mktemp("pcscd"))
-    try:
-        yield own
-    finally:
-        own.stop()
-
-
 @dataclass
 class Readers:
     """Cards served to our pcscd's two vpcd readers."""
@@ -387,10 +378,8 @@ class Readers:
 
 
 @pytest.fixture
-def readers(pcsc: PrivatePcsc, tmp_path: Path) -> Iterator[Readers]:
-    if pcsc.proc is None or pcsc.proc.poll() is not None:
-        pcsc.start()  # a test stopped it
-    r = Readers(pcsc, tmp_path)
+def readers(private_pcsc: PrivatePcsc, tmp_path: Path) -> Iterator[Readers]:
+    r = Readers(running(private_pcsc), tmp_path)
     try:
         yield r
     finally:
