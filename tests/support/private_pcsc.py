@@ -36,6 +36,7 @@ hresult, ctx = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
 if command == "wait":
     want = sys.argv[3] == "present"
     deadline = time.monotonic() + float(sys.argv[4])
+    last = "no answer from pcscd"
     while time.monotonic() < deadline:
         if hresult != scard.SCARD_S_SUCCESS:  # pcscd still starting
             time.sleep(0.02)
@@ -45,11 +46,12 @@ if command == "wait":
         if hr == scard.SCARD_S_SUCCESS and reader in readers:
             hr, states = scard.SCardGetStatusChange(ctx, 0, [(reader, scard.SCARD_STATE_UNAWARE)])
             flags = states[0][1] if hr == scard.SCARD_S_SUCCESS else 0
+            last = f"reader state 0x{flags:08X}" if hr == scard.SCARD_S_SUCCESS else f"SCardGetStatusChange 0x{hr:08X}"
             present = bool(flags & scard.SCARD_STATE_PRESENT) and not flags & scard.SCARD_STATE_MUTE
             if hr == scard.SCARD_S_SUCCESS and present == want:
                 sys.exit(0)
         time.sleep(0.01)
-    sys.exit(f"timeout waiting for {'a' if want else 'no'} card in {reader}")
+    sys.exit(f"timeout waiting for {'a' if want else 'no'} card in {reader} (last: {last})")
 check(hresult, "SCardEstablishContext")
 hresult, card, proto = scard.SCardConnect(
     ctx, reader, scard.SCARD_SHARE_SHARED, scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1
@@ -193,9 +195,12 @@ def helper(pcsc: PrivatePcsc, *args: str, timeout: float = 30.0) -> subprocess.C
     )
 
 
-def wait_card(pcsc: PrivatePcsc, *, present: bool, timeout: float = 10.0) -> None:
+def wait_card(pcsc: PrivatePcsc, *, present: bool, timeout: float = 10.0, check: bool = True) -> str | None:
+    """Until pcscd shows a card in :data:`READER` (or none); None once it does, else what it showed last (or an
+    assertion error, with ``check``)."""
     r = helper(pcsc, "wait", READER, "present" if present else "absent", str(timeout))
-    assert r.returncode == 0, f"wait for {'a' if present else 'no'} card: {r.stdout}{r.stderr}"
+    assert not check or r.returncode == 0, f"wait for {'a' if present else 'no'} card: {r.stdout}{r.stderr}"
+    return None if r.returncode == 0 else r.stdout + r.stderr
 
 
 def running(pcsc: PrivatePcsc) -> PrivatePcsc:
