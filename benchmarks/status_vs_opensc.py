@@ -29,7 +29,7 @@ READER = "Virtual PCD 00 01"
 PORT = 35964
 BIN = Path(sys.executable).parent
 AID = "A0000006474F5349474E"
-PIN, NEW = "31415926", "Hk47vQ2w"
+PIN, NEW, AFTER_UNLOCK = "31415926", "Hk47vQ2w", "Rm52xT8p"  # the unblocking code is PIN
 
 
 def _timed(cmd: list[str], env: dict[str, str], stdin: bytes = b"") -> float:
@@ -76,7 +76,7 @@ def main() -> None:
         count1, status_cmds = _apdus(log, count0)
         _timed([str(BIN / "aosign-host"), "change-pin"], env, f"{PIN}\n{NEW}\n{NEW}\n".encode())
         count2, change_cmds = _apdus(log, count1)
-        _timed([str(BIN / "aosign-host"), "unlock"], env, f"{PIN}\n{PIN}\n{PIN}\n".encode())
+        _timed([str(BIN / "aosign-host"), "unlock"], env, f"{PIN}\n{AFTER_UNLOCK}\n{AFTER_UNLOCK}\n".encode())
         count3, unlock_cmds = _apdus(log, count2)
         _timed(opensc, env)
         _, opensc_cmds = _apdus(log, count3)
