@@ -46,14 +46,15 @@ SELECT = bytes([0x00, 0xA4, 0x04, 0x00, len(DEFAULT_AID)]) + DEFAULT_AID
 VERIFIES = (bytes.fromhex("00200081"), bytes.fromhex("00200082"))  # empty VERIFY: the PIN's, the code's counter
 SHOWN = "aosign-bench-window-painted"
 
-BARE = '''
+BARE = """
 import sys
 from smartcard import scard
 
 _, ctx = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
 _, readers = scard.SCardListReaders(ctx, [])
 reader = next(r for r in readers if sys.argv[1] in r)
-_, card, proto = scard.SCardConnect(ctx, reader, scard.SCARD_SHARE_SHARED, scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1)
+any_protocol = scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1
+_, card, proto = scard.SCardConnect(ctx, reader, scard.SCARD_SHARE_SHARED, any_protocol)
 scard.SCardBeginTransaction(card)
 for apdu in sys.argv[2:]:
     hresult, response = scard.SCardTransmit(card, proto, list(bytes.fromhex(apdu)))
@@ -61,7 +62,7 @@ for apdu in sys.argv[2:]:
 scard.SCardEndTransaction(card, scard.SCARD_LEAVE_CARD)
 scard.SCardDisconnect(card, scard.SCARD_LEAVE_CARD)
 scard.SCardReleaseContext(ctx)
-'''
+"""
 
 PAINT_PLUGIN = f'''"""Benchmark only: says on stderr when the host's window is first painted, then quits it."""
 
@@ -88,6 +89,11 @@ def hostapp_register_status_panels(register):
     app._aosign_bench_filter = _FirstPaint(app)
     app.installEventFilter(app._aosign_bench_filter)
 '''
+
+
+def _colons(hex_apdu: str) -> str:
+    """``00A40400`` -> ``00:A4:04:00`` (opensc-tool's form)."""
+    return ":".join(hex_apdu[i : i + 2] for i in range(0, len(hex_apdu), 2))
 
 
 def make_paint_plugin(site: Path) -> None:
@@ -173,9 +179,7 @@ def main() -> None:
     configs: dict[str, list[str] | None] = {
         "python -c pass (the project's venv)": [sys.executable, "-c", "pass"],
         "opensc-tool: SELECT + 2 empty VERIFYs (C)": (
-            [opensc, "-r", READER, *(a for hx in apdus for a in ("-s", ":".join(hx[i : i + 2] for i in range(0, len(hx), 2))))]
-            if opensc
-            else None
+            [opensc, "-r", READER, *(a for hx in apdus for a in ("-s", _colons(hx)))] if opensc else None
         ),
         "bare pyscard script, the same 3 APDUs": [sys.executable, "-c", BARE, READER, *apdus],
         "aosign-host status --json over pcscd": [host, "status", "--json"],
@@ -196,7 +200,7 @@ def main() -> None:
     rss: list[int] = []
     try:
         server = serve_card(state, PORT, None)
-        for name, cmd in configs.items():  # warm the OS caches, .pyc files and the host's caches
+        for cmd in configs.values():  # warm the OS caches, .pyc files and the host's caches
             if cmd is not None:
                 run(cmd, base)
         if do_gui:

@@ -69,6 +69,15 @@ def location(kind: Kind) -> Path:
         if sys.platform == "darwin":
             return MACOS_SYSTEM_FOLDER
         return LINUX_SYSTEM_FOLDER
+    if kind == "cache" and os_key() == "linux":
+        # every start needs it (plugin discovery): the usual cases of platformdirs' XDG rule without importing
+        # platformdirs (~15 ms with the tempfile and hashlib it pulls in); anything odd is left to it. Tests
+        # compare the two.
+        xdg, home = os.environ.get("XDG_CACHE_HOME", ""), os.environ.get("HOME", "")
+        if os.path.isabs(xdg):
+            return Path(xdg, APP)
+        if os.path.isabs(home):
+            return Path(home, ".cache", APP)
     dirs = _user_dirs()
     folder = {
         "config": dirs.user_config_dir,

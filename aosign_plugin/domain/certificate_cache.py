@@ -35,9 +35,9 @@ CACHE_ENTRIES = 64
 
 def default_cache_path() -> Path:
     """``certificates.json`` in the user's cache folder (``~/.cache/aosign`` and the like)."""
-    import platformdirs
+    from hostapp_stub.platforms import cache_dir
 
-    return platformdirs.user_cache_path("aosign", appauthor=False) / "certificates.json"
+    return cache_dir() / "certificates.json"
 
 
 class CertificateCache:

@@ -13,7 +13,6 @@ valid day, negative once expired.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum, unique
@@ -62,6 +61,8 @@ class RawCertificate:
 
     @property
     def digest(self) -> str:
+        import hashlib  # only with a certificate to look up (OpenSSL's ~7 ms off every start)
+
         return hashlib.sha256(self.data).hexdigest()
 
 

@@ -7,8 +7,6 @@ overwritten with zeros as soon as the operation is done.
 
 from __future__ import annotations
 
-import hmac
-
 __all__ = ["Secret", "wipe_bytearray"]
 
 
@@ -48,6 +46,8 @@ class Secret:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Secret):
             return NotImplemented
+        import hmac  # here: OpenSSL's hashlib costs ~7 ms of a start that compares no PIN
+
         return hmac.compare_digest(self._buf, other._buf)
 
     __hash__ = None  # type: ignore[assignment]

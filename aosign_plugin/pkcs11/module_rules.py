@@ -17,7 +17,6 @@ When the manifest names no module, it is found through p11-kit's module configs 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 import sys
@@ -40,6 +39,8 @@ class ModuleProblem(Exception):
 
 
 def _digest(path: Path) -> str:
+    import hashlib  # only when a module is hashed, not for every manifest check
+
     h = hashlib.sha256()
     with path.open("rb") as f:
         for chunk in iter(lambda: f.read(1 << 16), b""):

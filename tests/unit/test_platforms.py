@@ -38,6 +38,23 @@ def test_linux_locations(monkeypatch: pytest.MonkeyPatch) -> None:
     assert platforms.default_audit_path() == Path("/home/taro/.local/state/aosign/audit.jsonl")
 
 
+@pytest.mark.parametrize(
+    ("xdg", "home"),
+    [(None, "/home/taro"), ("", "/home/taro"), ("  ", "/home/taro"), ("/home/taro/c", "/home/taro"),
+     (" /home/taro/c2 ", "/home/taro"), ("rel", "/home/taro"), (None, "relative"), ("/x/c", "relative")],
+)  # fmt: skip
+def test_linux_cache_is_platformdirs_answer(monkeypatch: pytest.MonkeyPatch, xdg: str | None, home: str) -> None:
+    """The cache folder is found without importing platformdirs (every start needs it); it is platformdirs' own."""
+    from platformdirs.unix import Unix
+
+    clear_xdg(monkeypatch)
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setenv("HOME", home)
+    if xdg is not None:
+        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    assert location("cache") == Path(Unix("aosign", appauthor=False).user_cache_dir)
+
+
 def test_macos_locations(monkeypatch: pytest.MonkeyPatch) -> None:
     clear_xdg(monkeypatch)
     monkeypatch.setattr(sys, "platform", "darwin")

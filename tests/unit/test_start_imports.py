@@ -1,0 +1,83 @@
+"""What a command's start does not import (issue 16): each module here was once on the path of ``menu`` or of a
+``status`` and cost milliseconds of every start; each is imported only where it is used."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+#: the modules checked, and what pulled each in before
+NOT_ON_START = (
+    "platformdirs",  # the plugin-discovery cache's folder; the certificate cache's folder
+    "tempfile",  # through platformdirs.unix
+    "random",  # through tempfile
+    "hmac",  # Secret.__eq__, which no start compares
+    "asn1crypto",  # a certificate already in the certificate cache is not parsed again
+    "PySide6",
+    "pkcs11",
+    "logging",  # only with -v
+)
+
+PROBE = """
+import json, sys
+from hostapp_stub.cli import main
+code = main(sys.argv[1:])
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+
+def _started(args: list[str], env: dict[str, str]) -> tuple[int, set[str]]:
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=env, check=True, cwd=ROOT
+    ).stdout
+    found = json.loads(out.strip().splitlines()[-1])
+    return found["code"], set(found["modules"])
+
+
+def _loaded(modules: set[str], names: tuple[str, ...]) -> list[str]:
+    return [n for n in names if n in modules or any(m.startswith(n + ".") for m in modules)]
+
+
+@pytest.fixture
+def sim_env(tmp_path: Path) -> dict[str, str]:
+    state = tmp_path / "card.json"
+    subprocess.run(
+        [str(BIN / "aosign-sim"), "issue", "--state", str(state), "--from-stdin"],
+        input=b"31415926\n",
+        capture_output=True,
+        check=True,
+    )
+    manifest = tmp_path / "manifest.toml"
+    manifest.write_text(f'[plugin]\nbackend = "sim"\n\n[sim]\nstate = "{state}"\n', encoding="utf-8")
+    return {
+        "HOME": str(tmp_path),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "PATH": "/usr/bin:/bin",
+        "AOSIGN_LANG": "en",
+        "AOSIGN_MANIFEST": str(manifest),
+    }
+
+
+def test_menu_imports_nothing_it_does_not_use(sim_env: dict[str, str]) -> None:
+    for _ in range(2):  # the first start fills the caches; the second is the usual one
+        code, modules = _started(["menu"], sim_env)
+        assert code == 0
+    assert _loaded(modules, (*NOT_ON_START, "hashlib")) == []
+
+
+def test_status_imports_nothing_it_does_not_use(sim_env: dict[str, str]) -> None:
+    """``status --json`` on the simulated card with a certificate: its digest is looked up (hashlib); the simulated
+    card's own store needs tempfile and secrets (so random and hmac), a PC/SC card does not."""
+    for _ in range(2):
+        code, modules = _started(["status", "--json"], sim_env)
+        assert code == 0
+    sim_needs = ("tempfile", "random", "hmac")
+    assert _loaded(modules, tuple(n for n in NOT_ON_START if n not in sim_needs)) == []
+    assert "hashlib" in modules  # the certificate's digest: the probe does see what a start imports
