@@ -204,13 +204,12 @@ def _same_file(a: Path, b: Path) -> bool:
 MAX_BYTES = 1 << 20
 
 
-def load_manifest_file(path: Path, origin: str, lang: str) -> Source:
+def load_manifest_file(path: Path, origin: str, lang: str, parsed: ParseCache | None = None) -> Source:
     """Read and parse one manifest file (UTF-8, with or without a BOM; at most :data:`MAX_BYTES`).
 
+    :param parsed: the parse cache: a file whose text it holds is not parsed again (never the system file's).
     :raises ManifestError: unreadable, too large, or not valid TOML (the text gives the line and column).
     """
-    import tomllib
-
     try:
         with open(path, "rb") as f:
             raw = f.read(MAX_BYTES + 1)
@@ -221,12 +220,79 @@ def load_manifest_file(path: Path, origin: str, lang: str) -> Source:
         raise ManifestError(text("manifest.too_large", lang, path=path, limit=MAX_BYTES // 1024))
     try:
         body = raw.decode("utf-8").removeprefix("\ufeff")  # Notepad saves UTF-8 with a BOM
-        data = tomllib.loads(body)
     except UnicodeDecodeError as e:
         raise ManifestError(text("manifest.syntax", lang, path=path, error=f"not UTF-8 ({e.reason})")) from None
+    data = parsed.get(path, body) if parsed is not None else None
+    if data is None:
+        data = _parse(path, body, lang)
+        if parsed is not None:
+            parsed.put(path, body, data)
+    return Source(path=path, origin=origin, data=data, text=body)
+
+
+def _parse(path: Path, body: str, lang: str) -> dict[str, Any]:
+    import tomllib
+
+    try:
+        return tomllib.loads(body)
     except tomllib.TOMLDecodeError as e:
         raise ManifestError(text("manifest.syntax", lang, path=path, error=e)) from None
-    return Source(path=path, origin=origin, data=data, text=body)
+
+
+class ParseCache:
+    """Parsed manifest files kept in the user's cache folder (``manifest.json``), so that a start need not import
+    and run the TOML parser for a file it parsed before.
+
+    An entry is keyed by the file's path and its whole text, compared on every read: any change of the file, even
+    one that keeps its size and modification time, is parsed afresh. Only the user's own files (user, ``env``,
+    ``explicit``) go through it: the cache folder is the user's, so the system file, whose locks the user must not
+    be able to change, is always read and parsed itself. A cache that cannot be read or written costs a parse.
+    """
+
+    _FORMAT = 1
+    #: files kept: the user's, and a few given with --manifest or AOSIGN_MANIFEST
+    _ENTRIES = 8
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._new: list[dict[str, Any]] = []
+        self._entries: list[dict[str, Any]] | None = None
+
+    def get(self, file: Path, body: str) -> dict[str, Any] | None:
+        if self.path is None:
+            return None
+        if self._entries is None:
+            from .cache_file import read_entries
+
+            self._entries = read_entries(self.path, self._FORMAT)
+        key = str(file.absolute())
+        for entry in self._entries:
+            if entry.get("key") == key and entry.get("text") == body and isinstance(entry.get("data"), dict):
+                data: dict[str, Any] = entry["data"]
+                return data
+        return None
+
+    def put(self, file: Path, body: str, data: dict[str, Any]) -> None:
+        self._new.append({"key": str(file.absolute()), "text": body, "data": data})
+
+    def save(self) -> None:
+        """Write what was parsed (a value JSON cannot hold, such as a TOML date, leaves that file uncached)."""
+        if self.path is None:
+            return
+        from .cache_file import write_entry
+
+        for entry in self._new:
+            write_entry(self.path, self._FORMAT, entry, self._ENTRIES)
+        self._new.clear()
+
+
+def _parse_cache() -> ParseCache:
+    from .platforms import cache_dir
+
+    try:
+        return ParseCache(cache_dir() / "manifest.json")
+    except (OSError, RuntimeError):
+        return ParseCache(None)
 
 
 def check_system_file(path: Path, lang: str) -> None:
@@ -294,10 +360,14 @@ def load_manifest(explicit: str | None, lang: str) -> Manifest:
     """
     files, _ = locate_manifest(explicit, lang)
     sources: list[Source] = []
+    parsed = _parse_cache()
     for path, origin in files:
         if origin == "system":
-            check_system_file(path, lang)
-        sources.append(load_manifest_file(path, origin, lang))
+            check_system_file(path, lang)  # every time, before its text is even read
+            sources.append(load_manifest_file(path, origin, lang))  # never from the user's cache
+        else:
+            sources.append(load_manifest_file(path, origin, lang, parsed))
+    parsed.save()
     merged: dict[str, Any] = {}
     origins: dict[str, Source] = {}
     warnings: list[Problem] = []

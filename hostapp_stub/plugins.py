@@ -104,28 +104,16 @@ _CACHE_ENTRIES = 4
 
 
 def _read_cache(path: Path) -> list[dict[str, Any]]:
-    try:
-        data: Any = json.loads(path.read_text(encoding="utf-8"))
-        entries = data["entries"]
-        return [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
-    except (OSError, ValueError, KeyError, TypeError):
-        return []
+    from .cache_file import read_entries
+
+    return read_entries(path, _CACHE_FORMAT)
 
 
 def _write_cache(path: Path, found: list[PluginInfo]) -> None:
-    key = json.dumps(_fingerprint())
-    kept = [e for e in _read_cache(path) if e.get("key") != key][: _CACHE_ENTRIES - 1]
-    data = {"format": _CACHE_FORMAT, "entries": [{"key": key, "plugins": [vars(p) for p in found]}, *kept]}
-    from .platforms import make_folder
+    from .cache_file import write_entry
 
-    try:
-        if not make_folder(path.parent):
-            return  # no home folder (HOME=/nonexistent): no cache, and no home made for one
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only or full cache folder only costs the next start a scan
+    entry = {"key": json.dumps(_fingerprint()), "plugins": [vars(p) for p in found]}
+    write_entry(path, _CACHE_FORMAT, entry, _CACHE_ENTRIES)
 
 
 def _load(value: str) -> object:

@@ -23,6 +23,7 @@ NOT_ON_START = (
     "PySide6",
     "pkcs11",
     "logging",  # only with -v
+    "tomllib",  # a manifest file parsed before comes from the parse cache
 )
 
 PROBE = """
