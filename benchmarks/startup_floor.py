@@ -14,7 +14,7 @@ benchmark from spawning the process to reading that line, under ``QT_QPA_PLATFOR
 not change for it.
 
     .venv/bin/python benchmarks/startup_floor.py [-n 15]
-    (beside other runs: /work/helpers/lead/isolated.sh .venv/bin/python benchmarks/startup_floor.py)
+    (beside other runs: scripts/isolated .venv/bin/python benchmarks/startup_floor.py)
 """
 
 from __future__ import annotations

@@ -12,8 +12,18 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from aosign_plugin import catalogs
-from aosign_plugin.frontends.entries import read_card_panel, run_change_pin, run_status, run_unlock, watch_card_panel
-from hostapp_stub.api import Check, EntryOption, EntryResult, MenuEntry, Request, StatusPanel, hookimpl
+from hostapp_stub.api import (
+    Check,
+    Closeable,
+    EntryOption,
+    EntryResult,
+    HostUI,
+    MenuEntry,
+    PanelView,
+    Request,
+    StatusPanel,
+    hookimpl,
+)
 
 __all__ = [
     "hostapp_doctor_checks",
@@ -28,6 +38,40 @@ __all__ = [
 
 def _labels(key: str) -> dict[str, str]:
     return {lang: catalogs.text(key, lang) for lang in catalogs.LANGUAGES}
+
+
+# The entries and the panel load the card's layers (service, domain, backends) when they run, not when the host
+# lists the menu: ``aosign-host menu`` and every other plugin's entry start without them.
+
+
+def _run_status(request: Request, ui: HostUI) -> EntryResult:
+    from aosign_plugin.frontends.entries import run_status
+
+    return run_status(request, ui)
+
+
+def _run_change_pin(request: Request, ui: HostUI) -> EntryResult:
+    from aosign_plugin.frontends.entries import run_change_pin
+
+    return run_change_pin(request, ui)
+
+
+def _run_unlock(request: Request, ui: HostUI) -> EntryResult:
+    from aosign_plugin.frontends.entries import run_unlock
+
+    return run_unlock(request, ui)
+
+
+def _read_card_panel(request: Request) -> PanelView:
+    from aosign_plugin.frontends.entries import read_card_panel
+
+    return read_card_panel(request)
+
+
+def _watch_card_panel(request: Request, changed: Callable[[], None]) -> Closeable:
+    from aosign_plugin.frontends.entries import watch_card_panel
+
+    return watch_card_panel(request, changed)
 
 
 def _dialog(entry_id: str) -> Callable[[Request, object], EntryResult | None]:
@@ -48,17 +92,17 @@ def hostapp_register_menu_entries(register: Callable[[MenuEntry], None]) -> None
         EntryOption("quiet", _labels("option.quiet")),
         no_wait,
     )
-    register(MenuEntry("status", _labels("entry.status"), run_status, status_options))
+    register(MenuEntry("status", _labels("entry.status"), _run_status, status_options))
     change = (show, no_wait)
-    register(MenuEntry("change-pin", _labels("entry.change_pin"), run_change_pin, change, _dialog("change-pin")))
+    register(MenuEntry("change-pin", _labels("entry.change_pin"), _run_change_pin, change, _dialog("change-pin")))
     final_try = EntryOption("final-try", _labels("option.final_try"))
     unlock = (show, final_try, no_wait)
-    register(MenuEntry("unlock", _labels("entry.unlock"), run_unlock, unlock, _dialog("unlock")))
+    register(MenuEntry("unlock", _labels("entry.unlock"), _run_unlock, unlock, _dialog("unlock")))
 
 
 @hookimpl
 def hostapp_register_status_panels(register: Callable[[StatusPanel], None]) -> None:
-    register(StatusPanel("card", _labels("panel.card"), read_card_panel, watch_card_panel))
+    register(StatusPanel("card", _labels("panel.card"), _read_card_panel, _watch_card_panel))
 
 
 @hookimpl

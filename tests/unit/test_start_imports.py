@@ -26,6 +26,18 @@ NOT_ON_START = (
     "tomllib",  # a manifest file parsed before comes from the parse cache
 )
 
+#: what ``menu`` does not need of the plugin: its entries' code and the card's layers below it
+CARD_LAYERS = (
+    "aosign_plugin.frontends.entries",
+    "aosign_plugin.service.outcomes",
+    "aosign_plugin.service.pin_service",
+    "aosign_plugin.domain.errors",
+    "aosign_plugin.domain.card_status",
+    "aosign_plugin.domain.certificates",
+    "aosign_plugin.backends",
+    "aosign_plugin.transport",
+)
+
 PROBE = """
 import json, sys
 from hostapp_stub.cli import main
@@ -71,6 +83,8 @@ def test_menu_imports_nothing_it_does_not_use(sim_env: dict[str, str]) -> None:
         code, modules = _started(["menu"], sim_env)
         assert code == 0
     assert _loaded(modules, (*NOT_ON_START, "hashlib")) == []
+    # the card's layers load when an entry runs, not to list the menu
+    assert _loaded(modules, CARD_LAYERS) == []
 
 
 def test_status_imports_nothing_it_does_not_use(sim_env: dict[str, str]) -> None:
