@@ -37,6 +37,7 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
 from aosign_plugin.session.dialect import DEFAULT_AID  # noqa: E402
+from benchmarks.startup import run  # noqa: E402  (seconds, exit code, peak RSS of one whole process)
 from tests.support.realparts import reader_name, serve_card, start_pcscd, stop_process  # noqa: E402
 
 PORT = 35964
@@ -106,21 +107,6 @@ def make_paint_plugin(site: Path) -> None:
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: aosign-bench-paint\nVersion: 0.1\n", encoding="utf-8")
     (dist / "entry_points.txt").write_text(f"[aosign_host]\nbench_paint = {module}\n", encoding="utf-8")
     (dist / "RECORD").write_text(f"{module}.py,,\n{dist.name}/METADATA,,\n", encoding="utf-8")
-
-
-def run(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Run ``cmd`` to the end: (seconds, peak RSS in KiB); a failure stops the benchmark."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    assert proc.stderr is not None
-    err = proc.stderr.read()
-    proc.stderr.close()
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err.decode(errors='replace')}")
-    return elapsed, usage.ru_maxrss
 
 
 def run_until_shown(cmd: list[str], env: dict[str, str], timeout: float = 60.0) -> float:
@@ -213,7 +199,7 @@ def main() -> None:
                     times[name].append(run(cmd, base)[0])
             if do_gui:
                 gui_times.append(run_until_shown(gui_cmd, gui_env))
-        rss = [run([host, "status", "--json"], base)[1] for _ in range(5)]
+        rss = [run([host, "status", "--json"], base)[2] for _ in range(5)]
     finally:
         stop_process(server)
         stop_process(pcscd)
