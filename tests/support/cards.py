@@ -109,6 +109,15 @@ def issue_card(state: Path, pin: str = SHEET_PIN, code: str = SHEET_CODE, *optio
     )
 
 
+def edit_state(card: Card, **changes: Any) -> None:
+    """Set ``pin_tries_left=0`` style keys in the card's state file (``<secret>_<key>``)."""
+    data = json.loads(card.state.read_text())
+    for name, value in changes.items():
+        secret, key = name.split("_", 1)
+        data[secret][key] = value
+    card.state.write_text(json.dumps(data))
+
+
 def write_manifest(path: Path, backend: str, state: Path, log: Path, extra: str = "") -> None:
     path.write_text(
         f'[plugin]\nbackend = "{backend}"\n\n[sim]\nstate = "{state}"\nlog = "{log}"\n\n{extra}',

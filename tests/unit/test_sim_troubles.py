@@ -8,21 +8,11 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from aosign_plugin.simcard.apdu_log import ApduLog, read_log
-from tests.support.cards import BIN, SHEET_CODE, SHEET_PIN, Card, make_card
-
-
-def _edit_state(card: Card, **changes: Any) -> None:
-    """Set ``pin_tries_left=0`` style keys in the card's state file (``<secret>_<key>``)."""
-    data = json.loads(card.state.read_text())
-    for name, value in changes.items():
-        secret, key = name.split("_", 1)
-        data[secret][key] = value
-    card.state.write_text(json.dumps(data))
+from tests.support.cards import BIN, SHEET_CODE, SHEET_PIN, Card, edit_state, make_card
 
 
 def _sim(card: Card, *args: str, lang: str = "en") -> subprocess.CompletedProcess[str]:
@@ -64,8 +54,8 @@ BROKEN = {
     "truncated": (_truncate, "sim_state_corrupt", "cut short"),
     "garbage": (_garbage, "sim_state_corrupt", ""),
     "empty": (_empty, "sim_state_corrupt", ""),
-    "counter -5": (lambda c: _edit_state(c, pin_tries_left=-5), "sim_state_invalid", "pin.tries_left"),
-    "counter 99": (lambda c: _edit_state(c, unblock_tries_left=99), "sim_state_invalid", "unblock.tries_left"),
+    "counter -5": (lambda c: edit_state(c, pin_tries_left=-5), "sim_state_invalid", "pin.tries_left"),
+    "counter 99": (lambda c: edit_state(c, unblock_tries_left=99), "sim_state_invalid", "unblock.tries_left"),
     "symlink": (_symlink, "sim_state_symlink", "other.json"),
     "a folder": (_folder, "sim_state_unreadable", "not a regular file"),
 }

@@ -3,25 +3,13 @@ says them, on the in-process simulated card."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from aosign_plugin.domain.card_status import Advice, CardStatus, Counter
 from aosign_plugin.frontends.terminal_view import status_json, status_lines
-from tests.support.cards import Card, make_card
-
-
-def _edit_state(card: Card, **changes: Any) -> None:
-    """Set ``pin_tries_left=0`` style keys in the card's state file (``<secret>_<key>``)."""
-    data = json.loads(card.state.read_text())
-    for name, value in changes.items():
-        secret, key = name.split("_", 1)
-        data[secret][key] = value
-    card.state.write_text(json.dumps(data))
-
+from tests.support.cards import edit_state, make_card
 
 # --- item 9: every advice, the most urgent first ---
 
@@ -29,7 +17,7 @@ def _edit_state(card: Card, **changes: Any) -> None:
 @pytest.mark.parametrize("left", [1, 2])
 def test_locked_card_with_few_unblock_tries_shows_both_advices(tmp_path: Path, left: int) -> None:
     card = make_card(tmp_path, "sim")
-    _edit_state(card, pin_tries_left=0, unblock_tries_left=left)
+    edit_state(card, pin_tries_left=0, unblock_tries_left=left)
     data = card.status()
     assert data["state"] == "locked"
     assert data["advice_code"] == "unblock_low"
@@ -43,7 +31,7 @@ def test_locked_card_with_few_unblock_tries_shows_both_advices(tmp_path: Path, l
 
 def test_ready_card_with_wrong_pins_and_few_unblock_tries(tmp_path: Path) -> None:
     card = make_card(tmp_path, "sim")
-    _edit_state(card, pin_tries_left=7, unblock_tries_left=3)
+    edit_state(card, pin_tries_left=7, unblock_tries_left=3)
     data = card.status()
     assert data["advice_code"] == "unblock_low"
     assert len(data["advice"].split("\n")) == 2
@@ -54,7 +42,7 @@ def test_ready_card_with_wrong_pins_and_few_unblock_tries(tmp_path: Path) -> Non
 
 def test_counter_above_ten_is_shown_as_the_card_says(tmp_path: Path) -> None:
     card = make_card(tmp_path, "sim")
-    _edit_state(card, pin_max_tries=15, pin_tries_left=12)
+    edit_state(card, pin_max_tries=15, pin_tries_left=12)
     data = card.status()
     assert data["pin"] == {"tries_left": 12, "max_tries": None, "source": "card"}
     assert data["state"] == "ready"
