@@ -98,19 +98,23 @@ def test_status_on_a_read_only_mount(tmp_path: Path) -> None:
     assert json.loads(shown.stdout)["pin"]["tries_left"] == 10
 
 
+def _full_disk_folders(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """``disk`` (the small tmpfs is mounted on it inside the namespace), ``stage`` holding a freshly issued
+    ``card.json`` to copy onto it, and ``out`` for what the script leaves to check."""
+    disk, stage, out = tmp_path / "disk", tmp_path / "stage", tmp_path / "out"
+    for folder in (disk, stage, out):
+        folder.mkdir()
+    issue_card(stage / "card.json")
+    return disk, stage, out
+
+
 def test_full_disk_tears_a_log_line_and_the_card_still_works(tmp_path: Path) -> None:
     """Item 5: a short write on a really full disk leaves a torn log line; the error names the log; once there is
     room again every command works and the log goes on on a line of its own."""
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    stage = tmp_path / "stage"
-    stage.mkdir()
-    issue_card(stage / "card.json")
+    disk, stage, out = _full_disk_folders(tmp_path)
     state, log = disk / "card.json", disk / "card-apdus.jsonl"
     manifest = tmp_path / "manifest.toml"
     _manifest(manifest, state, log)
-    out = tmp_path / "out"
-    out.mkdir()
     host = BIN / "aosign-host"
     script = f"""
         mount -t tmpfs -o size=256k tmpfs {disk}
@@ -161,16 +165,10 @@ def test_full_disk_tears_a_log_line_and_the_card_still_works(tmp_path: Path) -> 
 
 def test_full_disk_under_the_state_spends_nothing(tmp_path: Path) -> None:
     """A try that cannot be saved is not spent: the error names the state file, the counters stay."""
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    stage = tmp_path / "stage"
-    stage.mkdir()
-    issue_card(stage / "card.json")
+    disk, stage, out = _full_disk_folders(tmp_path)
     state = disk / "card.json"
     manifest = tmp_path / "manifest.toml"
     _manifest(manifest, state, None)
-    out = tmp_path / "out"
-    out.mkdir()
     host = BIN / "aosign-host"
     script = f"""
         mount -t tmpfs -o size=64k tmpfs {disk}
