@@ -32,7 +32,7 @@ def _aosign_readers(settings: Settings) -> tuple[list[str], str]:
     try:
         holding, aosign = aosign_readers(select, settings.pcsc_reader)
     except TransportError as e:
-        return [], f"PC/SC: {e.reason}"
+        return [], f"PC/SC: {e.reason.value}"
     if not holding:
         return [], "PC/SC: no card in a reader"
     return aosign, "PC/SC: no AOSign card in " + ", ".join(holding)

@@ -40,12 +40,12 @@ class Home:
         )
         return env
 
-    def status(self, lang: str = "en") -> tuple[int, dict[str, Any]]:
+    def status(self, lang: str = "en", **extra: str) -> tuple[int, dict[str, Any]]:
         proc = subprocess.run(
             [str(BIN / "aosign-host"), "status", "--json"],
             capture_output=True,
             text=True,
-            env=self.env(lang),
+            env={**self.env(lang), **extra},
             timeout=60,
             check=False,
         )
@@ -87,6 +87,16 @@ def test_no_manifest_means_auto(home: Home) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "auto" in proc.stdout or "backend" not in proc.stdout
+
+
+def test_no_pcsc_service_and_no_simulated_card(home: Home, tmp_path: Path) -> None:
+    """No PC/SC service (its socket is nowhere) and no simulated card: both named in words, never a Python name."""
+    code, data = home.status(PCSCLITE_CSOCK_NAME=str(tmp_path / "no-pcscd.comm"))
+    assert code == 6
+    assert data["error"]["code"] == "no_card_auto"
+    message = data["error"]["message"]
+    assert "PC/SC: no_service" in message and str(home.sim_state) in message
+    assert "UnavailableReason" not in message
 
 
 def test_pcsc_branch_then_sim_branch_then_neither(
