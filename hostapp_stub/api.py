@@ -9,12 +9,13 @@ This module imports only pluggy's markers (no plugin loading, no I/O), so a plug
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from enum import Enum, IntEnum, unique
 from pathlib import Path
 from typing import Any, Protocol
 
 from pluggy import HookimplMarker
+
+from .records import Record, field
 
 __all__ = [
     "PROJECT",
@@ -64,16 +65,14 @@ class ExitCode(IntEnum):
     CANCELLED = 130
 
 
-@dataclass(frozen=True)
-class EntryOption:
+class EntryOption(Record):
     """A flag a menu entry accepts (``--show-input``); ``help`` maps a language to its text."""
 
     name: str
     help: Mapping[str, str]
 
 
-@dataclass(frozen=True)
-class Request:
+class Request(Record):
     """What the host knows when it runs an entry: the language, the manifest and the entry's flags."""
 
     lang: str
@@ -87,8 +86,7 @@ class Request:
         return bool(self.options.get(name, False))
 
 
-@dataclass(frozen=True)
-class EntryResult:
+class EntryResult(Record):
     """What running an entry returns: the process exit code and, for windows and scripts, a JSON-ready payload."""
 
     exit_code: int
@@ -138,8 +136,7 @@ EntryRun = Callable[[Request, HostUI], EntryResult]
 WindowRun = Callable[[Request, object], "EntryResult | None"]
 
 
-@dataclass(frozen=True)
-class MenuEntry:
+class MenuEntry(Record):
     """One item of the host's menu, contributed by a plugin.
 
     :param id: the command name (``change-pin``); unique across plugins (two plugins claiming one id: neither runs).
@@ -167,8 +164,7 @@ class Tone(Enum):
     ERROR = "error"
 
 
-@dataclass(frozen=True)
-class PanelView:
+class PanelView(Record):
     """What a status panel shows now: lines in the request's language and a tone."""
 
     lines: tuple[str, ...]
@@ -186,8 +182,7 @@ class Closeable(Protocol):
 PanelWatch = Callable[[Request, Callable[[], None]], Closeable]
 
 
-@dataclass(frozen=True)
-class StatusPanel:
+class StatusPanel(Record):
     """A panel of the host's window that shows a plugin's status (the window asks it to read when it needs to).
 
     :param id: unique across plugins.
@@ -206,8 +201,7 @@ class StatusPanel:
     plugin: str = ""
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(Record):
     """One line of ``aosign-host doctor``: a fact about the set-up, and what to do when it is wrong.
 
     :param id: a stable word (``pcsc.service``) that scripts may rely on; documented in the plugin's README.

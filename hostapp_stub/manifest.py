@@ -19,15 +19,14 @@ which checks it; a table nobody owns is an error. Each problem names its file, l
 from __future__ import annotations
 
 import copy
-import dataclasses
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .messages import text
+from .records import Record, field, replace
 
 if TYPE_CHECKING:
     from .tomlpos import Position
@@ -57,8 +56,7 @@ class ManifestError(Exception):
     """A manifest file cannot be read or parsed; the text names the file, line and column."""
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(Record):
     """One manifest file as read: where it is, what it says and (found when first asked) where each key stands."""
 
     path: Path
@@ -73,8 +71,7 @@ class Source:
         return key_positions(self.text)
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(Record):
     """One problem, at a place when it has one."""
 
     path: Path | None
@@ -89,8 +86,7 @@ class Problem:
         return f"{where}: {self.key}: {self.text}" if self.key else f"{where}: {self.text}"
 
 
-@dataclass(frozen=True)
-class Ignored:
+class Ignored(Record):
     """A value a file set and the merge ignored: the system file locks it (``locked_by``), or it is ``[manifest]``
     outside the system file (``locked_by`` None)."""
 
@@ -100,8 +96,7 @@ class Ignored:
     locked_by: Path | None
 
 
-@dataclass(frozen=True)
-class Manifest:
+class Manifest(Record):
     """The manifest in force: merged data, for each key the source it came from, and what was ignored."""
 
     data: Mapping[str, Any] = field(default_factory=dict)
@@ -437,7 +432,7 @@ def resolve_paths(manifest: Manifest, keys: Iterable[str], lang: str) -> Manifes
             del table[name]
             path, position = manifest.place(key)
             problems.append(Problem(path, position, key, text("manifest.path_no_home", lang)))
-    return dataclasses.replace(manifest, data=data, problems=tuple(problems))
+    return replace(manifest, data=data, problems=tuple(problems))
 
 
 def _host_problems(manifest: Manifest, lang: str) -> list[tuple[str, str]]:

@@ -14,7 +14,6 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,6 +21,7 @@ import pluggy
 
 from . import hookspecs
 from .api import PROJECT, MenuEntry, StatusPanel
+from .records import Record, replace
 
 __all__ = [
     "Collision",
@@ -41,8 +41,7 @@ _infos: dict[str, PluginInfo] = {}
 _states: dict[str, tuple[PluginInfo, str]] = {}
 
 
-@dataclass(frozen=True)
-class PluginInfo:
+class PluginInfo(Record):
     """One entry point of the ``aosign_host`` group: what it loads and which distribution brings it."""
 
     name: str
@@ -176,16 +175,14 @@ def plugin_states() -> list[tuple[PluginInfo, str]]:
     return list(_states.values())
 
 
-@dataclass(frozen=True)
-class Collision:
+class Collision(Record):
     """Two or more plugins registered one id: none of them runs it."""
 
     id: str
     plugins: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Menu:
+class Menu(Record):
     """Every plugin's menu entries, in registration order, each tagged with its plugin; ids claimed twice are
     left out and listed in :attr:`collisions`."""
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import abc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from aosign_plugin.apdu.iso7816 import ApduProtocol
@@ -20,6 +19,7 @@ from aosign_plugin.domain.secret import Secret
 from aosign_plugin.session.dialect import CardDialect
 from aosign_plugin.session.pin_session import PinSession
 from aosign_plugin.transport import SmartCardConnection, TransportError
+from hostapp_stub.records import replace
 
 if TYPE_CHECKING:
     from aosign_plugin.transport.presence import Presence, PresenceWatch

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum, unique
 
 from aosign_plugin.domain.certificates import CertificateStatus, CertState, UnreadableCertificate
+from hostapp_stub.records import Record
 
 __all__ = [
     "ADVICE_URGENCY",
@@ -97,8 +97,7 @@ ADVICE_URGENCY = (
 )
 
 
-@dataclass(frozen=True)
-class Counter:
+class Counter(Record):
     """A retry counter as read without spending a try.
 
     :param tries_left: exact count, or ``None`` where the backend cannot know it without spending a try.
@@ -162,8 +161,7 @@ class Counter:
 UNBLOCK_WARN_AT = 3
 
 
-@dataclass(frozen=True)
-class CardIdentity:
+class CardIdentity(Record):
     """Which card a reading is of, learnt without an APDU and without spending a try.
 
     :param reader: the reader (or token slot) holding it.
@@ -192,8 +190,7 @@ class CardIdentity:
         return {"reader": self.reader, "atr": self.atr, "serial": self.serial}
 
 
-@dataclass(frozen=True)
-class CardStatus:
+class CardStatus(Record):
     """One reading of the card, taken without spending a try; ``identity`` says which card it is of.
 
     :param serial: the card's serial number as the card tells it (PKCS#15 TokenInfo, the PKCS#11 token), if it does.

@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from aosign_plugin.domain.certificates import (
     assess,
     parse_certificate,
 )
+from hostapp_stub.records import replace
 
 __all__ = ["CACHE_ENTRIES", "CertificateCache", "default_cache_path", "evaluate"]
 

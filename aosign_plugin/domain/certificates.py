@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from enum import Enum, unique
 from typing import Any
+
+from hostapp_stub.records import Record, field
 
 __all__ = [
     "DEFAULT_EXPIRY_WARN_DAYS",
@@ -46,8 +47,7 @@ class CertState(Enum):
     NOT_YET_VALID = "not_yet_valid"
 
 
-@dataclass(frozen=True)
-class RawCertificate:
+class RawCertificate(Record):
     """A certificate as read from the card or token, not parsed yet.
 
     :param label: the directory's or the token's label for it, if any.
@@ -66,8 +66,7 @@ class RawCertificate:
         return hashlib.sha256(self.data).hexdigest()
 
 
-@dataclass(frozen=True)
-class UnreadableCertificate:
+class UnreadableCertificate(Record):
     """A certificate the card's directory names but that could not be read or parsed.
 
     :param reason: a stable word: ``not_found`` (the directory points nowhere), ``unreadable`` (the card refused the
@@ -84,8 +83,7 @@ class UnreadableCertificate:
         return {"label": self.label, "reason": self.reason}
 
 
-@dataclass(frozen=True)
-class CertificateInfo:
+class CertificateInfo(Record):
     """What a certificate says about itself (time-independent; cached by its digest)."""
 
     label: str | None
@@ -118,8 +116,7 @@ def format_time(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
-@dataclass(frozen=True)
-class CertificateStatus:
+class CertificateStatus(Record):
     """A certificate and its state at the moment status was read."""
 
     info: CertificateInfo

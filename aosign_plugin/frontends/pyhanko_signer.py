@@ -24,7 +24,6 @@ guards it the way the plugin guards every PIN use:
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -46,6 +45,7 @@ from aosign_plugin.service.outcomes import Consent, Notice
 from aosign_plugin.service.policy import Field
 from aosign_plugin.service.settings import Settings
 from hostapp_stub.api import ExitCode
+from hostapp_stub.records import replace
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -167,7 +167,7 @@ def _overridden(
         changes["pkcs11_module"] = lib
     if token_given:
         changes["pkcs11_token"] = str(Pkcs11Uri(token=token_label, slot_id=slot_no))
-    return dataclasses.replace(settings, **changes) if changes else settings
+    return replace(settings, **changes) if changes else settings
 
 
 # --- the signing certificate --------------------------------------------------------------------------------------

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 import struct
-from dataclasses import dataclass
+
+from hostapp_stub.records import Record
 
 __all__ = ["HEADER_BYTES", "BinaryInfo", "LoadCause", "diagnose", "python_arch", "read_binary_info"]
 
@@ -44,16 +45,14 @@ ERROR_BAD_EXE_FORMAT = 193
 _DYLD_ARCH = re.compile(r"incompatible architecture \(have '([^']+)', need '([^']+)'")
 
 
-@dataclass(frozen=True)
-class BinaryInfo:
+class BinaryInfo(Record):
     """What a file's header says: its format (``pe``, ``macho``, ``elf`` or ``unknown``) and its architectures."""
 
     format: str
     archs: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class LoadCause:
+class LoadCause(Record):
     """Why the module does not load: ``reason`` is ``bitness``, ``arch``, ``quarantine`` or ``dependency``;
     ``module_arch`` and ``python_arch`` name the architectures where they are the cause."""
 

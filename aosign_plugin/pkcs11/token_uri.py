@@ -18,7 +18,7 @@ only when it is one RFC 7512 defines; other attributes are named by their positi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from hostapp_stub.records import Record
 
 __all__ = ["SCHEME", "Pkcs11Uri", "UriError", "parse_uri", "validate_uri"]
 
@@ -59,8 +59,7 @@ class UriError(ValueError):
         self.problems = problems
 
 
-@dataclass(frozen=True)
-class Pkcs11Uri:
+class Pkcs11Uri(Record):
     """The token a ``pkcs11:`` URI picks; ``None`` fields match anything.
 
     Texts are compared with the PKCS#11 fields after their blank padding is removed.
@@ -81,7 +80,7 @@ class Pkcs11Uri:
     @property
     def picks_any(self) -> bool:
         """True for a bare ``pkcs11:``: every token matches."""
-        return all(getattr(self, f.name) is None for f in fields(self))
+        return all(getattr(self, name) is None for name in self._fields)
 
     def matches_library(self, description: str, manufacturer: str, version: tuple[int, int]) -> bool:
         """Whether the module's ``CK_INFO`` fits the ``library-*`` attributes."""
@@ -111,11 +110,11 @@ class Pkcs11Uri:
     def __str__(self) -> str:
         """The URI in RFC 7512's canonical form (attributes in the RFC's order, reserved characters encoded)."""
         parts: list[str] = []
-        for f in fields(self):
-            value = getattr(self, f.name)
+        for field_name in self._fields:
+            value = getattr(self, field_name)
             if value is None:
                 continue
-            name = f.name.replace("_", "-")
+            name = field_name.replace("_", "-")
             if isinstance(value, tuple):
                 text = f"{value[0]}.{value[1]}"
             elif isinstance(value, int):

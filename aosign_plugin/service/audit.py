@@ -21,14 +21,14 @@ import stat
 import sys
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+
+from hostapp_stub.records import Record
 
 __all__ = ["AuditSettings", "audit_path", "default_audit_path", "outcome_fields", "path_warnings", "record"]
 
 
-@dataclass(frozen=True)
-class AuditSettings:
+class AuditSettings(Record):
     """The manifest's ``[audit]`` table."""
 
     enabled: bool = True

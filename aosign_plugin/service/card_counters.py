@@ -9,11 +9,11 @@ worse wins. ``[pkcs11] card_counters = false`` turns this off.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING
 
 from aosign_plugin.domain.card_status import CardStatus
 from aosign_plugin.domain.errors import AosignError
+from hostapp_stub.records import replace
 
 if TYPE_CHECKING:
     from aosign_plugin.backends import CardBackend
@@ -49,7 +49,7 @@ def with_card_counters(status: CardStatus, backend: CardBackend, settings: Setti
         from aosign_plugin.backends.pcsc_backend import PcscBackend
 
         # the counters only: the certificates are the token's (certificate_paths=(): no file read over PC/SC)
-        exact = PcscBackend(dataclasses.replace(settings, pcsc_reader=reader, certificate_paths=())).status()
+        exact = PcscBackend(replace(settings, pcsc_reader=reader, certificate_paths=())).status()
     except (AosignError, ImportError):
         return status
-    return dataclasses.replace(status, pin=exact.pin.worse(status.pin), unblock=exact.unblock.worse(status.unblock))
+    return replace(status, pin=exact.pin.worse(status.pin), unblock=exact.unblock.worse(status.unblock))

@@ -7,7 +7,6 @@ words, from the catalogs, and decides nothing: whether to ask, what to send and 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum, unique
 from typing import TYPE_CHECKING, Protocol
 
@@ -22,6 +21,7 @@ from aosign_plugin.domain.errors import (
     PinPolicyError,
 )
 from hostapp_stub.api import ExitCode
+from hostapp_stub.records import Record
 
 if TYPE_CHECKING:
     from aosign_plugin.domain.card_status import Advice, CardStatus
@@ -59,8 +59,7 @@ class NoticeKind(Enum):
     COUNTERS_FROM_MODULE = "counters_from_module"
 
 
-@dataclass(frozen=True)
-class Notice:
+class Notice(Record):
     """One thing to tell the user; the front end words it."""
 
     kind: NoticeKind
@@ -103,8 +102,7 @@ class Asker(Protocol):
     def confirm(self, consent: Consent) -> bool: ...
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(Record):
     """How a PIN operation ended.
 
     :param operation: which use case.

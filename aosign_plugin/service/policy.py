@@ -13,7 +13,6 @@ is made, and nothing in a :class:`Refusal` or its message comes from the PIN.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from enum import Enum, unique
 
 from aosign_plugin import catalogs
@@ -30,6 +29,7 @@ from aosign_plugin.service.guessable import (
     is_repeated_block,
     is_year,
 )
+from hostapp_stub.records import Record
 
 __all__ = [
     "CARD_MAX_LENGTH",
@@ -120,8 +120,7 @@ _REASON_ORDER = {reason: i for i, reason in enumerate(Reason)}
 _FIELD_ORDER = {field: i for i, field in enumerate(Field)}
 
 
-@dataclass(frozen=True)
-class Refusal:
+class Refusal(Record):
     """One problem with one answer. It holds no part of the PIN: it can be shown, logged and compared."""
 
     reason: Reason
@@ -153,8 +152,7 @@ class Refusal:
         return catalogs.text(f"policy.field.{self.field.value}", lang)
 
 
-@dataclass(frozen=True)
-class PolicySettings:
+class PolicySettings(Record):
     """A deployment's policy (manifest ``[policy]``); it may only tighten the card's rules.
 
     :raises ValueError: ``min_length`` below 4, ``max_length`` above 16, or min above max.
@@ -189,8 +187,7 @@ class PolicySettings:
 _DEFAULT_SETTINGS = PolicySettings()
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(Record):
     """The outcome of a check: refusals (the operation must not go on) and warnings (it may)."""
 
     refusals: tuple[Refusal, ...]

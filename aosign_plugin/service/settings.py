@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from enum import Enum, unique
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from aosign_plugin.service.audit import AuditSettings
 from aosign_plugin.service.policy import CARD_MAX_LENGTH, CARD_MIN_LENGTH, Guessable, PolicySettings
 from aosign_plugin.session.dialect import CardDialect, ChangeStyle, Release, UnblockStatus
 from hostapp_stub.platforms import os_key
+from hostapp_stub.records import Record, field
 
 __all__ = ["PATH_KEYS", "TABLES", "Backend", "SettingProblem", "Settings", "parse_settings"]
 
@@ -63,8 +63,7 @@ OS_KEYS = ("linux", "windows", "macos")
 UNBLOCK_STYLES = ("so-initpin", "context-specific", "unlogged-setpin")
 
 
-@dataclass(frozen=True)
-class SettingProblem:
+class SettingProblem(Record):
     """One thing wrong in the manifest: ``key`` is dotted (``card.pad_to``); ``message`` a catalog key."""
 
     key: str
@@ -72,8 +71,7 @@ class SettingProblem:
     params: Mapping[str, object] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(Record):
     """Everything the plugin reads from the manifest, validated."""
 
     backend: Backend = Backend.AUTO

@@ -6,10 +6,10 @@ way by the host side and by the card.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum, unique
 
 from aosign_plugin.domain.secret import Secret
+from hostapp_stub.records import Record
 
 __all__ = ["DEFAULT_AID", "CardDialect", "ChangeStyle", "Release", "UnblockStatus"]
 
@@ -46,8 +46,7 @@ class Release(Enum):
     UNPOWER = "unpower"
 
 
-@dataclass(frozen=True)
-class CardDialect:
+class CardDialect(Record):
     """One card's APDU dialect; the defaults are CONTRACT.md's."""
 
     aid: bytes | None = DEFAULT_AID

@@ -17,10 +17,10 @@ are parsed elsewhere (:mod:`aosign_plugin.domain.certificates`).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 from aosign_plugin.apdu.iso7816 import INS_SELECT, ApduError, ApduProtocol
 from aosign_plugin.domain.certificates import RawCertificate, UnreadableCertificate
+from hostapp_stub.records import Record
 
 __all__ = [
     "MAX_CERTIFICATES",
@@ -54,8 +54,7 @@ class DirectoryError(ValueError):
     """A PKCS#15 file whose DER does not parse."""
 
 
-@dataclass(frozen=True)
-class Tlv:
+class Tlv(Record):
     tag: int
     value: bytes
     #: constructed (its value is more TLVs)
@@ -111,8 +110,7 @@ def _children(tlv: Tlv) -> list[Tlv]:
     return parse_tlvs(tlv.value)
 
 
-@dataclass(frozen=True)
-class _FileRef:
+class _FileRef(Record):
     """A PKCS#15 Path: the file from the MF, and where the object sits in it."""
 
     path: bytes
@@ -147,8 +145,7 @@ def _utf8(value: bytes) -> str:
     return value.decode("utf-8", "replace")
 
 
-@dataclass(frozen=True)
-class CertificateReading:
+class CertificateReading(Record):
     """What was read: the card's serial (``None`` when it does not say) and its certificates in directory order."""
 
     serial: str | None

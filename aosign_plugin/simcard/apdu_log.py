@@ -23,9 +23,10 @@ import os
 import secrets
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from hostapp_stub.records import Record, field
 
 __all__ = [
     "LOG_FORMAT",
@@ -60,8 +61,7 @@ def field_digest(log_salt: bytes, secret: bytes | bytearray | memoryview) -> str
     return hashlib.pbkdf2_hmac("sha256", secret, log_salt, LOG_ITERATIONS).hex()[:32]
 
 
-@dataclass(frozen=True)
-class ApduLogContents:
+class ApduLogContents(Record):
     """A parsed log: its salt and one dict per command, in order."""
 
     salt: bytes = field(repr=False)

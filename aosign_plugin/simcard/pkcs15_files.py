@@ -32,9 +32,9 @@ plain DER.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 
 from aosign_plugin.session.dialect import CardDialect
+from hostapp_stub.records import Record, field
 
 __all__ = [
     "AODF_FID",
@@ -158,8 +158,7 @@ def serial_octets(serial: str) -> bytes:
 # -- files
 
 
-@dataclass(frozen=True)
-class CardFile:
+class CardFile(Record):
     """One file: a DF (``data is None``) or a transparent EF."""
 
     #: file identifiers from the MF down, the MF's own 3F00 first

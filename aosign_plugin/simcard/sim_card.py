@@ -17,14 +17,13 @@ never one gained.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from aosign_plugin.apdu.iso7816 import INS_CHANGE_REFERENCE_DATA, INS_RESET_RETRY_COUNTER, INS_SELECT, INS_VERIFY, SW
 from aosign_plugin.domain.secret import wipe_bytearray
 from aosign_plugin.session.dialect import CardDialect, ChangeStyle
 from aosign_plugin.simcard.apdu_log import ApduLog
 from aosign_plugin.simcard.card_store import SecretRecord, SimCardState, StateStore
 from aosign_plugin.simcard.pkcs15_files import APP_FID, MF_FID, PKCS15_AID, CardFile, FileSystem, build_file_system
+from hostapp_stub.records import Record
 
 __all__ = [
     "ATR",
@@ -86,8 +85,7 @@ def _tries_sw(tries_left: int) -> int:
     return 0x63C0 | min(tries_left, 15)
 
 
-@dataclass(frozen=True)
-class ParsedCommand:
+class ParsedCommand(Record):
     """The header of a short command APDU; the data stays in the caller's buffer."""
 
     cla: int

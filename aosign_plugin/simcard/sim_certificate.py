@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from hostapp_stub.records import Record, field
 
 __all__ = [
     "CA_CERT_NAME",
@@ -34,8 +35,7 @@ DEFAULT_VALID_DAYS = 3 * 365
 CARD_LABEL = "Signing certificate"
 
 
-@dataclass(frozen=True)
-class IssuedCertificate:
+class IssuedCertificate(Record):
     """The card's new key pair (PKCS#8 DER, kept by the card) and its certificate (DER)."""
 
     key: bytes = field(repr=False)

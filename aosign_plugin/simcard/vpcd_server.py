@@ -18,7 +18,6 @@ import socket
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import Enum, IntEnum, unique
 from typing import Literal
 
@@ -26,6 +25,7 @@ from aosign_plugin.domain.secret import wipe_bytearray
 from aosign_plugin.simcard.apdu_log import ApduLog
 from aosign_plugin.simcard.card_store import CardStore
 from aosign_plugin.simcard.sim_card import SimCard
+from hostapp_stub.records import Record
 
 __all__ = [
     "DEFAULT_HOST",
@@ -76,8 +76,7 @@ class FaultAction(Enum):
     MUTE = "mute"
 
 
-@dataclass(frozen=True)
-class Fault:
+class Fault(Record):
     """Where the served card fails: at the ``nth`` command APDU with instruction ``ins`` (any command when
     ``None``), counted from the start of serving; ``before`` the card runs it (it never reaches the card) or
     ``after`` (its effect is persisted, its answer is never sent).

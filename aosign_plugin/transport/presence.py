@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from aosign_plugin.domain.card_status import CardIdentity
 from aosign_plugin.domain.logs import get_logger
+from hostapp_stub.records import Record
 
 __all__ = ["Presence", "PresenceWatch"]
 
 logger = get_logger(__name__)
 
 
-@dataclass(frozen=True)
-class Presence:
+class Presence(Record):
     """What the watch sees now.
 
     :param state: ``card`` (a card is in a reader), or what is awaited: ``no_card``, ``no_reader``, ``no_service``,

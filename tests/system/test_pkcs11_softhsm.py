@@ -15,7 +15,6 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +46,7 @@ from aosign_plugin.pkcs11.pkcs11_backend import (
     counters_from_flags,
 )
 from aosign_plugin.service.settings import Backend, Settings
+from hostapp_stub.records import replace
 from tests.support.softhsm import CODE, LABEL, MODULE, PIN, SoftHsm, session_is_open
 
 WRONG_PIN = "PIN(暗証番号)が不正です。"

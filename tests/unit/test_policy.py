@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import string
 
@@ -25,6 +24,7 @@ from aosign_plugin.service.policy import (
     check_base,
     check_new_pin,
 )
+from hostapp_stub.records import replace
 
 R = Reason
 DEFAULT = PolicySettings()
@@ -189,7 +189,7 @@ def test_guessable_warn(pin: str, refused: tuple[Reason, ...], warned: tuple[Rea
     for warning in verdict.warnings:
         assert warning.severity is Severity.WARN
         assert warning.key == f"policy.warn.{warning.reason.value}"
-        refusal = dataclasses.replace(warning, severity=Severity.REFUSE)
+        refusal = replace(warning, severity=Severity.REFUSE)
         for lang in LANGS:
             assert warning.message(lang)
             assert warning.message(lang) != refusal.message(lang)
@@ -407,7 +407,7 @@ def test_messages_name_the_fix_not_the_pin(
 
 
 def test_refusal_holds_no_secret() -> None:
-    assert [f.name for f in dataclasses.fields(Refusal)] == [
+    assert list(Refusal._fields) == [
         "reason",
         "severity",
         "field",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from aosign_plugin.simcard.card_store import CardStore, MemoryStore, SimCardStat
 from aosign_plugin.simcard.sim_card import ATR, SimCard, card_accepts, parse_command
 from aosign_plugin.transport import CardGoneError, TransportError
 from aosign_plugin.transport.sim_link import SimConnection
+from hostapp_stub.records import replace
 
 PIN = b"12345678"
 CODE = b"ABCDEFGH1234"
