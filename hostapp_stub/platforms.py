@@ -55,6 +55,15 @@ def os_key() -> str:
     return "linux"
 
 
+#: Linux: each user folder's XDG variable, and its place under the home folder when the variable is unset
+_XDG: dict[str, tuple[str, tuple[str, ...]]] = {
+    "config": ("XDG_CONFIG_HOME", (".config",)),
+    "data": ("XDG_DATA_HOME", (".local", "share")),
+    "state": ("XDG_STATE_HOME", (".local", "state")),
+    "cache": ("XDG_CACHE_HOME", (".cache",)),
+}
+
+
 def location(kind: Kind) -> Path:
     """The project's folder of ``kind`` on this OS.
 
@@ -69,15 +78,16 @@ def location(kind: Kind) -> Path:
         if sys.platform == "darwin":
             return MACOS_SYSTEM_FOLDER
         return LINUX_SYSTEM_FOLDER
-    if kind == "cache" and os_key() == "linux":
-        # every start needs it (plugin discovery): the usual cases of platformdirs' XDG rule without importing
-        # platformdirs (~15 ms with the tempfile and hashlib it pulls in); anything odd is left to it. Tests
-        # compare the two.
-        xdg, home = os.environ.get("XDG_CACHE_HOME", ""), os.environ.get("HOME", "")
+    if os_key() == "linux":
+        # every start needs the cache (plugin discovery) and the config (the user's manifest): the usual cases of
+        # platformdirs' XDG rule without importing platformdirs (~15 ms with the tempfile, shutil and hashlib it
+        # pulls in); anything odd is left to it. Tests compare the two.
+        variable, under_home = _XDG[kind]
+        xdg, home = os.environ.get(variable, ""), os.environ.get("HOME", "")
         if os.path.isabs(xdg):
             return Path(xdg, APP)
         if os.path.isabs(home):
-            return Path(home, ".cache", APP)
+            return Path(home, *under_home, APP)
     dirs = _user_dirs()
     folder = {
         "config": dirs.user_config_dir,

@@ -39,20 +39,28 @@ def test_linux_locations(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize(
+    ("kind", "variable", "attribute"),
+    [("config", "XDG_CONFIG_HOME", "user_config_dir"), ("data", "XDG_DATA_HOME", "user_data_dir"),
+     ("state", "XDG_STATE_HOME", "user_state_dir"), ("cache", "XDG_CACHE_HOME", "user_cache_dir")],
+)  # fmt: skip
+@pytest.mark.parametrize(
     ("xdg", "home"),
     [(None, "/home/taro"), ("", "/home/taro"), ("  ", "/home/taro"), ("/home/taro/c", "/home/taro"),
      (" /home/taro/c2 ", "/home/taro"), ("rel", "/home/taro"), (None, "relative"), ("/x/c", "relative")],
 )  # fmt: skip
-def test_linux_cache_is_platformdirs_answer(monkeypatch: pytest.MonkeyPatch, xdg: str | None, home: str) -> None:
-    """The cache folder is found without importing platformdirs (every start needs it); it is platformdirs' own."""
+def test_linux_user_folders_are_platformdirs_answer(
+    monkeypatch: pytest.MonkeyPatch, kind: platforms.Kind, variable: str, attribute: str, xdg: str | None, home: str
+) -> None:
+    """The user's folders are found without importing platformdirs (every start needs the cache and the config);
+    they are platformdirs' own."""
     from platformdirs.unix import Unix
 
     clear_xdg(monkeypatch)
     monkeypatch.setattr(sys, "platform", "linux")
     monkeypatch.setenv("HOME", home)
     if xdg is not None:
-        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
-    assert location("cache") == Path(Unix("aosign", appauthor=False).user_cache_dir)
+        monkeypatch.setenv(variable, xdg)
+    assert location(kind) == Path(getattr(Unix("aosign", appauthor=False), attribute))
 
 
 def test_macos_locations(monkeypatch: pytest.MonkeyPatch) -> None:
