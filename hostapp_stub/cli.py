@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import pluggy
 
     from .api import Check, MenuEntry
+    from .argparse_texts import ArgumentParser
     from .manifest import Manifest, Problem
 
 __all__ = ["main"]
@@ -40,6 +41,29 @@ def _globals(parser: argparse.ArgumentParser, lang: str, *, suppress: bool) -> N
     parser.add_argument(
         "-v", "--verbose", action="count", default=argparse.SUPPRESS if suppress else 0, help=text("help.verbose", lang)
     )
+
+
+#: the host's own commands, in the order ``--help`` lists them (before the plugins' entries)
+_BUILTINS = ("menu", "plugins", "manifest", "gui", "doctor")
+
+
+def _add_builtin(sub: argparse._SubParsersAction[ArgumentParser], name: str, lang: str) -> None:
+    """The sub-parser of one of the host's own commands."""
+    if name == "manifest":
+        p_manifest = sub.add_parser("manifest", help=text("help.manifest_cmd", lang))
+        msub = p_manifest.add_subparsers(dest="manifest_command", metavar="ACTION")
+        msub.required = True
+        p_check = msub.add_parser("check", help=text("help.manifest_check", lang))
+        p_check.add_argument("path", nargs="?", metavar="PATH")
+        _globals(p_check, lang, suppress=True)
+        p_show = msub.add_parser("show", help=text("help.manifest_show", lang))
+        p_show.add_argument("--json", action="store_true", help=text("help.json", lang))
+        _globals(p_show, lang, suppress=True)
+        return
+    p = sub.add_parser(name, help=text(f"help.{name}", lang))
+    if name != "gui":
+        p.add_argument("--json", action="store_true", help=text("help.json", lang))
+    _globals(p, lang, suppress=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -102,39 +126,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if word and the_menu.collision(word) is not None and not {"-h", "--help"} & set(args_in):
         return ExitCode.NO_HANDLER
 
-    from .argparse_texts import use_language
+    from .argparse_texts import ArgumentParser, use_language
 
     use_language(help_lang)
-    parser = argparse.ArgumentParser(prog="aosign-host")
+    parser = ArgumentParser(prog="aosign-host")
     _globals(parser, help_lang, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    p_menu = sub.add_parser("menu", help=text("help.menu", help_lang))
-    p_menu.add_argument("--json", action="store_true", help=text("help.json", help_lang))
-    _globals(p_menu, help_lang, suppress=True)
-    p_plugins = sub.add_parser("plugins", help=text("help.plugins", help_lang))
-    p_plugins.add_argument("--json", action="store_true", help=text("help.json", help_lang))
-    _globals(p_plugins, help_lang, suppress=True)
-    p_manifest = sub.add_parser("manifest", help=text("help.manifest_cmd", help_lang))
-    msub = p_manifest.add_subparsers(dest="manifest_command", metavar="ACTION")
-    msub.required = True
-    p_check = msub.add_parser("check", help=text("help.manifest_check", help_lang))
-    p_check.add_argument("path", nargs="?", metavar="PATH")
-    _globals(p_check, help_lang, suppress=True)
-    p_show = msub.add_parser("show", help=text("help.manifest_show", help_lang))
-    p_show.add_argument("--json", action="store_true", help=text("help.json", help_lang))
-    _globals(p_show, help_lang, suppress=True)
-    p_gui = sub.add_parser("gui", help=text("help.gui", help_lang))
-    _globals(p_gui, help_lang, suppress=True)
-    p_doctor = sub.add_parser("doctor", help=text("help.doctor", help_lang))
-    p_doctor.add_argument("--json", action="store_true", help=text("help.json", help_lang))
-    _globals(p_doctor, help_lang, suppress=True)
+    # only the command asked for is built: each sub-parser costs argparse time on every start (a hundred plugins'
+    # entries would cost more than the command); for help or an unknown word, all of them, for the list and error
+    everything = bool({"-h", "--help"} & set(args_in)) or not (word in _BUILTINS or any(e.id == word for e in entries))
+    for name in _BUILTINS:
+        if everything or name == word:
+            _add_builtin(sub, name, help_lang)
     by_id = {}
-    # the entry asked for is all argparse needs to know (building a sub-parser per entry is most of what a hundred
-    # plugins cost); without one (help, a typo), all of them, for the list and the error
-    builtin = word in ("menu", "plugins", "manifest", "gui", "doctor") and not {"-h", "--help"} & set(args_in)
-    wanted = [] if builtin else [e for e in entries if e.id == word] or entries
-    for entry in wanted:
+    for entry in entries if everything else [e for e in entries if e.id == word]:
         p = sub.add_parser(entry.id, help=entry.label.get(help_lang) or entry.id)
         for opt in entry.options:
             p.add_argument(f"--{opt.name}", action="store_true", help=opt.help.get(help_lang, ""))
