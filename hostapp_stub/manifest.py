@@ -18,7 +18,6 @@ which checks it; a table nobody owns is an error. Each problem names its file, l
 
 from __future__ import annotations
 
-import copy
 import os
 from collections.abc import Iterable, Mapping
 from functools import cached_property
@@ -376,8 +375,6 @@ def load_manifest(explicit: str | None, lang: str) -> Manifest:
         else:
             # only the system file locks keys; a key it locked keeps the system's value (or none): the other
             # file's value is ignored, with a warning naming the key and the system file, and commands go on
-            from .tomlpos import locate
-
             for key, value in _walk(data):
                 if _is_locked(key, ["manifest"]):
                     rule = text("manifest.lock_only_system", lang)
@@ -385,6 +382,8 @@ def load_manifest(explicit: str | None, lang: str) -> Manifest:
                     rule = text("manifest.locked", lang, system=system)
                 else:
                     continue
+                from .tomlpos import locate  # only for a warning: the usual start has none
+
                 if not any(key.startswith(f"{w.key}.") for w in warnings if w.path == source.path):
                     warnings.append(Problem(source.path, locate(source.positions, key), key, rule))
                 if not isinstance(value, Mapping) or not value:  # leaves, and tables left empty
@@ -408,7 +407,7 @@ def resolve_paths(manifest: Manifest, keys: Iterable[str], lang: str) -> Manifes
     """
     from .platforms import expand_manifest_path
 
-    data = copy.deepcopy(dict(manifest.data))
+    data = _tables_copied(manifest.data)  # its tables are changed below; their values are not
     problems = list(manifest.problems)
     for key in keys:
         *tables, name = key.split(".")
@@ -433,6 +432,11 @@ def resolve_paths(manifest: Manifest, keys: Iterable[str], lang: str) -> Manifes
             path, position = manifest.place(key)
             problems.append(Problem(path, position, key, text("manifest.path_no_home", lang)))
     return replace(manifest, data=data, problems=tuple(problems))
+
+
+def _tables_copied(table: Mapping[str, Any]) -> dict[str, Any]:
+    """``table`` with each of its tables copied, to any depth (``copy.deepcopy`` without importing copy)."""
+    return {k: _tables_copied(v) if isinstance(v, Mapping) else v for k, v in table.items()}
 
 
 def _host_problems(manifest: Manifest, lang: str) -> list[tuple[str, str]]:

@@ -1,6 +1,7 @@
 """PC/SC transport over pyscard's thin ``smartcard.scard`` layer: the only module that imports pyscard.
 
-The low-level layer is used (not ``smartcard.System``) because it is all we need and it loads fastest. Every failed
+The low-level layer is used (not ``smartcard.System``) because it is all we need and it loads fastest; it is loaded
+without running the ``smartcard`` package's ``__init__`` (see :func:`_load_scard`). Every failed
 call is named by :mod:`.pcsc_codes` (our own texts per return code; pyscard's ``SCardGetErrorMessage`` is never
 called: before pyscard 2.2.1 it raised ``UnicodeDecodeError`` on Japanese Windows).
 """
@@ -10,9 +11,8 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable, Iterator
+from types import ModuleType
 from typing import Any
-
-from smartcard import scard
 
 from aosign_plugin.domain.card_status import CardIdentity
 from aosign_plugin.transport import CardGoneError, SmartCardConnection, TransportError
@@ -30,6 +30,37 @@ __all__ = [
     "service_socket",
     "survey",
 ]
+
+def _load_scard() -> ModuleType:
+    """pyscard's ``smartcard.scard`` layer, without the ``smartcard`` package's ``__init__``.
+
+    That ``__init__`` loads pyscard's whole high-level framework (sessions, reader factories, card-connection
+    observers: ~7 ms, more than the APDUs of ``status``), which this module never uses. The package is put in
+    ``sys.modules`` unrun only while its ``scard`` layer loads; then it and what loaded under it are taken out again,
+    so this module keeps a private copy of the layer, and a later ``import smartcard`` (another plugin's) imports
+    pyscard as usual. When pyscard is imported already, its own layer is used. No pyscard:
+    :class:`ModuleNotFoundError`, as an import would raise.
+    """
+    import importlib
+    import importlib.util
+
+    if "smartcard" in sys.modules:
+        return importlib.import_module("smartcard.scard")
+
+    spec = importlib.util.find_spec("smartcard")
+    if spec is None or spec.submodule_search_locations is None:
+        raise ModuleNotFoundError("No module named 'smartcard'", name="smartcard")
+    before = set(sys.modules)
+    sys.modules["smartcard"] = importlib.util.module_from_spec(spec)  # the package's folders; __init__ not run
+    try:
+        return importlib.import_module("smartcard.scard")
+    finally:
+        for name in set(sys.modules) - before:
+            if name == "smartcard" or name.startswith("smartcard."):
+                del sys.modules[name]
+
+
+scard = _load_scard()
 
 #: pcsc-lite's (and WinSCard's) pseudo reader whose state changes when a reader is plugged in or out
 PNP_READER = "\\\\?PnP?\\Notification"

@@ -24,6 +24,11 @@ NOT_ON_START = (
     "pkcs11",
     "logging",  # only with -v
     "tomllib",  # a manifest file parsed before comes from the parse cache
+    "dataclasses",  # the frozen records (hostapp_stub.records); with it inspect's cost came a second time
+    "shutil",  # argparse's help formatter asked it the terminal's width on every add_argument
+    "locale",  # gettext's catalog search for argparse's English texts
+    "copy",  # the manifest's tables copied before its paths are resolved
+    "hostapp_stub.tomlpos",  # a key's line and column: only for a problem or a warning
 )
 
 #: what ``menu`` does not need of the plugin: its entries' code and the card's layers below it
@@ -89,10 +94,33 @@ def test_menu_imports_nothing_it_does_not_use(sim_env: dict[str, str]) -> None:
 
 def test_status_imports_nothing_it_does_not_use(sim_env: dict[str, str]) -> None:
     """``status --json`` on the simulated card with a certificate: its digest is looked up (hashlib); the simulated
-    card's own store needs tempfile and secrets (so random and hmac), a PC/SC card does not."""
+    card's own store needs tempfile and secrets (so random and hmac, shutil through tempfile) and keeps its state in
+    (mutable) dataclasses, a PC/SC card does not."""
     for _ in range(2):
         code, modules = _started(["status", "--json"], sim_env)
         assert code == 0
-    sim_needs = ("tempfile", "random", "hmac")
+    sim_needs = ("tempfile", "random", "hmac", "shutil", "dataclasses", "copy")  # copy: through dataclasses
     assert _loaded(modules, tuple(n for n in NOT_ON_START if n not in sim_needs)) == []
     assert "hashlib" in modules  # the certificate's digest: the probe does see what a start imports
+
+
+def test_pcsc_status_loads_only_pyscards_low_layer(tmp_path: Path) -> None:
+    """Over PC/SC, ``status`` loads pyscard's ``smartcard.scard`` layer and not the package's ``__init__`` with its
+    high-level framework (``smartcard.Session``, ``smartcard.System``...). Here the service is not there (its socket
+    points nowhere): the command ends with exit 6 after loading the layer and trying it."""
+    manifest = tmp_path / "manifest.toml"
+    manifest.write_text('[plugin]\nbackend = "pcsc"\n', encoding="utf-8")
+    env = {
+        "HOME": str(tmp_path),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "PATH": "/usr/bin:/bin",
+        "AOSIGN_LANG": "en",
+        "AOSIGN_MANIFEST": str(manifest),
+        "PCSCLITE_CSOCK_NAME": str(tmp_path / "no-pcscd.comm"),
+    }
+    for _ in range(2):
+        code, modules = _started(["status", "--json", "--no-wait"], env)
+        assert code == 6
+    assert "aosign_plugin.transport.pyscard_reader" in modules
+    assert "smartcard.scard._scard" not in modules  # a private copy: nothing of pyscard stays in sys.modules
+    assert _loaded(modules, ("smartcard", *NOT_ON_START, "hashlib")) == []
