@@ -6,9 +6,10 @@ Catalogs are plain dict modules (``ja``, ``en``) so that looking a text up costs
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from importlib import import_module
 
-__all__ = ["LANGUAGES", "catalog", "text"]
+__all__ = ["LANGUAGES", "PerLanguage", "catalog", "text"]
 
 LANGUAGES = ("ja", "en")
 
@@ -41,3 +42,30 @@ def text(key: str, lang: str, /, **params: object) -> str:
     template = cat.get(f"{key}.one") if 1 in (params.get("left"), params.get("count")) else None
     template = template or cat[key]
     return template.format(**params) if params else template
+
+
+class PerLanguage(Mapping[str, str]):
+    """One text in each language (``{"ja": ..., "en": ...}`` for the host), each looked up when it is asked for.
+
+    A menu label or an option's help is registered on every start and shown in one language at most: the other
+    catalog (~50 KB of compiled texts) is not loaded for it.
+    """
+
+    __slots__ = ("_key",)
+
+    def __init__(self, key: str) -> None:
+        self._key = key
+
+    def __getitem__(self, lang: str) -> str:
+        if lang not in LANGUAGES:
+            raise KeyError(lang)
+        return text(self._key, lang)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LANGUAGES)
+
+    def __len__(self) -> int:
+        return len(LANGUAGES)
+
+    def __repr__(self) -> str:
+        return f"PerLanguage({self._key!r})"

@@ -146,13 +146,13 @@ def _wait_for_card(backend: CardBackend, request: Request, ui: HostUI) -> None:
 
     :raises KeyboardInterrupt: the user stopped waiting (Ctrl-C).
     """
-    import threading
-
     if request.flag("no-wait") or request.flag("quiet") or request.flag("json") or not ui.interactive:
         return
     missing = _missing(backend)
     if missing is None:
         return
+    import threading  # only to wait: a status that finds its card needs no thread
+
     woken = threading.Event()
     watch = backend.watch(lambda _presence: woken.set())
     try:

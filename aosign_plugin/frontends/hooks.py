@@ -36,8 +36,8 @@ __all__ = [
 ]
 
 
-def _labels(key: str) -> dict[str, str]:
-    return {lang: catalogs.text(key, lang) for lang in catalogs.LANGUAGES}
+def _labels(key: str) -> catalogs.PerLanguage:
+    return catalogs.PerLanguage(key)
 
 
 # The entries and the panel load the card's layers (service, domain, backends) when they run, not when the host

@@ -9,7 +9,6 @@ does not itself wake the watch. The callback runs on the watch's thread.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 from aosign_plugin.domain.card_status import CardIdentity
@@ -43,6 +42,8 @@ class PresenceWatch:
     """
 
     def __init__(self, on_change: Callable[[Presence], None], *, name: str) -> None:
+        import threading  # only when a watch is made: a status reads the card without one
+
         self._on_change = on_change
         self._stopping = threading.Event()
         self._last: Presence | None = None
@@ -79,6 +80,8 @@ class PresenceWatch:
 
     def close(self, timeout: float = 5.0) -> None:
         """Stop watching; idempotent. No callback comes after it returns (unless the thread hung for ``timeout``)."""
+        import threading
+
         self._stopping.set()
         self._interrupt()
         if self._thread.is_alive() and self._thread is not threading.current_thread():

@@ -31,6 +31,7 @@ __all__ = [
     "survey",
 ]
 
+
 def _load_scard() -> ModuleType:
     """pyscard's ``smartcard.scard`` layer, without the ``smartcard`` package's ``__init__``.
 

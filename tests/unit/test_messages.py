@@ -114,3 +114,14 @@ def test_faq_wording_verbatim(key: str, phrase: str) -> None:
 def test_quotes_are_faq_verbatim(key: str) -> None:
     for quoted in re.findall(r"「([^「」]*)」", ja.MESSAGES[key]):
         assert quoted in _FAQ_TEXT, quoted
+
+
+def test_per_language_is_each_catalogs_text() -> None:
+    """A menu label as the host reads it: the text of each language, nothing for another."""
+    from aosign_plugin.catalogs import LANGUAGES, PerLanguage, text
+
+    label = PerLanguage("entry.status")
+    assert dict(label) == {lang: text("entry.status", lang) for lang in LANGUAGES}
+    assert label["ja"] != label["en"]
+    assert label.get("fr") is None
+    assert len(label) == 2 and list(label) == ["ja", "en"]
