@@ -18,6 +18,7 @@ from pluggy import HookimplMarker
 from .records import Record, field
 
 __all__ = [
+    "HOST_COMMANDS",
     "PROJECT",
     "Check",
     "Closeable",
@@ -38,6 +39,10 @@ __all__ = [
 PROJECT = "aosign_host"
 
 hookimpl = HookimplMarker(PROJECT)
+
+#: the host's own commands, in the order ``--help`` lists them: no plugin's menu entry can have one of these ids (the
+#: host's command runs, and the entry is reported as a clash)
+HOST_COMMANDS = ("menu", "plugins", "manifest", "gui", "doctor")
 
 
 @unique

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .api import ExitCode
+from .api import HOST_COMMANDS, ExitCode
 from .messages import text
 
 if TYPE_CHECKING:
@@ -41,10 +41,6 @@ def _globals(parser: argparse.ArgumentParser, lang: str, *, suppress: bool) -> N
     parser.add_argument(
         "-v", "--verbose", action="count", default=argparse.SUPPRESS if suppress else 0, help=text("help.verbose", lang)
     )
-
-
-#: the host's own commands, in the order ``--help`` lists them (before the plugins' entries)
-_BUILTINS = ("menu", "plugins", "manifest", "gui", "doctor")
 
 
 def _add_builtin(sub: argparse._SubParsersAction[ArgumentParser], name: str, lang: str) -> None:
@@ -123,6 +119,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if word in (collision.id, "menu", "gui"):
             plugins = ", ".join(_distribution(name) for name in collision.plugins)
             print(text("plugin.collision", lang, entry=collision.id, plugins=plugins), file=sys.stderr)
+    for claim in the_menu.reserved:
+        # the host's own command runs; the entry that took its name never does
+        if word in (claim.id, "menu", "gui"):
+            plugins = ", ".join(_distribution(name) for name in claim.plugins)
+            print(text("plugin.reserved", lang, entry=claim.id, plugins=plugins), file=sys.stderr)
     if word and the_menu.collision(word) is not None and not {"-h", "--help"} & set(args_in):
         return ExitCode.NO_HANDLER
 
@@ -135,8 +136,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.required = True
     # only the command asked for is built: each sub-parser costs argparse time on every start (a hundred plugins'
     # entries would cost more than the command); for help or an unknown word, all of them, for the list and error
-    everything = bool({"-h", "--help"} & set(args_in)) or not (word in _BUILTINS or any(e.id == word for e in entries))
-    for name in _BUILTINS:
+    known = word in HOST_COMMANDS or any(e.id == word for e in entries)
+    everything = bool({"-h", "--help"} & set(args_in)) or not known
+    for name in HOST_COMMANDS:
         if everything or name == word:
             _add_builtin(sub, name, help_lang)
     by_id = {}

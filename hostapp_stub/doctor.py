@@ -55,7 +55,11 @@ def host_check(lang: str) -> Check:
 def plugins_check(pm: pluggy.PluginManager, lang: str) -> Check:
     """The plugins loaded and those the manifest keeps out, with versions; fails when none loaded or two claim one
     menu entry."""
-    from .plugins import menu, plugin_states
+    from .plugins import menu, plugin_info, plugin_states
+
+    def dists(names: tuple[str, ...]) -> str:
+        """The distributions that bring these plugins (what the user installed)."""
+        return ", ".join(info.dist if (info := plugin_info(n)) is not None else n for n in names)
 
     states = plugin_states()
     loaded = [f"{i.dist} {i.version}" for i, state in states if state == "loaded"]
@@ -66,9 +70,18 @@ def plugins_check(pm: pluggy.PluginManager, lang: str) -> Check:
         loaded=", ".join(loaded) or "-",
         kept_out=", ".join(kept_out) or "-",
     )
-    collisions = menu(pm).collisions
+    listing = menu(pm)
+    if listing.reserved:
+        names = "; ".join(f"{c.id}: {dists(c.plugins)}" for c in listing.reserved)
+        return Check(
+            "plugins",
+            False,
+            summary + " " + text("doctor.plugins.reserved", lang, entries=names),
+            text("doctor.plugins.reserved_fix", lang),
+        )
+    collisions = listing.collisions
     if collisions:
-        names = "; ".join(f"{c.id}: {', '.join(c.plugins)}" for c in collisions)
+        names = "; ".join(f"{c.id}: {dists(c.plugins)}" for c in collisions)
         return Check(
             "plugins",
             False,

@@ -76,6 +76,10 @@ _MESSAGES: dict[str, dict[str, str]] = {
             "メニュー項目「{entry}」を複数のプラグイン({plugins})が登録しているため、どれも実行しません。"
             "不要なプラグインをマニフェストの [plugins] で除外してください。"
         ),
+        "plugin.reserved": (
+            "プラグイン({plugins})がメニュー項目「{entry}」を登録していますが、これはホストのコマンド名のため"
+            "実行しません(ホストのコマンドが実行されます)。プラグインの提供元に項目名の変更を依頼してください。"
+        ),
         "help.manifest": "ユーザーのマニフェストの代わりに使うファイル(既定: $AOSIGN_MANIFEST、ユーザーの設定フォルダの順)。システムのマニフェストの固定された設定は変わりません",
         "help.lang": "表示言語(既定: $AOSIGN_LANG、マニフェスト、システムの言語の順)",
         "help.menu": "プラグインのメニュー項目を表示します",
@@ -88,6 +92,8 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "doctor.plugins": "読み込み済み: {loaded}/マニフェストで除外: {kept_out}",
         "doctor.plugins.collision": "複数のプラグインが同じメニュー項目を登録しています: {entries}",
         "doctor.plugins.collision_fix": "不要なプラグインをマニフェストの [plugins] block に加えて除外してください。",
+        "doctor.plugins.reserved": "ホストのコマンド名でメニュー項目を登録しているプラグインがあります(実行されません): {entries}",
+        "doctor.plugins.reserved_fix": "プラグインの提供元に項目名の変更を依頼するか、マニフェストの [plugins] block で除外してください。",
         "doctor.plugins.none": "読み込まれたプラグインがありません(マニフェストで除外: {kept_out})。",
         "doctor.plugins.none_fix": "プラグインをインストールしてください: pip install aosign-plugin",
         "doctor.plugins.none_fix_kept_out": (
@@ -180,6 +186,10 @@ _MESSAGES: dict[str, dict[str, str]] = {
             "the menu entry '{entry}' is registered by several plugins ({plugins}), so none of them runs it. "
             "Keep the one you do not need out with the manifest's [plugins] table."
         ),
+        "plugin.reserved": (
+            "the menu entry '{entry}' registered by {plugins} has the name of a host command, so it never runs "
+            "(the host's command does). Ask the plugin's vendor to rename the entry."
+        ),
         "help.manifest": "a manifest in the user file's place (else $AOSIGN_MANIFEST, the user's config folder); the system manifest's locks still hold",
         "help.lang": "language (else $AOSIGN_LANG, the manifest, the system's language)",
         "help.menu": "list the plugins' menu entries",
@@ -193,6 +203,10 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "doctor.plugins.collision": "several plugins register one menu entry: {entries}",
         "doctor.plugins.collision_fix": (
             "Keep the plugin you do not need out: add it to the manifest's [plugins] block."
+        ),
+        "doctor.plugins.reserved": "a plugin registers a menu entry under a host command's name (it never runs): {entries}",
+        "doctor.plugins.reserved_fix": (
+            "Ask the plugin's vendor to rename the entry, or keep the plugin out with the manifest's [plugins] block."
         ),
         "doctor.plugins.none": "no plugin is loaded (kept out by the manifest: {kept_out}).",
         "doctor.plugins.none_fix": "Install the plugin: pip install aosign-plugin",

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import pluggy
 
 from . import hookspecs
-from .api import PROJECT, MenuEntry, StatusPanel
+from .api import HOST_COMMANDS, PROJECT, MenuEntry, StatusPanel
 from .records import Record, replace
 
 __all__ = [
@@ -184,10 +184,12 @@ class Collision(Record):
 
 class Menu(Record):
     """Every plugin's menu entries, in registration order, each tagged with its plugin; ids claimed twice are
-    left out and listed in :attr:`collisions`."""
+    left out and listed in :attr:`collisions`, ids of the host's own commands in :attr:`reserved`."""
 
     entries: tuple[MenuEntry, ...]
     collisions: tuple[Collision, ...] = ()
+    #: entries that took the id of a host command (:data:`~hostapp_stub.api.HOST_COMMANDS`): never run
+    reserved: tuple[Collision, ...] = ()
 
     def get(self, entry_id: str) -> MenuEntry | None:
         return next((e for e in self.entries if e.id == entry_id), None)
@@ -217,9 +219,21 @@ def _collect(pm: pluggy.PluginManager, hook_name: str) -> tuple[list[T], list[Co
 
 
 def menu(pm: pluggy.PluginManager) -> Menu:
-    """Every plugin's menu entries; an id two plugins claim is reported and run by neither."""
+    """Every plugin's menu entries; an id two plugins claim is reported and run by neither, and so is an id of the
+    host's own commands (the host's command runs)."""
     entries, collisions = _collect(pm, "hostapp_register_menu_entries")
-    return Menu(tuple(entries), tuple(collisions))
+    claims: dict[str, list[str]] = {}
+    for entry in entries:
+        if entry.id in HOST_COMMANDS:
+            claims.setdefault(entry.id, []).append(entry.plugin)
+    for collision in collisions:
+        if collision.id in HOST_COMMANDS:
+            claims.setdefault(collision.id, []).extend(collision.plugins)
+    return Menu(
+        tuple(e for e in entries if e.id not in HOST_COMMANDS),
+        tuple(c for c in collisions if c.id not in HOST_COMMANDS),
+        tuple(Collision(i, tuple(names)) for i, names in claims.items()),
+    )
 
 
 def status_panels(pm: pluggy.PluginManager) -> tuple[list[StatusPanel], list[Collision]]:

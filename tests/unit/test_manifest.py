@@ -265,7 +265,7 @@ def test_audit_user_name_comes_from_the_os(tmp_path: Path) -> None:
     assert json.loads((tmp_path / me / "audit.jsonl").read_text())["user"] == me
 
 
-def _fake_dist(site: Path, name: str, marker: Path) -> None:
+def _fake_dist(site: Path, name: str, marker: Path, entry_id: str = "hello") -> None:
     """A tiny installed distribution with an aosign_host entry point whose import leaves a marker file."""
     module = name.replace("-", "_")
     (site / f"{module}.py").write_text(
@@ -275,7 +275,7 @@ def _fake_dist(site: Path, name: str, marker: Path) -> None:
         "@hookimpl\n"
         "def hostapp_register_menu_entries(register):\n"
         "    run = lambda request, ui: EntryResult(0)\n"
-        "    register(MenuEntry('hello', {'ja': 'こんにちは', 'en': 'Say hello'}, run))\n"
+        f"    register(MenuEntry({entry_id!r}, {{'ja': 'こんにちは', 'en': 'Say hello'}}, run))\n"
     )
     info = site / f"{module}-2.5.dist-info"
     info.mkdir()
@@ -304,6 +304,31 @@ def test_allow_list(tmp_path: Path) -> None:
     manifest.write_text('[plugins]\nallow = ["aosign-plugin"]\n')
     r = host("--manifest", str(manifest), "menu", env=env)
     assert "Say hello" not in r.stdout and not marker.exists()
+
+
+@pytest.mark.parametrize("entry_id", ["doctor", "menu"])
+def test_an_entry_cannot_take_a_host_commands_name(tmp_path: Path, entry_id: str) -> None:
+    """A plugin's entry named like a host command never runs: the host's command does, the clash is said (and doctor
+    fails its plugins check); before, argparse was given two sub-parsers of one name and the host ended in a
+    traceback."""
+    site = tmp_path / "site"
+    site.mkdir()
+    _fake_dist(site, "hello-plugin", tmp_path / "imported", entry_id=entry_id)
+    env = {"PYTHONPATH": str(site), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    manifest = tmp_path / "m.toml"
+    manifest.write_text('[plugins]\nallow = ["aosign-plugin", "hello-plugin"]\n')
+    said = f"the menu entry '{entry_id}' registered by hello-plugin has the name of a host command"
+    r = host("--manifest", str(manifest), "menu", env=env)
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    assert said in r.stderr and "Say hello" not in r.stdout and "Change the PIN" in r.stdout
+    r = host("--manifest", str(manifest), "doctor", "--json", env=env)
+    assert "Traceback" not in r.stderr, r.stderr
+    checks = {c["id"]: c for c in json.loads(r.stdout)["checks"]}
+    assert checks["plugins"]["ok"] is False and f"{entry_id}: hello-plugin" in checks["plugins"]["summary"]
+    r = host("--manifest", str(manifest), "--help", env=env)
+    assert r.returncode == 0 and "Traceback" not in r.stderr and "Say hello" not in r.stdout, r.stderr
+    r = host("--manifest", str(manifest), "status", "--no-wait", env=env)  # the plugin's other entries work
+    assert "Traceback" not in r.stderr and said not in r.stderr
 
 
 class TestAuditAndFleet:

@@ -83,6 +83,26 @@ def test_an_id_two_plugins_claim_runs_in_neither(pm: pluggy.PluginManager) -> No
         pm.unregister(name="rogue")
 
 
+def test_a_host_commands_name_is_reserved(pm: pluggy.PluginManager) -> None:
+    """Entries named like a host command are left out and listed as reserved, even when two plugins claim one
+    (then it is no collision that would stop the host's own command)."""
+    ran: list[str] = []
+    pm.register(_Greeter("doctor", ran, "one"), name="one")
+    pm.register(_Greeter("doctor", ran, "two"), name="two")
+    pm.register(_Greeter("menu", ran, "three"), name="three")
+    try:
+        listing = menu(pm)
+        assert listing.get("doctor") is None and listing.get("menu") is None and listing.collisions == ()
+        assert {(c.id, frozenset(c.plugins)) for c in listing.reserved} == {
+            ("doctor", frozenset({"one", "two"})),
+            ("menu", frozenset({"three"})),
+        }
+        assert [e.id for e in listing.entries] == ["status", "change-pin", "unlock"]
+    finally:
+        for name in ("one", "two", "three"):
+            pm.unregister(name=name)
+
+
 def test_status_panels(pm: pluggy.PluginManager) -> None:
     class Panel:
         @hookimpl
