@@ -14,12 +14,15 @@ names. Type checkers treat a record as a frozen dataclass (:func:`typing.datacla
 
 Semantics kept from frozen dataclasses: fields in declaration order (a subclass's after its base's), positional or
 keyword arguments, defaults and ``default_factory``, ``__post_init__``, equality only with the same class, hash of
-the values, no assignment or deletion after ``__init__`` (:class:`FrozenRecordError`), ``field(repr=False)``.
-:func:`replace` is ``dataclasses.replace``. Not kept: ``order``, ``InitVar``, ``kw_only``, slots.
+the values (kept beside an ``__eq__`` of the class's own), no assignment or deletion after ``__init__``
+(:class:`FrozenRecordError`), ``field(repr=False)``, the fields of several record bases, ``__match_args__``; a mutable
+default or a ``field()`` without annotation is refused. :func:`replace` is ``dataclasses.replace``. Not kept:
+``order``, ``InitVar``, ``kw_only``, slots, an ``__init__`` signature for ``help()``.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar, dataclass_transform
 
@@ -54,7 +57,20 @@ def field(*, default: Any = _MISSING, default_factory: Callable[[], Any] | None 
 
 def _is_classvar(annotation: object) -> bool:
     text = annotation if isinstance(annotation, str) else repr(annotation)
-    return text.startswith(("ClassVar", "typing.ClassVar"))
+    for module in ("typing.", "t."):
+        text = text.removeprefix(module)
+    return text == "ClassVar" or text.startswith("ClassVar[")
+
+
+def _own_annotations(cls: type) -> dict[str, object]:
+    """The class's own annotations (not its bases'), unevaluated, as dataclasses reads them."""
+    if sys.version_info >= (3, 14):  # annotations are made lazily; they are no longer in the class's __dict__
+        import annotationlib
+
+        return annotationlib.get_annotations(cls, format=annotationlib.Format.FORWARDREF)
+    # inspect.get_annotations would cost inspect's import (~10 ms) for what the class's own dict holds
+    own: dict[str, object] = cls.__dict__.get("__annotations__", {})  # noqa: RUF063
+    return own
 
 
 @dataclass_transform(eq_default=True, field_specifiers=(field,), frozen_default=True)
@@ -72,10 +88,20 @@ class Record:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        fields, defaults, shown = list(cls._fields), dict(cls._defaults), set(cls._shown)
-        # the class's own annotations, as dataclasses read them (inspect.get_annotations: inspect costs ~10 ms)
-        own = cls.__dict__.get("__annotations__", {})  # noqa: RUF063
-        for name, annotation in own.items():
+        fields: list[str] = []
+        defaults: dict[str, Any] = {}
+        shown: set[str] = set()
+        for base in reversed(cls.__mro__[1:]):  # every record base's fields first, as dataclasses collects them
+            if issubclass(base, Record):
+                for name in base._fields:
+                    if name not in fields:
+                        fields.append(name)
+                    if name in base._defaults:
+                        defaults[name] = base._defaults[name]
+                    else:
+                        defaults.pop(name, None)
+                    (shown.add if name in base._shown else shown.discard)(name)
+        for name, annotation in _own_annotations(cls).items():
             if _is_classvar(annotation):
                 continue
             if name not in fields:
@@ -84,12 +110,27 @@ class Record:
             defaults.pop(name, None)
             value = cls.__dict__.get(name, _MISSING)
             if isinstance(value, _Field):
-                delattr(cls, name)
                 if not value.shown:
                     shown.discard(name)
-                value = _Factory(value.factory) if value.factory is not None else value.default
+                if value.factory is not None:
+                    delattr(cls, name)
+                    value = _Factory(value.factory)
+                elif value.default is _MISSING:
+                    delattr(cls, name)
+                    value = _MISSING
+                else:
+                    value = value.default
+                    setattr(cls, name, value)  # the class attribute is the default, as in dataclasses
+            if value is not _MISSING and not isinstance(value, _Factory) and type(value).__hash__ is None:
+                raise ValueError(
+                    f"{cls.__qualname__}.{name}: a mutable default ({type(value).__name__}) would be shared by every "
+                    "record; use field(default_factory=...)"
+                )
             if value is not _MISSING:
                 defaults[name] = value
+        for name, value in cls.__dict__.items():
+            if isinstance(value, _Field):
+                raise TypeError(f"{cls.__qualname__}.{name} = field(...) has no type annotation")
         seen_default = False
         for name in fields:
             if name in defaults:
@@ -99,6 +140,10 @@ class Record:
         cls._fields = tuple(fields)
         cls._defaults = defaults
         cls._shown = tuple(name for name in fields if name in shown)
+        setattr(cls, "__match_args__", cls._fields)  # ``case Counter(3, 10)``, as mypy reads records  # noqa: B010
+        if "__eq__" in cls.__dict__ and cls.__dict__.get("__hash__", _MISSING) is None:
+            # Python unsets __hash__ beside an __eq__ of the class's own; a frozen record stays hashable
+            cls.__hash__ = Record.__hash__  # type: ignore[method-assign]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         cls = type(self)

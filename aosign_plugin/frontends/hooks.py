@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from aosign_plugin import catalogs
+from aosign_plugin.catalogs import PerLanguage
 from hostapp_stub.api import (
     Check,
     Closeable,
@@ -34,10 +35,6 @@ __all__ = [
     "hostapp_register_menu_entries",
     "hostapp_register_status_panels",
 ]
-
-
-def _labels(key: str) -> catalogs.PerLanguage:
-    return catalogs.PerLanguage(key)
 
 
 # The entries and the panel load the card's layers (service, domain, backends) when they run, not when the host
@@ -85,24 +82,24 @@ def _dialog(entry_id: str) -> Callable[[Request, object], EntryResult | None]:
 
 @hookimpl
 def hostapp_register_menu_entries(register: Callable[[MenuEntry], None]) -> None:
-    show = EntryOption("show-input", _labels("option.show_input"))
-    no_wait = EntryOption("no-wait", _labels("option.no_wait"))
+    show = EntryOption("show-input", PerLanguage("option.show_input"))
+    no_wait = EntryOption("no-wait", PerLanguage("option.no_wait"))
     status_options = (
-        EntryOption("json", _labels("option.json")),
-        EntryOption("quiet", _labels("option.quiet")),
+        EntryOption("json", PerLanguage("option.json")),
+        EntryOption("quiet", PerLanguage("option.quiet")),
         no_wait,
     )
-    register(MenuEntry("status", _labels("entry.status"), _run_status, status_options))
+    register(MenuEntry("status", PerLanguage("entry.status"), _run_status, status_options))
     change = (show, no_wait)
-    register(MenuEntry("change-pin", _labels("entry.change_pin"), _run_change_pin, change, _dialog("change-pin")))
-    final_try = EntryOption("final-try", _labels("option.final_try"))
+    register(MenuEntry("change-pin", PerLanguage("entry.change_pin"), _run_change_pin, change, _dialog("change-pin")))
+    final_try = EntryOption("final-try", PerLanguage("option.final_try"))
     unlock = (show, final_try, no_wait)
-    register(MenuEntry("unlock", _labels("entry.unlock"), _run_unlock, unlock, _dialog("unlock")))
+    register(MenuEntry("unlock", PerLanguage("entry.unlock"), _run_unlock, unlock, _dialog("unlock")))
 
 
 @hookimpl
 def hostapp_register_status_panels(register: Callable[[StatusPanel], None]) -> None:
-    register(StatusPanel("card", _labels("panel.card"), _read_card_panel, _watch_card_panel))
+    register(StatusPanel("card", PerLanguage("panel.card"), _read_card_panel, _watch_card_panel))
 
 
 @hookimpl

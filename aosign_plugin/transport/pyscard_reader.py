@@ -49,8 +49,10 @@ def _load_scard() -> ModuleType:
         return importlib.import_module("smartcard.scard")
 
     spec = importlib.util.find_spec("smartcard")
-    if spec is None or spec.submodule_search_locations is None:
+    if spec is None:
         raise ModuleNotFoundError("No module named 'smartcard'", name="smartcard")
+    if spec.submodule_search_locations is None:  # a module of that name, not pyscard's package
+        raise ModuleNotFoundError(f"'smartcard' at {spec.origin} is not pyscard's package", name="smartcard.scard")
     before = set(sys.modules)
     sys.modules["smartcard"] = importlib.util.module_from_spec(spec)  # the package's folders; __init__ not run
     try:

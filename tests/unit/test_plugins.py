@@ -32,7 +32,9 @@ def test_menu_entries(pm: pluggy.PluginManager) -> None:
     assert [e.id for e in entries] == ["status", "change-pin", "unlock"]
     for e in entries:
         assert e.plugin == "aosign"
+        # every text a label or an option's help looks up (each only when shown) is in both catalogs
         assert set(e.label) == {"ja", "en"} and all(e.label.values())
+        assert all(set(o.help) == {"ja", "en"} and all(o.help.values()) for o in e.options)
         assert callable(e.run)
     unlock = entries[2]
     assert [o.name for o in unlock.options] == ["show-input", "final-try", "no-wait"]
@@ -118,6 +120,7 @@ def test_status_panels(pm: pluggy.PluginManager) -> None:
         panels, collisions = status_panels(pm)
         assert [(p.id, p.plugin) for p in panels] == [("card", "aosign"), ("other", "panel")]
         assert collisions == []
+        assert set(panels[0].title) == {"ja", "en"} and all(panels[0].title.values())
         assert panels[1].read(Request(lang="en")).lines == ("fine",)
         assert any("other" in tables for tables in pm.hook.hostapp_manifest_tables())
     finally:

@@ -115,3 +115,77 @@ def test_pickle_and_deepcopy_round_trip() -> None:
     p = Point3(1, 2, {"k": "v"}, b"x", 3)
     assert pickle.loads(pickle.dumps(p)) == p
     assert copy.deepcopy(p) == p
+
+
+def test_a_redeclared_field_keeps_its_place_and_takes_the_new_default() -> None:
+    class Base(Record):
+        a: int
+        b: int = 1
+
+    class Sub(Base):
+        a: int = 5
+
+    assert Sub._fields == ("a", "b") and Sub() == Sub(5, 1)
+
+
+def test_the_class_attribute_is_the_default_as_in_dataclasses() -> None:
+    assert Point.blob == b"" and Point.y == 0
+    assert not hasattr(Point, "tags")  # a factory's field has none
+
+
+ClassVariant = int  # a type whose name starts like ClassVar's
+
+
+def test_only_classvar_itself_is_left_out() -> None:
+    import typing
+
+    class Kinds(Record):
+        a: typing.ClassVar[int] = 1
+        b: ClassVar = 2
+        kind: ClassVariant
+        y: int = 0
+
+    assert Kinds._fields == ("kind", "y")
+
+
+def test_a_mutable_default_or_an_unannotated_field_is_refused() -> None:
+    with pytest.raises(ValueError, match="mutable default"):
+
+        class Shared(Record):
+            xs: list[int] = []  # noqa: RUF012  (what is tested)
+
+    with pytest.raises(TypeError, match="no type annotation"):
+
+        class Stray(Record):
+            x = field(default=1)
+
+
+def test_fields_of_several_record_bases() -> None:
+    class A(Record):
+        a: int = 0
+
+    class B(Record):
+        b: int = 0
+
+    class C(A, B):
+        c: int = 0
+
+    assert C._fields == ("b", "a", "c") and C(1, 2, 3).a == 2
+
+
+def test_an_own_eq_keeps_the_record_hashable() -> None:
+    class Loose(Record):
+        x: int
+
+        def __eq__(self, other: object) -> bool:
+            return isinstance(other, Loose) and abs(self.x - other.x) < 1
+
+    assert hash(Loose(1)) == hash(Loose(1))
+
+
+def test_match_by_position() -> None:
+    match Twin(3, 4):
+        case Twin(x, y):
+            assert (x, y) == (3, 4)
+        case _:
+            pytest.fail("a record matches by position")
