@@ -208,6 +208,30 @@ def test_closed_stdin_is_no_answer(sim: Card) -> None:
     assert sim.counters() == (10, 10) and sim.try_commands() == []
 
 
+def test_a_reader_that_leaves_is_no_error(sim: Card) -> None:
+    """``aosign-host ... | head -1``: the output a reader no longer takes is dropped and the command ends with its own
+    exit code (was a ``BrokenPipeError`` traceback); a PIN changed before its message is still changed (exit 0)."""
+    answers = f"{SHEET_PIN}\n{NEW_PIN}\n{NEW_PIN}\n".encode()
+    for args, stdin in ((["status", "--json"], b""), (["menu"], b""), (["change-pin"], answers)):
+        gone, write_end = os.pipe()
+        os.close(gone)  # the reader left before the first line
+        try:
+            run = subprocess.run(
+                [str(BIN / "aosign-host"), *args],
+                env=sim.env("en"),
+                input=stdin,
+                stdout=write_end,
+                stderr=subprocess.PIPE,
+                timeout=30,
+                check=False,
+            )
+        finally:
+            os.close(write_end)
+        err = run.stderr.decode()
+        assert run.returncode == 0 and "Traceback" not in err and "BrokenPipe" not in err, (args, err)
+    assert [e["ins"] for e in sim.try_commands()] == [0x24] and sim.counters() == (10, 10)  # the one change
+
+
 def test_an_endless_answer_ends_at_once(sim: Card) -> None:
     with open("/dev/zero", "rb") as zero:
         start = time.monotonic()
