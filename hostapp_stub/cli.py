@@ -91,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.MANIFEST
     help_lang = pick_language(early, env_lang, _manifest_lang(manifest.data))
 
-    from .plugins import load_plugins, menu
+    from .plugins import distribution, load_plugins, menu
 
     pm = load_plugins(allowed=manifest.plugin_allowed)
     the_menu = menu(pm)
@@ -114,16 +114,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.MANIFEST
 
     word = _command_word(args_in)
-    for collision in the_menu.collisions:
-        # said wherever the menu is shown or the id is asked for; the other entries work as usual
-        if word in (collision.id, "menu", "gui"):
-            plugins = ", ".join(_distribution(name) for name in collision.plugins)
-            print(text("plugin.collision", lang, entry=collision.id, plugins=plugins), file=sys.stderr)
-    for claim in the_menu.reserved:
-        # the host's own command runs; the entry that took its name never does
-        if word in (claim.id, "menu", "gui"):
-            plugins = ", ".join(_distribution(name) for name in claim.plugins)
-            print(text("plugin.reserved", lang, entry=claim.id, plugins=plugins), file=sys.stderr)
+    # an id two plugins claim runs in neither, an entry named like a host command never runs (the command does):
+    # said wherever the menu is shown or the id is asked for; the other entries work as usual
+    for key, clashes in (("plugin.collision", the_menu.collisions), ("plugin.reserved", the_menu.reserved)):
+        for clash in clashes:
+            if word in (clash.id, "menu", "gui"):
+                plugins = ", ".join(distribution(name) for name in clash.plugins)
+                print(text(key, lang, entry=clash.id, plugins=plugins), file=sys.stderr)
     if word and the_menu.collision(word) is not None and not {"-h", "--help"} & set(args_in):
         return ExitCode.NO_HANDLER
 
@@ -239,14 +236,6 @@ def _doctor(
     return exit_code(checks)
 
 
-def _distribution(plugin: str) -> str:
-    """The distribution that brings a loaded plugin (what a user installed), else the plugin's own name."""
-    from .plugins import plugin_info
-
-    info = plugin_info(plugin)
-    return info.dist if info is not None else plugin
-
-
 def _command_word(argv: Sequence[str]) -> str | None:
     """The command of ``argv``: its first word that is neither an option nor the value of one."""
     skip = False
@@ -349,7 +338,9 @@ def _menu(entries: Sequence[MenuEntry], lang: str, *, as_json: bool) -> int:
     if as_json:
         import json
 
-        data = [{"id": e.id, "label": e.label.get(lang, e.id), "plugin": _distribution(e.plugin)} for e in entries]
+        from .plugins import distribution
+
+        data = [{"id": e.id, "label": e.label.get(lang, e.id), "plugin": distribution(e.plugin)} for e in entries]
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return ExitCode.OK
     if not entries:

@@ -55,11 +55,10 @@ def host_check(lang: str) -> Check:
 def plugins_check(pm: pluggy.PluginManager, lang: str) -> Check:
     """The plugins loaded and those the manifest keeps out, with versions; fails when none loaded or two claim one
     menu entry."""
-    from .plugins import menu, plugin_info, plugin_states
+    from .plugins import distribution, menu, plugin_states
 
     def dists(names: tuple[str, ...]) -> str:
-        """The distributions that bring these plugins (what the user installed)."""
-        return ", ".join(info.dist if (info := plugin_info(n)) is not None else n for n in names)
+        return ", ".join(distribution(name) for name in names)
 
     states = plugin_states()
     loaded = [f"{i.dist} {i.version}" for i, state in states if state == "loaded"]

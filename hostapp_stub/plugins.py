@@ -27,6 +27,7 @@ __all__ = [
     "Collision",
     "Menu",
     "PluginInfo",
+    "distribution",
     "installed_plugins",
     "load_plugins",
     "menu",
@@ -168,6 +169,12 @@ def load_plugins(
 def plugin_info(name: str) -> PluginInfo | None:
     """The distribution behind a loaded plugin."""
     return _infos.get(name)
+
+
+def distribution(plugin: str) -> str:
+    """The distribution that brings a loaded plugin (what a user installed), else the plugin's own name."""
+    info = _infos.get(plugin)
+    return info.dist if info is not None else plugin
 
 
 def plugin_states() -> list[tuple[PluginInfo, str]]:
