@@ -28,7 +28,6 @@ from typing import Any, ClassVar, TypeVar, dataclass_transform
 
 __all__ = ["FrozenRecordError", "Record", "field", "replace"]
 
-T = TypeVar("T")
 R = TypeVar("R", bound="Record")
 
 
@@ -37,12 +36,24 @@ class FrozenRecordError(AttributeError):
 
 
 class _Field:
-    """What :func:`field` puts as a class attribute; read (and removed) when the class is made."""
+    """What :func:`field` puts as a class attribute; read when the class is made (then the default, or nothing)."""
 
     __slots__ = ("default", "factory", "shown")
 
     def __init__(self, default: object, factory: Callable[[], object] | None, shown: bool) -> None:
         self.default, self.factory, self.shown = default, factory, shown
+
+
+class _Factory:
+    """A ``default_factory`` as stored in ``_defaults`` (told apart from a default that is itself callable)."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[], object]) -> None:
+        self.make = make
+
+    def __call__(self) -> object:
+        return self.make()
 
 
 _MISSING: Any = object()
@@ -191,18 +202,6 @@ class Record:
 
     def __delattr__(self, name: str) -> None:
         raise FrozenRecordError(f"cannot delete field {name!r}")
-
-
-class _Factory:
-    """A ``default_factory`` as stored in ``_defaults`` (told apart from a default that is itself callable)."""
-
-    __slots__ = ("make",)
-
-    def __init__(self, make: Callable[[], object]) -> None:
-        self.make = make
-
-    def __call__(self) -> object:
-        return self.make()
 
 
 def replace(record: R, /, **changes: Any) -> R:
