@@ -1,8 +1,10 @@
 """Start-up at the Python floor (issue 16): ``aosign-host status`` over pcscd beside a bare pyscard script and
 ``opensc-tool`` sending the same APDUs, ``aosign-host menu`` beside ``python -c pass``, ``ykman list`` when
-installed, and the window's cold start until it is first painted.
+installed, and the window's cold start until it is first painted; beside them the floors while pluggy stays
+(``python -c 'import pluggy'``, the bare script after ``import pluggy``) and PySide6's own (an empty window).
 
-One interleaved run, medians (and minima) of ``-n`` runs each; the ratios the issue names; peak RSS of status over
+One interleaved run, medians (and minima) of ``-n`` runs each; the ratios the issue names and those to the floors, of
+the medians and of the minima; peak RSS of status over
 pcscd (``wait4`` ``ru_maxrss``, max of 5). Starts pcscd (unless one runs) and serves a fresh simulated card on
 vpcd's second reader (``tests.support.realparts``); stops what it started by its own pid.
 
