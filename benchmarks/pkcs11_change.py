@@ -86,9 +86,9 @@ def _whole_process(n: int, env: dict[str, str]) -> list[tuple[str, list[float]]]
 def _in_process(n: int) -> list[tuple[str, list[float], list[float]]]:
     import pkcs11
 
+    from aosign_plugin.backends.pkcs11.backend import Pkcs11Backend
+    from aosign_plugin.config.settings import Backend, Settings
     from aosign_plugin.domain.secret import Secret
-    from aosign_plugin.pkcs11.pkcs11_backend import Pkcs11Backend
-    from aosign_plugin.service.settings import Backend, Settings
 
     lib = pkcs11.lib(MODULE)
     backend = Pkcs11Backend(

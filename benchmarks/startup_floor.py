@@ -38,7 +38,7 @@ ROOT = HERE.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
-from aosign_plugin.session.dialect import DEFAULT_AID  # noqa: E402
+from aosign_plugin.config.dialect import DEFAULT_AID  # noqa: E402
 from benchmarks.startup import run  # noqa: E402  (seconds, exit code, peak RSS of one whole process)
 from tests.support.realparts import reader_name, serve_card, start_pcscd, stop_process  # noqa: E402
 

@@ -80,7 +80,7 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AOSIGN_", "XDG_CACHE"))}
     env.update(AOSIGN_LANG="en", XDG_CACHE_HOME=str(cache))
     status = [str(BIN / "aosign-host"), "status"]
-    from aosign_plugin.simcard.card_store import CardStore
+    from aosign_plugin.simcard.store import CardStore
 
     size = len(CardStore(tmp / "with.json").load().certificates[0][1])
     try:

@@ -97,7 +97,7 @@ def main() -> None:
         from smartcard import scard
 
         from aosign_plugin.backends.pcsc_backend import PcscBackend
-        from aosign_plugin.service.settings import Settings
+        from aosign_plugin.config.settings import Settings
 
         backend = PcscBackend(Settings(pcsc_reader=READER))
         # the same three APDUs through our layers: no PKCS#15 reading (an empty list of certificate files to read)

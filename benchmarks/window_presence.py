@@ -70,7 +70,7 @@ class Rig:
         """Serve card ``name``; :attr:`inserted_at` is when it connected to the reader (vpcd)."""
         self.remove()
         state, log = self.cards[name]
-        cmd = [sys.executable, "-m", "aosign_plugin.simcard.sim_cli", "serve", "--port", str(self.pcsc.port)]
+        cmd = [sys.executable, "-m", "aosign_plugin.simcard.cli", "serve", "--port", str(self.pcsc.port)]
         proc = subprocess.Popen(
             [*cmd, "--state", str(state), "--log", str(log)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE
         )

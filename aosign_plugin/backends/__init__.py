@@ -1,4 +1,5 @@
-"""Backends: how the service reaches the card. Each is imported only when the manifest picks it."""
+"""Floor 7, backends: how the service reaches the card (PC/SC, PKCS#11 in :mod:`.pkcs11`, the simulated card's link,
+the card's own counters behind a token). Each is imported only when the manifest picks it."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from aosign_plugin.config.settings import Settings
     from aosign_plugin.domain.card_status import CardIdentity, CardStatus, Counter
     from aosign_plugin.domain.secret import Secret
-    from aosign_plugin.service.settings import Settings
     from aosign_plugin.transport.presence import Presence, PresenceWatch
 
 __all__ = ["CardBackend", "open_backend"]
@@ -61,7 +62,7 @@ def open_backend(settings: Settings) -> CardBackend:
 
     :raises CardUnavailableError: ``auto`` finds no card, or AOSign cards in several readers.
     """
-    from aosign_plugin.service.settings import Backend
+    from aosign_plugin.config.settings import Backend
 
     if settings.backend is Backend.PCSC:
         from aosign_plugin.backends.pcsc_backend import PcscBackend
@@ -72,7 +73,7 @@ def open_backend(settings: Settings) -> CardBackend:
 
         return choose_backend(settings)
     if settings.backend is Backend.PKCS11:
-        from aosign_plugin.pkcs11.pkcs11_backend import Pkcs11Backend
+        from aosign_plugin.backends.pkcs11.backend import Pkcs11Backend
 
         return Pkcs11Backend(settings, unblock_style=settings.pkcs11_unblock, module_path=settings.pkcs11_module)
     from aosign_plugin.backends.sim_backend import SimBackend

@@ -12,11 +12,11 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from aosign_plugin.apdu.iso7816 import ApduProtocol
+from aosign_plugin.config.dialect import CardDialect
 from aosign_plugin.domain.card_status import CardIdentity, CardStatus, Counter, SecretKind
 from aosign_plugin.domain.certificates import DEFAULT_EXPIRY_WARN_DAYS
 from aosign_plugin.domain.errors import CardStateChangedError, CardUnavailableError, UnavailableReason
 from aosign_plugin.domain.secret import Secret
-from aosign_plugin.session.dialect import CardDialect
 from aosign_plugin.session.pin_session import PinSession
 from aosign_plugin.transport import SmartCardConnection, TransportError
 from hostapp_stub.records import replace
@@ -106,7 +106,7 @@ class ApduBackend(abc.ABC):
 
     def _with_certificates(self, session: PinSession, status: CardStatus) -> CardStatus:
         """The status with the card's serial and certificates, read in the same transaction without a PIN."""
-        from aosign_plugin.domain.certificate_cache import CertificateCache, default_cache_path, evaluate
+        from aosign_plugin.backends.certificate_cache import CertificateCache, default_cache_path, evaluate
         from aosign_plugin.session.pkcs15_reader import Pkcs15Reader
 
         reader = Pkcs15Reader(session.protocol)

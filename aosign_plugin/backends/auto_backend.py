@@ -13,7 +13,7 @@ from aosign_plugin.domain.errors import CardUnavailableError
 
 if TYPE_CHECKING:
     from aosign_plugin.backends import CardBackend
-    from aosign_plugin.service.settings import Settings
+    from aosign_plugin.config.settings import Settings
 
 __all__ = ["choose_backend"]
 
@@ -52,7 +52,7 @@ def choose_backend(settings: Settings) -> CardBackend:
 
         return PcscBackend(settings, exact_reader=readers[0])
     from aosign_plugin.backends.sim_backend import SimBackend
-    from aosign_plugin.simcard.card_store import CardStore
+    from aosign_plugin.simcard.store import CardStore
 
     sim = SimBackend(settings)
     if CardStore(sim.state_path).exists():

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from aosign_plugin.backends.apdu_backend import ApduBackend
-from aosign_plugin.service.settings import Settings
+from aosign_plugin.config.settings import Settings
 from aosign_plugin.transport import SmartCardConnection
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aosign_plugin.backends.apdu_backend import ApduBackend
-from aosign_plugin.service.settings import Settings
+from aosign_plugin.config.settings import Settings
 from aosign_plugin.transport import SmartCardConnection
 
 if TYPE_CHECKING:
@@ -37,16 +37,16 @@ class SimBackend(ApduBackend):
         self.log_path: Path | None = settings.sim_log
 
     def connect(self) -> SmartCardConnection:
-        from aosign_plugin.transport.sim_link import SimConnection
+        from aosign_plugin.backends.sim_link import SimConnection
 
         return SimConnection(self.state_path, log_path=self.log_path)
 
     def _probe(self) -> CardIdentity:
-        from aosign_plugin.transport.sim_link import sim_identity
+        from aosign_plugin.backends.sim_link import sim_identity
 
         return sim_identity(self.state_path)
 
     def watch(self, on_change: Callable[[Presence], None]) -> PresenceWatch:
-        from aosign_plugin.transport.sim_link import SimWatch
+        from aosign_plugin.backends.sim_link import SimWatch
 
         return SimWatch(self.state_path, on_change).start()

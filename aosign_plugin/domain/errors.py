@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from aosign_plugin.domain.card_status import CardIdentity, SecretKind
 
 if TYPE_CHECKING:
-    from aosign_plugin.service.policy import Verdict
+    from aosign_plugin.policy.rules import Verdict
 
 __all__ = [
     "AosignError",
@@ -165,11 +165,13 @@ class CardUnavailableError(AosignError):
 
 
 class CardProtocolError(CardUnavailableError):
-    """The card answered a status word this protocol does not expect; ``sw`` names it."""
+    """The card answered a status word this protocol does not expect; ``sw`` names it.
 
-    def __init__(self, sw: int, during: str) -> None:
-        from aosign_plugin.apdu.iso7816 import sw_name
+    :param sw_text: the status word as the APDU floor names it (``SW=0x6A88 (REFERENCE_NOT_FOUND)``); the domain
+        knows no status word names.
+    """
 
-        super().__init__(UnavailableReason.PROTOCOL, f"{sw_name(sw)} during {during}")
+    def __init__(self, sw: int, during: str, sw_text: str | None = None) -> None:
+        super().__init__(UnavailableReason.PROTOCOL, f"{sw_text or f'SW=0x{sw:04X}'} during {during}")
         self.sw = sw
         self.during = during

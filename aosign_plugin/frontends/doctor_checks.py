@@ -1,7 +1,7 @@
 """The plugin's checks for ``aosign-host doctor``, in the order a helpdesk would ask, each failure with its fix.
 
 What is checked, and how, comes from the layers that own the rules: the settings (:mod:`aosign_plugin.service.
-settings`), the backends' own choice of reader and token (``open_reader``, :class:`~aosign_plugin.pkcs11.
+settings`), the backends' own choice of reader and token (``open_reader``, :class:`~aosign_plugin.backends.pkcs11.
 pkcs11_backend.Pkcs11Backend`), the module rules, the service's status read and the audit settings. Nothing here can
 cost a try: the card gets a SELECT and the service's empty VERIFYs, a PKCS#11 module no session and no login. No
 secret is read, so none can be shown. A check that cannot run is a failed check with the reason, never a traceback.
@@ -23,9 +23,9 @@ from aosign_plugin import catalogs
 from hostapp_stub.api import Check, Request
 
 if TYPE_CHECKING:
+    from aosign_plugin.config.settings import Settings
     from aosign_plugin.domain.card_status import CardStatus
     from aosign_plugin.domain.errors import CardUnavailableError
-    from aosign_plugin.service.settings import Settings
 
 __all__ = ["doctor_checks"]
 
@@ -85,7 +85,7 @@ class _Doctor:
 
     def backend(self) -> str:
         """The backend in force, and where it comes from; for ``auto``, what it stands for now and why."""
-        from aosign_plugin.service.settings import Backend
+        from aosign_plugin.config.settings import Backend
 
         value = self.settings.backend.value
         origin = self.t("origin.manifest") if self.manifest_has("plugin.backend") else self.t("origin.default")
@@ -241,13 +241,13 @@ class _Doctor:
     # --- PKCS#11 ----------------------------------------------------------------------------------------------------
 
     def pkcs11(self) -> None:
-        from aosign_plugin.pkcs11.module_rules import ModuleProblem, check_module
+        from aosign_plugin.config.module_rules import ModuleProblem, check_module
 
         os_key = _os()
         path = self.settings.pkcs11_modules.get(os_key)
         source = f"[pkcs11] module.{os_key}"
         if path is None and self.p11kit:
-            from aosign_plugin.pkcs11.module_rules import p11kit_module
+            from aosign_plugin.config.module_rules import p11kit_module
 
             source = f"[pkcs11] p11kit = {self.p11kit!r}"
             path = p11kit_module(self.p11kit)
@@ -273,8 +273,8 @@ class _Doctor:
             return
         pinned = self.t("pkcs11.pinned") if self.settings.pkcs11_sha256.get(os_key) else ""
         self.ok("pkcs11.module", "pkcs11.module", path=path, source=source, pinned=pinned)
+        from aosign_plugin.backends.pkcs11.backend import Pkcs11Backend
         from aosign_plugin.domain.errors import CardUnavailableError
-        from aosign_plugin.pkcs11.pkcs11_backend import Pkcs11Backend
 
         try:
             backend = Pkcs11Backend(self.settings, unblock_style=self.settings.pkcs11_unblock, module_path=path)
@@ -466,7 +466,7 @@ def _has(manifest: object, dotted: str) -> bool:
 
 def doctor_checks(request: Request) -> list[Check]:
     """The plugin's checks for the manifest in force, in the request's language."""
-    from aosign_plugin.service.settings import parse_settings
+    from aosign_plugin.config.settings import parse_settings
 
     settings, _ = parse_settings(request.manifest)  # the host's ``manifest`` check names the problems
     d = _Doctor(settings, request.lang, lambda key: _has(dict(request.manifest), key))

@@ -19,9 +19,9 @@ if TYPE_CHECKING:
     from aosign_plugin.backends import CardBackend
     from aosign_plugin.domain.card_status import CardStatus
     from aosign_plugin.domain.errors import AosignError
+    from aosign_plugin.policy.rules import Field
     from aosign_plugin.service.outcomes import Consent, Notice, Outcome
     from aosign_plugin.service.pin_service import PinService
-    from aosign_plugin.service.policy import Field
 
 __all__ = ["HostAsker", "read_card_panel", "run_change_pin", "run_status", "run_unlock", "watch_card_panel"]
 
@@ -76,8 +76,8 @@ def _open(request: Request) -> PinService:
 
     :raises AosignError: the backend cannot be opened.
     """
+    from aosign_plugin.config.settings import parse_settings
     from aosign_plugin.service.pin_service import open_service
-    from aosign_plugin.service.settings import parse_settings
 
     settings, _ = parse_settings(request.manifest)
     return open_service(settings)

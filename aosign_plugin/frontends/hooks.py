@@ -1,6 +1,6 @@
 """The plugin's hook implementations: thin. They register the menu entries and the status panel, each carrying the
 function that runs it (:mod:`.entries`, and the PIN dialogs of :mod:`.gui` in the host's window), and hand the
-manifest's tables to :mod:`aosign_plugin.service.settings`.
+manifest's tables to :mod:`aosign_plugin.config.settings`.
 
 Loaded by the host through the ``aosign_host`` entry point. Nothing heavy is imported at module level: a backend's
 libraries load only when an entry needs the card, Qt only when the window opens a dialog.
@@ -104,14 +104,14 @@ def hostapp_register_status_panels(register: Callable[[StatusPanel], None]) -> N
 
 @hookimpl
 def hostapp_manifest_tables() -> list[str]:
-    from aosign_plugin.service.settings import TABLES
+    from aosign_plugin.config.settings import TABLES
 
     return list(TABLES)
 
 
 @hookimpl
 def hostapp_manifest_paths() -> list[str]:
-    from aosign_plugin.service.settings import PATH_KEYS
+    from aosign_plugin.config.settings import PATH_KEYS
 
     return list(PATH_KEYS)
 
@@ -120,8 +120,8 @@ def hostapp_manifest_paths() -> list[str]:
 def hostapp_manifest_warnings(
     manifest: Mapping[str, Any], system_keys: frozenset[str], lang: str
 ) -> list[tuple[str, str]]:
+    from aosign_plugin.config.settings import parse_settings
     from aosign_plugin.service.audit import path_warnings
-    from aosign_plugin.service.settings import parse_settings
 
     settings, _ = parse_settings(manifest)
     found = path_warnings(settings.audit, shared="audit.path" in system_keys)
@@ -130,7 +130,7 @@ def hostapp_manifest_warnings(
 
 @hookimpl
 def hostapp_manifest_problems(manifest: Mapping[str, Any], lang: str) -> list[tuple[str, str]]:
-    from aosign_plugin.service.settings import parse_settings
+    from aosign_plugin.config.settings import parse_settings
 
     _, problems = parse_settings(manifest)
     return [(p.key, catalogs.text(p.message, lang, **p.params)) for p in problems]

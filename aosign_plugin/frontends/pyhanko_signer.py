@@ -34,6 +34,7 @@ import click
 from pyhanko.cli.plugin_api import SigningCommandPlugin
 
 from aosign_plugin import catalogs
+from aosign_plugin.config.settings import Settings
 from aosign_plugin.domain.card_status import CardState, CardStatus, PinState
 from aosign_plugin.domain.errors import (
     AosignError,
@@ -41,9 +42,8 @@ from aosign_plugin.domain.errors import (
     PinBlockedError,
 )
 from aosign_plugin.frontends.terminal_view import error_report, notice_text, status_lines
+from aosign_plugin.policy.rules import Field
 from aosign_plugin.service.outcomes import Consent, Notice
-from aosign_plugin.service.policy import Field
-from aosign_plugin.service.settings import Settings
 from hostapp_stub.api import ExitCode
 from hostapp_stub.records import replace
 
@@ -129,7 +129,7 @@ def _load_settings(explicit: str | None, lang: str) -> tuple[Settings, Manifest]
 
     :raises SignerRefused: unreadable or invalid (exit 7), every problem with its file and line.
     """
-    from aosign_plugin.service.settings import PATH_KEYS, parse_settings
+    from aosign_plugin.config.settings import PATH_KEYS, parse_settings
     from hostapp_stub.manifest import ManifestError, Problem, load_manifest, resolve_paths
 
     try:
@@ -150,7 +150,7 @@ def _overridden(
     settings: Settings, manifest: Manifest, lang: str, *, lib: str | None, token_label: str | None, slot_no: int | None
 ) -> Settings:
     """The settings with the command line's module and token, where the administrator allows it."""
-    from aosign_plugin.pkcs11.token_uri import Pkcs11Uri
+    from aosign_plugin.config.token_uri import Pkcs11Uri
     from hostapp_stub.platforms import os_key
 
     changes: dict[str, Any] = {}
@@ -301,7 +301,7 @@ def _aosign_signer(
     settings = _overridden(settings, in_force, lang, lib=lib, token_label=token_label, slot_no=slot_no)
 
     with ExitStack() as stack:
-        from aosign_plugin.pkcs11.pkcs11_backend import Pkcs11Backend
+        from aosign_plugin.backends.pkcs11.backend import Pkcs11Backend
         from aosign_plugin.service.pin_service import PinService
 
         service: PinService | None = None

@@ -20,8 +20,8 @@ from aosign_plugin.domain.errors import (
     PinIncorrectError,
     PinPolicyError,
 )
+from aosign_plugin.policy.rules import Field
 from aosign_plugin.service.outcomes import Consent, Notice, NoticeKind, exit_code_for
-from aosign_plugin.service.policy import Field
 from hostapp_stub.api import ExitCode
 
 __all__ = [

@@ -23,18 +23,9 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from hostapp_stub.records import Record
+from aosign_plugin.config.audit import AuditSettings
 
 __all__ = ["AuditSettings", "audit_path", "default_audit_path", "outcome_fields", "path_warnings", "record"]
-
-
-class AuditSettings(Record):
-    """The manifest's ``[audit]`` table."""
-
-    enabled: bool = True
-    path: Path | None = None
-    max_bytes: int = 1 << 20
-    backups: int = 3
 
 
 #: the audit line's ``result`` word for each exit code (stable for administrators' scripts)

@@ -26,7 +26,7 @@ from hostapp_stub.records import Record
 if TYPE_CHECKING:
     from aosign_plugin.domain.card_status import Advice, CardStatus
     from aosign_plugin.domain.certificates import CertificateStatus
-    from aosign_plugin.service.policy import Field, Refusal
+    from aosign_plugin.policy.rules import Field, Refusal
 
 __all__ = ["Asker", "Consent", "Notice", "NoticeKind", "Operation", "Outcome", "exit_code_for"]
 

@@ -27,12 +27,12 @@ from aosign_plugin.domain.errors import (
 )
 from aosign_plugin.domain.logs import get_logger
 from aosign_plugin.domain.secret import Secret
+from aosign_plugin.policy.rules import Field, Verdict, check_base, check_new_pin
 from aosign_plugin.service.outcomes import Asker, Consent, Notice, NoticeKind, Operation, Outcome
-from aosign_plugin.service.policy import Field, Verdict, check_base, check_new_pin
 
 if TYPE_CHECKING:
     from aosign_plugin.backends import CardBackend
-    from aosign_plugin.service.settings import Settings
+    from aosign_plugin.config.settings import Settings
 
 __all__ = ["PinService", "open_service"]
 
@@ -71,7 +71,7 @@ class PinService:
         """
         status = self.backend.status()
         if self.settings.pkcs11_card_counters and status.pin.source is CounterSource.MODULE:
-            from aosign_plugin.service.card_counters import with_card_counters
+            from aosign_plugin.backends.card_counters import with_card_counters
 
             status = with_card_counters(status, self.backend, self.settings)
         return status

@@ -15,7 +15,9 @@ from aosign_plugin.apdu.iso7816 import (
     SW,
     ApduError,
     ApduProtocol,
+    sw_name,
 )
+from aosign_plugin.config.dialect import CardDialect, ChangeStyle, UnblockStatus
 from aosign_plugin.domain.card_status import MAX_TRIES, Counter, SecretKind
 from aosign_plugin.domain.errors import (
     CardDeadError,
@@ -26,7 +28,6 @@ from aosign_plugin.domain.errors import (
 )
 from aosign_plugin.domain.logs import get_logger
 from aosign_plugin.domain.secret import Secret, wipe_bytearray
-from aosign_plugin.session.dialect import CardDialect, ChangeStyle, UnblockStatus
 
 __all__ = ["PinSession"]
 
@@ -83,7 +84,7 @@ class PinSession:
             return self.protocol.send_apdu(self.dialect.cla, ins, p1, p2, data)
         except ApduError as e:
             if ins == INS_SELECT:
-                raise CardProtocolError(e.sw, during) from None
+                raise CardProtocolError(e.sw, during, sw_name(e.sw)) from None
             raise
 
     # --- reading counters: never spends a try -------------------------------------------------------------------
@@ -98,7 +99,7 @@ class PinSession:
                 return _counter(left)
             if e.sw == SW.AUTH_METHOD_BLOCKED:
                 return Counter(tries_left=0, blocked=True)
-            raise CardProtocolError(e.sw, f"reading {kind.value} tries") from None
+            raise CardProtocolError(e.sw, f"reading {kind.value} tries", sw_name(e.sw)) from None
         # 9000: already verified in this card session, so the counter was reset by a correct entry
         return Counter(tries_left=MAX_TRIES, verified=True)
 
@@ -133,7 +134,7 @@ class PinSession:
             raise PinIncorrectError(kind, left) from None
         if e.sw in (SW.INVALID_DATA, SW.WRONG_LENGTH):
             raise CardRefusedInputError(e.sw) from None
-        raise CardProtocolError(e.sw, during) from None
+        raise CardProtocolError(e.sw, during, sw_name(e.sw)) from None
 
     def _fields(self, *secrets: Secret) -> bytearray:
         data = bytearray()

@@ -12,7 +12,7 @@ find and use::
         ├── EF.CDF 4403    one X.509 certificate entry per certificate the card holds (only when it holds some)
         └── EF 4331, 4332… each certificate's DER
 
-The AODF follows the card's :class:`~aosign_plugin.session.dialect.CardDialect`, so that a PKCS#15 reader builds exactly
+The AODF follows the card's :class:`~aosign_plugin.config.dialect.CardDialect`, so that a PKCS#15 reader builds exactly
 the dialect's bytes: PIN type ``asciiNumeric`` (the value is sent as its bytes, unencoded; the type does not
 restrict the characters), ``storedLength`` = ``pad_to`` with ``needs-padding`` and ``padChar`` = ``pad_byte``
 (no padding when ``pad_to`` is 0), ``minLength`` 4 and ``maxLength`` 16 (the card's own limits). The user PIN's
@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from aosign_plugin.session.dialect import CardDialect
+from aosign_plugin.config.dialect import CardDialect
 from hostapp_stub.records import Record, field
 
 __all__ = [

@@ -23,8 +23,8 @@ from typing import Literal
 
 from aosign_plugin.domain.secret import wipe_bytearray
 from aosign_plugin.simcard.apdu_log import ApduLog
-from aosign_plugin.simcard.card_store import CardStore
-from aosign_plugin.simcard.sim_card import SimCard
+from aosign_plugin.simcard.card import SimCard
+from aosign_plugin.simcard.store import CardStore
 from hostapp_stub.records import Record
 
 __all__ = [

@@ -1,5 +1,5 @@
-"""Layer 1, transport: the one abstract connection to a card. No module but :mod:`.pyscard_reader` imports
-pyscard; :mod:`.sim_link` reaches the simulated card in process."""
+"""Floor 4, transport: the one abstract connection to a card. No module but :mod:`.pyscard_reader` imports
+pyscard (the simulated card's in-process link is a backend's: :mod:`aosign_plugin.backends.sim_link`)."""
 
 from __future__ import annotations
 

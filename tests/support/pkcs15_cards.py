@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from aosign_plugin.apdu.iso7816 import ApduProtocol
 from aosign_plugin.domain.certificates import RawCertificate, UnreadableCertificate
 from aosign_plugin.session.pkcs15_reader import Pkcs15Reader
-from aosign_plugin.simcard.card_store import MemoryStore, SimCardState, new_card_state
+from aosign_plugin.simcard.card import SimCard
 from aosign_plugin.simcard.pkcs15_files import (
     APP_FID,
     DIR_FID,
@@ -20,7 +20,7 @@ from aosign_plugin.simcard.pkcs15_files import (
     der,
 )
 from aosign_plugin.simcard.pkcs15_files import FileSystem as Fs
-from aosign_plugin.simcard.sim_card import SimCard
+from aosign_plugin.simcard.store import MemoryStore, SimCardState, new_card_state
 from aosign_plugin.transport import SmartCardConnection
 
 __all__ = ["APP", "Fs", "LaidOutCard", "Link", "cdf_entry", "layout", "path", "read"]

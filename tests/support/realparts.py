@@ -197,7 +197,7 @@ def serve_card(
     cmd = [
         sys.executable,
         "-m",
-        "aosign_plugin.simcard.sim_cli",
+        "aosign_plugin.simcard.cli",
         "serve",
         "--port",
         str(port),

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from smartcard import scard
 
-from aosign_plugin.session.dialect import DEFAULT_AID
+from aosign_plugin.config.dialect import DEFAULT_AID
 from aosign_plugin.transport.pyscard_reader import open_reader
 from tests.support.cards import SHEET_PIN, Card, make_card
 from tests.support.realparts import stop_process

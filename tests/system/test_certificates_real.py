@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from aosign_plugin.simcard.card_store import CardStore
+from aosign_plugin.simcard.store import CardStore
 from tests.support.cards import BIN, SHEET_CODE, SHEET_PIN, Card, issue_card, make_card
 from tests.support.certs import Made, OpensslCa, expected_entry
 from tests.support.opensc import MODULE as OPENSC_MODULE

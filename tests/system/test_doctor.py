@@ -348,7 +348,7 @@ class Readers:
         tag = reader[-2:]
         state, log = self.root / f"card-{tag}.json", self.root / f"apdus-{tag}.jsonl"
         issue_card(state, "31415926", SHEET_CODE, *(("--aid", aid) if aid else ()))
-        cmd = [sys.executable, "-m", "aosign_plugin.simcard.sim_cli", "serve", "--port", str(self.port(reader))]
+        cmd = [sys.executable, "-m", "aosign_plugin.simcard.cli", "serve", "--port", str(self.port(reader))]
         proc = subprocess.Popen(
             [*cmd, "--state", str(state), "--log", str(log)],
             stdin=subprocess.DEVNULL,

@@ -27,7 +27,7 @@ import pytest
 
 from aosign_plugin import catalogs
 from aosign_plugin.simcard.apdu_log import read_log
-from aosign_plugin.simcard.card_store import CardStore
+from aosign_plugin.simcard.store import CardStore
 from tests.support.cards import SHEET_CODE, SHEET_PIN, Run, issue_card, write_manifest
 from tests.support.private_pcsc import HELPER, READER, PrivatePcsc, helper, running, wait_card
 from tests.support.realparts import stop_process
@@ -74,7 +74,7 @@ class FaultCard:
     def serve(self, fault: str | None = None, timeout: float = 10.0) -> None:
         """Insert the card (``aosign-sim serve``, optionally with ``--fault``); return once pcscd sees it."""
         assert self.server is None or self.server.poll() is not None, "the card is still served"
-        cmd = [sys.executable, "-m", "aosign_plugin.simcard.sim_cli", "serve", "--port", str(self.pcsc.port)]
+        cmd = [sys.executable, "-m", "aosign_plugin.simcard.cli", "serve", "--port", str(self.pcsc.port)]
         cmd += ["--state", str(self.state), "--log", str(self.log)]
         if fault is not None:
             cmd += ["--fault", fault]

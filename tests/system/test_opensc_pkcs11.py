@@ -35,11 +35,11 @@ from typing import Any, Protocol
 
 import pytest
 
-from aosign_plugin.session.dialect import CardDialect
+from aosign_plugin.config.dialect import CardDialect
 from aosign_plugin.simcard.apdu_log import ApduLogContents, read_log
-from aosign_plugin.simcard.card_store import CardStore, MemoryStore, new_card_state
+from aosign_plugin.simcard.card import SimCard
 from aosign_plugin.simcard.pkcs15_files import PKCS15_AID, build_file_system, serial_octets
-from aosign_plugin.simcard.sim_card import SimCard
+from aosign_plugin.simcard.store import CardStore, MemoryStore, new_card_state
 from tests.support.cards import SHEET_CODE, SHEET_PIN, issue_card
 from tests.support.opensc import MODULE, OPENSC_CONF, PORT, READER
 from tests.support.realparts import serve_card, stop_process

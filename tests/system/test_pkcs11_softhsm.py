@@ -21,16 +21,7 @@ from typing import Any
 import pkcs11
 import pytest
 
-from aosign_plugin.domain.card_status import CardState, Counter, CounterSource, PinState, SecretKind
-from aosign_plugin.domain.errors import (
-    CardRefusedInputError,
-    CardStateChangedError,
-    CardUnavailableError,
-    PinIncorrectError,
-    UnavailableReason,
-)
-from aosign_plugin.domain.secret import Secret
-from aosign_plugin.pkcs11.pkcs11_backend import (
+from aosign_plugin.backends.pkcs11.backend import (
     CKF_PROTECTED_AUTHENTICATION_PATH,
     CKF_SO_PIN_COUNT_LOW,
     CKF_SO_PIN_FINAL_TRY,
@@ -45,7 +36,16 @@ from aosign_plugin.pkcs11.pkcs11_backend import (
     _pin_args,
     counters_from_flags,
 )
-from aosign_plugin.service.settings import Backend, Settings
+from aosign_plugin.config.settings import Backend, Settings
+from aosign_plugin.domain.card_status import CardState, Counter, CounterSource, PinState, SecretKind
+from aosign_plugin.domain.errors import (
+    CardRefusedInputError,
+    CardStateChangedError,
+    CardUnavailableError,
+    PinIncorrectError,
+    UnavailableReason,
+)
+from aosign_plugin.domain.secret import Secret
 from hostapp_stub.records import replace
 from tests.support.softhsm import CODE, LABEL, MODULE, PIN, SoftHsm, session_is_open
 
@@ -418,14 +418,14 @@ def test_flag_values_match_python_pkcs11() -> None:
 def test_pkcs11_is_imported_only_by_its_backend() -> None:
     code = (
         "import sys\n"
-        "import aosign_plugin.frontends.hooks, aosign_plugin.service.pin_service, aosign_plugin.service.settings\n"
+        "import aosign_plugin.frontends.hooks, aosign_plugin.service.pin_service, aosign_plugin.config.settings\n"
         "import aosign_plugin.frontends.terminal_view\n"
-        "import aosign_plugin.backends, aosign_plugin.pkcs11.token_uri\n"
+        "import aosign_plugin.backends, aosign_plugin.config.token_uri\n"
         "from aosign_plugin.backends import open_backend\n"
-        "from aosign_plugin.service.settings import Backend, Settings\n"
+        "from aosign_plugin.config.settings import Backend, Settings\n"
         "open_backend(Settings(backend=Backend.SIM))\n"  # the default, auto, may find no card at all here
         "assert 'pkcs11' not in sys.modules, 'pkcs11 imported'\n"
-        "from aosign_plugin.pkcs11.pkcs11_backend import Pkcs11Backend\n"
+        "from aosign_plugin.backends.pkcs11.backend import Pkcs11Backend\n"
         "assert 'pkcs11' not in sys.modules, 'pkcs11 imported by the backend module itself'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
@@ -433,7 +433,7 @@ def test_pkcs11_is_imported_only_by_its_backend() -> None:
 
 def test_raw_calls_reach_the_right_functions(hsm: SoftHsm) -> None:
     """The function-list calls python-pkcs11 lacks land on C_SetPIN, C_InitPIN and C_CloseAllSessions."""
-    from aosign_plugin.pkcs11.pkcs11_backend import _raw
+    from aosign_plugin.backends.pkcs11.backend import _raw
 
     with hsm.loaded() as lib:
         token = lib.get_token(token_label=LABEL)

@@ -33,9 +33,9 @@ from pathlib import Path
 import pkcs11
 import pytest
 
-from aosign_plugin.pkcs11.pkcs11_backend import CKF_USER_PIN_COUNT_LOW
+from aosign_plugin.backends.pkcs11.backend import CKF_USER_PIN_COUNT_LOW
 from aosign_plugin.simcard.apdu_log import read_log
-from aosign_plugin.simcard.card_store import CardStore
+from aosign_plugin.simcard.store import CardStore
 from tests.support.cards import SHEET_CODE, SHEET_PIN, issue_card
 from tests.support.opensc import MODULE as OPENSC_MODULE
 from tests.support.opensc import OPENSC_CONF, PORT, READER

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from aosign_plugin.backends.sim_backend import SimBackend
+from aosign_plugin.config.settings import Settings
 from aosign_plugin.domain.errors import PinIncorrectError, PinPolicyError
 from aosign_plugin.domain.secret import Secret
+from aosign_plugin.policy.rules import Field
 from aosign_plugin.service.audit import AuditSettings
 from aosign_plugin.service.outcomes import Consent, Notice
 from aosign_plugin.service.pin_service import PinService
-from aosign_plugin.service.policy import Field
-from aosign_plugin.service.settings import Settings
 from tests.support import realparts
 from tests.support.cards import Card, issue_card, make_card
 

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 
 from aosign_plugin.simcard.apdu_log import read_log
-from aosign_plugin.simcard.card_store import CardStore, new_card_state
-from aosign_plugin.simcard.sim_card import ATR
+from aosign_plugin.simcard.card import ATR
+from aosign_plugin.simcard.store import CardStore, new_card_state
 from aosign_plugin.simcard.vpcd_server import VpcdServer, connect_vpcd
 from tests.support import realparts
 
@@ -180,7 +180,7 @@ def test_serve_stops_cleanly_on_sigterm(served: Served) -> None:
 
 
 def test_serve_without_a_card_or_vpcd(tmp_path: Path) -> None:
-    cmd = [sys.executable, "-m", "aosign_plugin.simcard.sim_cli", "serve", "--state", str(tmp_path / "none.json")]
+    cmd = [sys.executable, "-m", "aosign_plugin.simcard.cli", "serve", "--state", str(tmp_path / "none.json")]
     r = subprocess.run([*cmd, "--port", "1"], capture_output=True, text=True, timeout=30)
     assert r.returncode == 6 and "aosign-sim issue" in r.stderr
     CardStore(tmp_path / "c.json").create(new_card_state(PIN, CODE, iterations=10))

@@ -45,15 +45,15 @@ from hypothesis.stateful import (
 
 from aosign_plugin import catalogs
 from aosign_plugin.backends.sim_backend import SimBackend
+from aosign_plugin.backends.sim_link import SimConnection
+from aosign_plugin.config.settings import Settings
 from aosign_plugin.domain.errors import AosignError
 from aosign_plugin.frontends.entries import HostAsker
 from aosign_plugin.frontends.terminal_view import error_report, status_json, status_lines
 from aosign_plugin.service.audit import AuditSettings
 from aosign_plugin.service.pin_service import PinService
-from aosign_plugin.service.settings import Settings
 from aosign_plugin.simcard.apdu_log import field_digest
-from aosign_plugin.simcard.card_store import CardStore, new_card_state
-from aosign_plugin.transport.sim_link import SimConnection
+from aosign_plugin.simcard.store import CardStore, new_card_state
 from hostapp_stub.api import Request
 from tests.support.realparts import serve_card, stop_process, wait_card_present
 
@@ -97,7 +97,7 @@ def faq_new_ok(new: str, typed_current: str | None) -> bool:
 def _beyond_the_faq(new: str) -> bool:
     """The guessable patterns the FAQ does not list (other date orders, era dates, years, repeated blocks,
     near-repeats, common passwords): the policy's own predicates, tested on their own in test_policy_guessable."""
-    from aosign_plugin.service import guessable as g
+    from aosign_plugin.policy import guessable as g
 
     buf = memoryview(new.encode())
     checks = (g.is_date_other_order, g.is_era_date, g.is_year, g.is_repeated_block, g.is_near_repeat, g.is_common)

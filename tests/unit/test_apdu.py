@@ -124,7 +124,7 @@ def test_secret_command_buffer_wiped_and_not_logged(caplog: pytest.LogCaptureFix
 
 @pytest.mark.parametrize("sw", [0x6A88, 0x6A86, 0x6986, 0x6A80])
 def test_unblock_tries_unknown_when_the_card_cannot_tell(sw: int) -> None:
-    from aosign_plugin.session.dialect import CardDialect
+    from aosign_plugin.config.dialect import CardDialect
     from aosign_plugin.session.pin_session import PinSession
 
     card = ScriptedCard([(b"", 0x9000), (b"", 0x63C7), (b"", sw)])
@@ -136,8 +136,8 @@ def test_unblock_tries_unknown_when_the_card_cannot_tell(sw: int) -> None:
 
 
 def test_unblock_status_other_errors_still_raise() -> None:
+    from aosign_plugin.config.dialect import CardDialect
     from aosign_plugin.domain.errors import CardProtocolError
-    from aosign_plugin.session.dialect import CardDialect
     from aosign_plugin.session.pin_session import PinSession
 
     card = ScriptedCard([(b"", 0x9000), (b"", 0x6F00)])

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from aosign_plugin.config.settings import parse_settings
 from aosign_plugin.domain.card_status import Advice, CardStatus, Counter
 from aosign_plugin.domain.certificates import (
     CertificateInfo,
@@ -16,7 +17,6 @@ from aosign_plugin.domain.certificates import (
     assess,
 )
 from aosign_plugin.frontends.terminal_view import status_json, status_lines
-from aosign_plugin.service.settings import parse_settings
 
 NOW = dt.datetime(2026, 11, 28, 3, 0, tzinfo=dt.UTC)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from aosign_plugin.domain.certificate_cache import CertificateCache, evaluate
+from aosign_plugin.backends.certificate_cache import CertificateCache, evaluate
 from aosign_plugin.domain.certificates import (
     CertificateError,
     CertState,
@@ -155,7 +155,7 @@ def test_cached_results_need_no_parser(ca: OpensslCa, tmp_path: Path) -> None:
     der.write_bytes(made.der)
     code = (
         "import sys; from pathlib import Path\n"
-        "from aosign_plugin.domain.certificate_cache import CertificateCache, evaluate\n"
+        "from aosign_plugin.backends.certificate_cache import CertificateCache, evaluate\n"
         "from aosign_plugin.domain.certificates import RawCertificate\n"
         f"got, bad = evaluate([RawCertificate(None, Path({str(der)!r}).read_bytes())], warn_days=60,"
         f" cache=CertificateCache(Path({str(path)!r})))\n"

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aosign_plugin.apdu.iso7816 import ApduProtocol
+from aosign_plugin.backends.certificate_cache import evaluate
 from aosign_plugin.domain.card_status import CardStatus, Counter
-from aosign_plugin.domain.certificate_cache import evaluate
 from aosign_plugin.domain.certificates import CertificateStatus, RawCertificate, UnreadableCertificate
 from aosign_plugin.frontends.terminal_view import status_json, status_lines
 from aosign_plugin.session.pkcs15_reader import Pkcs15Reader

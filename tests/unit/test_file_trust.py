@@ -204,7 +204,7 @@ def test_windows_module_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     import hashlib
     import sys
 
-    from aosign_plugin.pkcs11.module_rules import ModuleProblem, check_module
+    from aosign_plugin.config.module_rules import ModuleProblem, check_module
     from hostapp_stub import file_trust
 
     dll = tmp_path / "p11.dll"
@@ -228,7 +228,7 @@ def test_windows_module_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_pinned_by_system_only_through_a_system_lock() -> None:
-    from aosign_plugin.service.settings import parse_settings
+    from aosign_plugin.config.settings import parse_settings
 
     digest = {"sha256": {"linux": "a" * 64}}
     settings, _ = parse_settings({"pkcs11": digest})

@@ -31,6 +31,8 @@ import aosign_plugin.transport.pyscard_reader as pcsc_transport
 from aosign_plugin import catalogs
 from aosign_plugin.apdu.iso7816 import INS_GET_RESPONSE, SECRET_INS, ApduError, ApduProtocol
 from aosign_plugin.backends.apdu_backend import ApduBackend
+from aosign_plugin.config.dialect import CardDialect, ChangeStyle, UnblockStatus
+from aosign_plugin.config.settings import TABLES, parse_settings
 from aosign_plugin.domain.card_status import Counter
 from aosign_plugin.domain.errors import (
     AosignError,
@@ -44,8 +46,6 @@ from aosign_plugin.domain.errors import (
 )
 from aosign_plugin.domain.secret import Secret
 from aosign_plugin.frontends.terminal_view import error_report, status_json, status_lines
-from aosign_plugin.service.settings import TABLES, parse_settings
-from aosign_plugin.session.dialect import CardDialect, ChangeStyle, UnblockStatus
 from aosign_plugin.transport import SmartCardConnection, TransportError
 from aosign_plugin.transport.pcsc_codes import Stage, classify
 from hostapp_stub import hookspecs

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from aosign_plugin.catalogs import catalog, en, ja, text
-from aosign_plugin.service.policy import CARD_MAX_LENGTH, CARD_MIN_LENGTH, Field, Reason
+from aosign_plugin.policy.rules import CARD_MAX_LENGTH, CARD_MIN_LENGTH, Field, Reason
 
 # The issuer's FAQ (a copy of ../shared/seed-faq-ja.txt): whatever a catalog quotes in 「」 must be found in it.
 _FAQ_TEXT = (Path(__file__).parents[1] / "data" / "faq-ja.txt").read_text(encoding="utf-8")

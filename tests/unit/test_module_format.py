@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from aosign_plugin import catalogs
-from aosign_plugin.pkcs11.module_format import (
+from aosign_plugin.backends.pkcs11.module_format import (
     ERROR_BAD_EXE_FORMAT,
     ERROR_MOD_NOT_FOUND,
     BinaryInfo,
@@ -138,9 +138,9 @@ def test_each_cause_has_its_text(lang: str, reason: str) -> None:
 def test_a_module_for_another_machine_is_named_through_the_backend(tmp_path: Path) -> None:
     """The backend's real load path on this runner: a file whose header declares another machine. Windows and macOS
     name the cause from the header; on Linux dlopen's own words stand (a DLL is not a Linux module at all)."""
+    from aosign_plugin.backends.pkcs11.backend import Pkcs11Backend
+    from aosign_plugin.config.settings import Backend, Settings
     from aosign_plugin.domain.errors import CardUnavailableError
-    from aosign_plugin.pkcs11.pkcs11_backend import Pkcs11Backend
-    from aosign_plugin.service.settings import Backend, Settings
     from hostapp_stub.platforms import os_key
 
     here = os_key()

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aosign_plugin.pkcs11.token_uri import Pkcs11Uri, UriError, parse_uri, validate_uri
+from aosign_plugin.config.token_uri import Pkcs11Uri, UriError, parse_uri, validate_uri
 
 
 def test_token_by_label() -> None:

@@ -8,12 +8,12 @@ import datetime as dt
 import pytest
 
 from aosign_plugin.apdu.iso7816 import ApduProtocol
+from aosign_plugin.config.dialect import CardDialect
 from aosign_plugin.domain.certificates import RawCertificate, UnreadableCertificate
-from aosign_plugin.session.dialect import CardDialect
 from aosign_plugin.session.pkcs15_reader import MAX_CERTIFICATES, Pkcs15Reader, parse_tlvs
-from aosign_plugin.simcard.card_store import MemoryStore, new_card_state
+from aosign_plugin.simcard.card import SimCard
 from aosign_plugin.simcard.pkcs15_files import APP_FID, MF_FID, CardFile, der
-from aosign_plugin.simcard.sim_card import SimCard
+from aosign_plugin.simcard.store import MemoryStore, new_card_state
 from tests.support.certs import OpensslCa
 from tests.support.pkcs15_cards import Fs, LaidOutCard, Link, cdf_entry, layout, path, read
 

@@ -95,7 +95,7 @@ def test_windows_locations(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_sim_cli_and_backend_share_one_default() -> None:
-    from aosign_plugin.simcard.sim_cli import default_state_path
+    from aosign_plugin.simcard.cli import default_state_path
 
     assert default_state_path() == platforms.default_sim_state()
 

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from aosign_plugin.domain.secret import Secret
-from aosign_plugin.service.policy import (
+from aosign_plugin.policy.rules import (
     CARD_MAX_LENGTH,
     CARD_MIN_LENGTH,
     Field,

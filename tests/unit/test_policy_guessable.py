@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aosign_plugin.domain.secret import Secret
-from aosign_plugin.service.policy import (
+from aosign_plugin.policy.rules import (
     Field,
     Guessable,
     PolicySettings,

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from aosign_plugin.service.settings import parse_settings
+from aosign_plugin.config.settings import parse_settings
 
 TABLE = {"linux": "SCR 3310", "windows": "SCR3310 USB", "macos": "SCR3310"}
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from aosign_plugin.backends.sim_backend import SimBackend
+from aosign_plugin.config.settings import Settings
 from aosign_plugin.domain.card_status import Advice, CardStatus, Counter, CounterSource, PinState
 from aosign_plugin.domain.errors import (
     CardChangedError,
@@ -23,11 +24,10 @@ from aosign_plugin.domain.errors import (
     PinPolicyError,
 )
 from aosign_plugin.domain.secret import Secret
+from aosign_plugin.policy.rules import Field
 from aosign_plugin.service.audit import AuditSettings
 from aosign_plugin.service.outcomes import Consent, Notice, NoticeKind, Operation, exit_code_for
 from aosign_plugin.service.pin_service import PinService
-from aosign_plugin.service.policy import Field
-from aosign_plugin.service.settings import Settings
 from hostapp_stub.api import ExitCode
 from tests.support.cards import SHEET_CODE, SHEET_PIN, issue_card
 

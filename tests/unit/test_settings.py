@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from aosign_plugin import catalogs
-from aosign_plugin.service.policy import Guessable
-from aosign_plugin.service.settings import Backend, parse_settings
-from aosign_plugin.session.dialect import ChangeStyle, UnblockStatus
+from aosign_plugin.config.dialect import ChangeStyle, UnblockStatus
+from aosign_plugin.config.settings import Backend, parse_settings
+from aosign_plugin.policy.rules import Guessable
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aosign_plugin.session.dialect import CardDialect, ChangeStyle
+from aosign_plugin.backends.sim_link import SimConnection
+from aosign_plugin.config.dialect import CardDialect, ChangeStyle
 from aosign_plugin.simcard.apdu_log import ApduLog, field_digest, read_log
-from aosign_plugin.simcard.card_store import CardStore, MemoryStore, SimCardState, new_card_state
-from aosign_plugin.simcard.sim_card import ATR, SimCard, card_accepts, parse_command
+from aosign_plugin.simcard.card import ATR, SimCard, card_accepts, parse_command
+from aosign_plugin.simcard.store import CardStore, MemoryStore, SimCardState, new_card_state
 from aosign_plugin.transport import CardGoneError, TransportError
-from aosign_plugin.transport.sim_link import SimConnection
 from hostapp_stub.records import replace
 
 PIN = b"12345678"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from aosign_plugin.session.dialect import CardDialect, ChangeStyle
-from aosign_plugin.simcard.card_store import MemoryStore, new_card_state
+from aosign_plugin.config.dialect import CardDialect, ChangeStyle
+from aosign_plugin.simcard.store import MemoryStore, new_card_state
 from aosign_plugin.simcard.vpcd_server import VpcdControl, VpcdServer
 
 PIN = b"12345678"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from aosign_plugin.session.dialect import CardDialect, ChangeStyle
-from aosign_plugin.simcard.card_store import (
+from aosign_plugin.config.dialect import CardDialect, ChangeStyle
+from aosign_plugin.simcard.store import (
     CardStateCorruptError,
     CardStateMissingError,
     CardStateUnwritableError,
@@ -141,7 +141,7 @@ def test_locked_is_reentrant_and_loads_once(tmp_path: Path) -> None:
 _WORKER = textwrap.dedent(
     """
     import sys, time
-    from aosign_plugin.simcard.card_store import CardStore
+    from aosign_plugin.simcard.store import CardStore
     store = CardStore(sys.argv[1])
     for _ in range(int(sys.argv[2])):
         with store.locked() as state:
@@ -179,7 +179,7 @@ def sim(
     *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
-        [sys.executable, "-m", "aosign_plugin.simcard.sim_cli", *args],
+        [sys.executable, "-m", "aosign_plugin.simcard.cli", *args],
         input=stdin if stdin is not None else b"",
         capture_output=True,
         timeout=30,
@@ -296,7 +296,7 @@ def test_default_state_path_is_the_user_data_dir(tmp_path: Path) -> None:
 
 def test_cli_imports_stay_light() -> None:
     code = (
-        "import sys, aosign_plugin.simcard.sim_cli; heavy = {'smartcard', 'platformdirs', 'click', 'pluggy'};"
+        "import sys, aosign_plugin.simcard.cli; heavy = {'smartcard', 'platformdirs', 'click', 'pluggy'};"
         " print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)

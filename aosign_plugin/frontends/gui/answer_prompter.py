@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from aosign_plugin.domain.secret import wipe_bytearray
+from aosign_plugin.policy.rules import Field
 from aosign_plugin.service.outcomes import Consent, Notice
-from aosign_plugin.service.policy import Field
 
 __all__ = ["AnswerPrompter"]
 

@@ -44,9 +44,9 @@ from aosign_plugin.frontends.gui.secret_field import SecretLineEdit
 from aosign_plugin.frontends.gui.tone_colours import box_style, text_colour
 from aosign_plugin.frontends.gui.window_wording import window_lines
 from aosign_plugin.frontends.terminal_view import advice_text, error_report, notice_text, status_lines
+from aosign_plugin.policy.rules import Field, check_base, check_new_pin
 from aosign_plugin.service.outcomes import NoticeKind, Operation, Outcome
 from aosign_plugin.service.pin_service import PinService
-from aosign_plugin.service.policy import Field, check_base, check_new_pin
 from hostapp_stub.api import EntryResult, ExitCode, Request
 
 __all__ = ["DIALOGS", "BoxTone", "ChangePinDialog", "PinDialog", "UnlockDialog", "run_entry"]
@@ -126,8 +126,8 @@ class PinDialog(QDialog):
         self._closed = False
         self._service: PinService | None = None
         try:
+            from aosign_plugin.config.settings import parse_settings
             from aosign_plugin.service.pin_service import open_service
-            from aosign_plugin.service.settings import parse_settings
 
             settings, _ = parse_settings(request.manifest)  # the host refused an invalid manifest already
             self._service = open_service(settings)

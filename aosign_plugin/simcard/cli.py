@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from aosign_plugin.simcard.card_store import CardStore, SimCardState
+    from aosign_plugin.simcard.store import CardStore, SimCardState
 
 __all__ = ["EXIT_BAD_USAGE", "EXIT_NO_CARD", "EXIT_OK", "default_state_path", "main"]
 
@@ -159,7 +159,7 @@ def _err(message: str) -> None:
 
 def _broken(exc: Exception) -> None:
     """A card state (or APDU log) that cannot be used, in the catalogs' words: the file and what is wrong."""
-    from aosign_plugin.simcard.card_store import CardStateMissingError
+    from aosign_plugin.simcard.store import CardStateMissingError
 
     reason = getattr(exc, "reason", "sim_state_corrupt")
     detail = getattr(exc, "detail", None) or str(exc)
@@ -235,10 +235,10 @@ def _print_sheet(lang: str, serial: str, issued: str, pin: bytearray, code: byte
 
 
 def _cmd_issue(args: argparse.Namespace) -> int:
+    from aosign_plugin.config.dialect import CardDialect, ChangeStyle, UnblockStatus
     from aosign_plugin.domain.secret import wipe_bytearray
-    from aosign_plugin.session.dialect import CardDialect, ChangeStyle, UnblockStatus
-    from aosign_plugin.simcard.card_store import CardStateError, CardStore, new_card_state
-    from aosign_plugin.simcard.sim_card import card_accepts
+    from aosign_plugin.simcard.card import card_accepts
+    from aosign_plugin.simcard.store import CardStateError, CardStore, new_card_state
 
     kwargs: dict[str, Any] = {}
     if args.no_aid:
@@ -329,7 +329,7 @@ def _give_certificate(state: SimCardState, folder: Path, args: argparse.Namespac
     """Give the new card its key pair and a certificate from the folder's test CA; a problem's text, or None."""
     import datetime as dt
 
-    from aosign_plugin.simcard.sim_certificate import DEFAULT_HOLDER, DEFAULT_VALID_DAYS, issue_card_certificate
+    from aosign_plugin.simcard.certificate import DEFAULT_HOLDER, DEFAULT_VALID_DAYS, issue_card_certificate
 
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     expires = DEFAULT_VALID_DAYS if args.expires_in is None else args.expires_in
@@ -356,8 +356,8 @@ def _give_certificate(state: SimCardState, folder: Path, args: argparse.Namespac
 
 
 def _cmd_add_certificate(args: argparse.Namespace) -> int:
-    from aosign_plugin.simcard.card_store import MAX_CERTIFICATES, CardStateError
-    from aosign_plugin.simcard.sim_certificate import load_certificate_file
+    from aosign_plugin.simcard.certificate import load_certificate_file
+    from aosign_plugin.simcard.store import MAX_CERTIFICATES, CardStateError
 
     try:
         data = load_certificate_file(args.file.read_bytes())
@@ -386,7 +386,7 @@ def _cmd_add_certificate(args: argparse.Namespace) -> int:
 
 
 def _load(path: Path | None) -> tuple[CardStore, SimCardState] | None:
-    from aosign_plugin.simcard.card_store import CardStateError, CardStore
+    from aosign_plugin.simcard.store import CardStateError, CardStore
 
     store = CardStore(path or default_state_path())
     try:
@@ -445,7 +445,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     import signal
 
     from aosign_plugin.simcard.apdu_log import ApduLog, ApduLogError
-    from aosign_plugin.simcard.card_store import CardStateError
+    from aosign_plugin.simcard.store import CardStateError
     from aosign_plugin.simcard.vpcd_server import (
         DEFAULT_HOST,
         DEFAULT_PORT,

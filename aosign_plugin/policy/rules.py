@@ -1,7 +1,7 @@
 """The one PIN policy: pure functions over :class:`~aosign_plugin.domain.secret.Secret` values, no card, no prompts.
 
 The card's rules (issuer FAQ): 4 to 16 half-width ASCII letters and digits, never one repeated character,
-and guessable PINs (dates, phone numbers, plain runs) to be avoided; :mod:`~aosign_plugin.service.guessable` adds
+and guessable PINs (dates, phone numbers, plain runs) to be avoided; :mod:`~aosign_plugin.policy.guessable` adds
 the patterns the FAQ does not list (other date orders, Japanese era dates, years, repeated blocks, near-repeats,
 common passwords). A deployment may only tighten these (:class:`PolicySettings`). :func:`check_base` applies
 the card's base rules to a PIN or code that already exists; :func:`check_new_pin` applies the whole policy to a new PIN.
@@ -17,7 +17,7 @@ from enum import Enum, unique
 
 from aosign_plugin import catalogs
 from aosign_plugin.domain.secret import Secret
-from aosign_plugin.service.guessable import (
+from aosign_plugin.policy.guessable import (
     DAYS_IN_MONTH,
     digits_value,
     is_common,

@@ -16,7 +16,7 @@ import os
 import sys
 from typing import Any
 
-from aosign_plugin.pkcs11.module_format import HEADER_BYTES, LoadCause, diagnose, python_arch, read_binary_info
+from aosign_plugin.backends.pkcs11.module_format import HEADER_BYTES, LoadCause, diagnose, python_arch, read_binary_info
 
 __all__ = ["cause_detail", "explain_failure", "is_quarantined", "prepare_load"]
 

@@ -12,9 +12,9 @@ from enum import Enum, unique
 from pathlib import Path
 from typing import Any
 
-from aosign_plugin.service.audit import AuditSettings
-from aosign_plugin.service.policy import CARD_MAX_LENGTH, CARD_MIN_LENGTH, Guessable, PolicySettings
-from aosign_plugin.session.dialect import CardDialect, ChangeStyle, Release, UnblockStatus
+from aosign_plugin.config.audit import AuditSettings
+from aosign_plugin.config.dialect import CardDialect, ChangeStyle, Release, UnblockStatus
+from aosign_plugin.policy.rules import CARD_MAX_LENGTH, CARD_MIN_LENGTH, Guessable, PolicySettings
 from hostapp_stub.platforms import os_key
 from hostapp_stub.records import Record, field
 
@@ -345,7 +345,7 @@ def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[SettingP
         c.problems.append(SettingProblem("pkcs11.token", "manifest.token_uri"))
         token = None
     elif token is not None:
-        from aosign_plugin.pkcs11.token_uri import validate_uri
+        from aosign_plugin.config.token_uri import validate_uri
 
         for detail in validate_uri(token):
             c.problems.append(SettingProblem("pkcs11.token", "manifest.token_uri_invalid", {"detail": detail}))
@@ -404,7 +404,7 @@ def _check_this_os_module(
     c: _Checker, modules: Mapping[str, str], digests: Mapping[str, str], p11kit: str | None, *, pinned: bool
 ) -> str | None:
     """The rules of :mod:`.module_rules` for this OS's module, when the manifest names or finds one."""
-    from aosign_plugin.pkcs11.module_rules import ModuleProblem, check_module, p11kit_module
+    from aosign_plugin.config.module_rules import ModuleProblem, check_module, p11kit_module
     from hostapp_stub.platforms import expand_manifest_path
 
     here = os_key()

@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from enum import Enum, unique
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from aosign_plugin.config.token_uri import Pkcs11Uri, UriError, parse_uri
 from aosign_plugin.domain.card_status import CardIdentity, CardStatus, Counter, CounterSource, SecretKind
 from aosign_plugin.domain.certificates import RawCertificate, UnreadableCertificate
 from aosign_plugin.domain.errors import (
@@ -43,13 +44,12 @@ from aosign_plugin.domain.errors import (
     PinIncorrectError,
 )
 from aosign_plugin.domain.secret import Secret, wipe_bytearray
-from aosign_plugin.pkcs11.token_uri import Pkcs11Uri, UriError, parse_uri
 from hostapp_stub.platforms import os_key
 
 if TYPE_CHECKING:
     from pkcs11 import Session, Slot, Token
 
-    from aosign_plugin.service.settings import Settings
+    from aosign_plugin.config.settings import Settings
     from aosign_plugin.transport.presence import Presence, PresenceWatch
 
 #: certificate objects read at most per status
@@ -322,7 +322,7 @@ class Pkcs11Backend:
         path = module_path or settings.pkcs11_module or settings.pkcs11_modules.get(key)
         if path is None:
             raise CardUnavailableError("module", f"no module for this OS: set [pkcs11] module.{key} in the manifest")
-        from aosign_plugin.pkcs11.module_rules import ModuleProblem, check_module
+        from aosign_plugin.config.module_rules import ModuleProblem, check_module
 
         try:  # the manifest check ran at start; the file is checked again right before it is loaded
             check_module(path, settings.pkcs11_sha256.get(key), pinned_by_system=settings.pkcs11_pinned_by_system)
@@ -364,7 +364,7 @@ class Pkcs11Backend:
                 ) from None
             self._p11 = pkcs11
         pkcs11 = self._p11
-        from aosign_plugin.pkcs11.module_loader import cause_detail, explain_failure, prepare_load
+        from aosign_plugin.backends.pkcs11.module_loader import cause_detail, explain_failure, prepare_load
 
         try:
             prepare_load(path)  # Windows: the module's own folder searched for the DLLs it needs
@@ -606,7 +606,7 @@ class Pkcs11Backend:
     def status(self) -> CardStatus:
         token = self._find()
         pin, unblock = counters_from_flags(self._flags or 0)
-        from aosign_plugin.domain.certificate_cache import CertificateCache, default_cache_path, evaluate
+        from aosign_plugin.backends.certificate_cache import CertificateCache, default_cache_path, evaluate
 
         certificates, unreadable = evaluate(
             self._certificates(token), warn_days=self.expiry_warn_days, cache=CertificateCache(default_cache_path())

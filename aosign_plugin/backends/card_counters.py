@@ -17,7 +17,7 @@ from hostapp_stub.records import replace
 
 if TYPE_CHECKING:
     from aosign_plugin.backends import CardBackend
-    from aosign_plugin.service.settings import Settings
+    from aosign_plugin.config.settings import Settings
 
 __all__ = ["with_card_counters"]
 
@@ -27,7 +27,7 @@ _SLOT_DESCRIPTION_BYTES = 64
 
 def _slot_reader(backend: CardBackend) -> str | None:
     """The PC/SC reader name the token's slot stands for (as OpenSC and most modules over PC/SC name slots)."""
-    from aosign_plugin.pkcs11.pkcs11_backend import Pkcs11Backend
+    from aosign_plugin.backends.pkcs11.backend import Pkcs11Backend
 
     description = backend.slot_description if isinstance(backend, Pkcs11Backend) else None
     if not description:

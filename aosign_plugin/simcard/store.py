@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from aosign_plugin.session.dialect import CardDialect
+from aosign_plugin.config.dialect import CardDialect
 
 __all__ = [
     "DEFAULT_ITERATIONS",
@@ -336,7 +336,7 @@ def new_card_state(
 
 
 class StateStore(Protocol):
-    """Where a :class:`~aosign_plugin.simcard.sim_card.SimCard` keeps its state."""
+    """Where a :class:`~aosign_plugin.simcard.card.SimCard` keeps its state."""
 
     def locked(self) -> contextlib.AbstractContextManager[SimCardState]:
         """Hold the state for one operation; yields the loaded state (reentrant)."""

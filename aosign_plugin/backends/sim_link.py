@@ -14,8 +14,8 @@ from pathlib import Path
 
 from aosign_plugin.domain.card_status import CardIdentity
 from aosign_plugin.simcard.apdu_log import ApduLog, ApduLogError
-from aosign_plugin.simcard.card_store import CardStateError, CardStateMissingError, CardStore
-from aosign_plugin.simcard.sim_card import ATR, SimCard
+from aosign_plugin.simcard.card import ATR, SimCard
+from aosign_plugin.simcard.store import CardStateError, CardStateMissingError, CardStore
 from aosign_plugin.transport import CardGoneError, SmartCardConnection, TransportError
 from aosign_plugin.transport.presence import Presence, PresenceWatch
 

@@ -1,7 +1,7 @@
 """The simulated AOSign card: the card's PIN rules as a state machine over raw command APDUs.
 
-It speaks any :class:`~aosign_plugin.session.dialect.CardDialect`. Persistent state (hashes and counters) lives in a
-:class:`~aosign_plugin.simcard.card_store.StateStore`; the power-on session state (selected, verified) lives here and
+It speaks any :class:`~aosign_plugin.config.dialect.CardDialect`. Persistent state (hashes and counters) lives in a
+:class:`~aosign_plugin.simcard.store.StateStore`; the power-on session state (selected, verified) lives here and
 is cleared by :meth:`SimCard.power_off` / :meth:`SimCard.reset`.
 
 Beside the PIN application (selected by the dialect's AID) the card has a small file system with a PKCS#15
@@ -18,11 +18,11 @@ never one gained.
 from __future__ import annotations
 
 from aosign_plugin.apdu.iso7816 import INS_CHANGE_REFERENCE_DATA, INS_RESET_RETRY_COUNTER, INS_SELECT, INS_VERIFY, SW
+from aosign_plugin.config.dialect import CardDialect, ChangeStyle
 from aosign_plugin.domain.secret import wipe_bytearray
-from aosign_plugin.session.dialect import CardDialect, ChangeStyle
 from aosign_plugin.simcard.apdu_log import ApduLog
-from aosign_plugin.simcard.card_store import SecretRecord, SimCardState, StateStore
 from aosign_plugin.simcard.pkcs15_files import APP_FID, MF_FID, PKCS15_AID, CardFile, FileSystem, build_file_system
+from aosign_plugin.simcard.store import SecretRecord, SimCardState, StateStore
 from hostapp_stub.records import Record
 
 __all__ = [
@@ -169,7 +169,7 @@ class SimCard:
 
         Holds the store's lock for the command; state changes are persisted before this returns.
 
-        :raises aosign_plugin.simcard.card_store.CardStateError: the state cannot be loaded or saved.
+        :raises aosign_plugin.simcard.store.CardStateError: the state cannot be loaded or saved.
         :raises aosign_plugin.simcard.apdu_log.ApduLogError: the APDU log cannot be written (the state was saved).
         """
         cmd = parse_command(apdu)

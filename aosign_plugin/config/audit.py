@@ -1,0 +1,18 @@
+"""The manifest's ``[audit]`` table as a record; the log itself is written by :mod:`aosign_plugin.service.audit`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hostapp_stub.records import Record
+
+__all__ = ["AuditSettings"]
+
+
+class AuditSettings(Record):
+    """The manifest's ``[audit]`` table."""
+
+    enabled: bool = True
+    path: Path | None = None
+    max_bytes: int = 1 << 20
+    backups: int = 3
