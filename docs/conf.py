@@ -19,7 +19,7 @@ extensions = ["myst_parser", "sphinx.ext.autodoc"]
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
-exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+exclude_patterns = ["_build", "_generated", "Thumbs.db", ".DS_Store"]
 root_doc = "index"
 language = "en"
 
@@ -46,3 +46,51 @@ man_pages = [
     ("man/aosign-manifest", "aosign-manifest", "the aosign deployment manifest", [author], 5),
 ]
 man_show_urls = False
+
+
+def _manifest_keys_page(app: object) -> None:
+    """The manifest reference's table, from the one declaration of the keys (aosign_plugin.config.keys)."""
+    from aosign_plugin.config import keys
+    from hostapp_stub.manifest_schema import HOST_SCHEMAS
+
+    def shown(k: keys.Key) -> str:
+        if k.default is None:
+            return "(none)"
+        if isinstance(k.default, bool):
+            return f"`{str(k.default).lower()}`"
+        if isinstance(k.default, int):
+            return f"`0x{k.default:02X}`" if k.hex else f"`{k.default}`"
+        return f'`"{k.default}"`'
+
+    def kind(k: keys.Key) -> str:
+        if k.kind == "int":
+            return f"integer {k.low}–{k.high}" if not k.hex else f"integer 0x{k.low:02X}–0x{k.high:02X}"
+        if k.kind == "choice":
+            return " \\| ".join(f'`"{c}"`' for c in k.choices)
+        return {
+            "bool": "boolean",
+            "str": "string",
+            "path": "path",
+            "per_os": "table of `linux`, `windows`, `macos` strings",
+            "str_or_per_os": "string, or one per OS",
+            "list": "list of strings",
+        }[k.kind]
+
+    lines = ["| key | type | default | meaning |", "|---|---|---|---|"]
+    for k in keys.KEYS:
+        lines.append(f"| `[{k.table}] {k.name}` | {kind(k)} | {shown(k)} | {k.meaning} |")
+    for table, schema in HOST_SCHEMAS.items():
+        for name, item in schema["properties"].items():
+            lines.append(f"| `[{table}] {name}` | list of strings | `[]` | {item['description']} |")
+    lines += ["", "What `manifest check` refuses that the schema cannot say:", ""]
+    lines += [f"- {item}" for item in keys.SCHEMA_CANNOT_SAY]
+    out = Path(__file__).parent / "_generated"
+    out.mkdir(exist_ok=True)
+    text = "\n".join(lines) + "\n"
+    target = out / "manifest-keys.md"
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+
+
+def setup(app: object) -> None:
+    app.connect("builder-inited", _manifest_keys_page)  # type: ignore[attr-defined]

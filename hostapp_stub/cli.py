@@ -55,6 +55,7 @@ def _add_builtin(sub: argparse._SubParsersAction[ArgumentParser], name: str, lan
         p_show = msub.add_parser("show", help=text("help.manifest_show", lang))
         p_show.add_argument("--json", action="store_true", help=text("help.json", lang))
         _globals(p_show, lang, suppress=True)
+        _globals(msub.add_parser("schema", help=text("help.manifest_schema", lang)), lang, suppress=True)
         return
     p = sub.add_parser(name, help=text(f"help.{name}", lang))
     if name != "gui":
@@ -177,6 +178,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _menu(entries, lang, as_json=args.json)
     if args.command == "plugins":
         return _plugins(lang, as_json=args.json)
+    if args.command == "manifest" and args.manifest_command == "schema":
+        import json
+
+        from .manifest_schema import manifest_schema
+
+        print(json.dumps(manifest_schema(pm), ensure_ascii=False, indent=2))
+        return ExitCode.OK
     if args.command == "manifest":
         return _show_manifest(manifest, lang, as_json=args.json)
     if args.command == "gui":

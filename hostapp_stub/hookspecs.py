@@ -78,6 +78,18 @@ def hostapp_manifest_warnings(  # type: ignore[empty-body]
 
 
 @hookspec
+def hostapp_manifest_schema() -> dict[str, dict[str, Any]]:  # type: ignore[empty-body]
+    """The JSON Schema (draft 2020-12) of each manifest table the plugin owns, for ``aosign-host manifest schema``
+    (administrators' editors validate and complete the manifest with it).
+
+    Declare it from the same place as the checks of :func:`hostapp_manifest_problems`, so the two cannot disagree;
+    what a schema cannot say (a file that must exist, a value relative to another) is left to those checks.
+
+    :returns: ``{table name: schema of that table}``.
+    """
+
+
+@hookspec
 def hostapp_doctor_checks(request: Request) -> list[Check]:  # type: ignore[empty-body]
     """Diagnose the plugin's part of the set-up for ``aosign-host doctor``, in the order a helpdesk would ask.
 

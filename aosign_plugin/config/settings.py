@@ -12,8 +12,10 @@ from enum import Enum, unique
 from pathlib import Path
 from typing import Any
 
+from aosign_plugin.config import keys as declared
 from aosign_plugin.config.audit import AuditSettings
 from aosign_plugin.config.dialect import CardDialect, ChangeStyle, Release, UnblockStatus
+from aosign_plugin.config.keys import OS_KEYS, Key, tables
 from aosign_plugin.policy.rules import CARD_MAX_LENGTH, CARD_MIN_LENGTH, Guessable, PolicySettings
 from hostapp_stub.platforms import os_key
 from hostapp_stub.records import Record, field
@@ -32,35 +34,12 @@ class Backend(Enum):
     AUTO = "auto"
 
 
-#: the manifest tables this plugin owns, with their keys
-TABLES: dict[str, tuple[str, ...]] = {
-    "plugin": ("backend", "language"),
-    "policy": ("min_length", "max_length", "guessable"),
-    "card": (
-        "aid",
-        "cla",
-        "pin_ref",
-        "unblock_ref",
-        "pad_to",
-        "pad_byte",
-        "change",
-        "unblock_status",
-        "release",
-        "certificates",
-    ),
-    "pcsc": ("reader",),
-    "pkcs11": ("module", "sha256", "p11kit", "token", "unblock", "card_counters"),
-    "sim": ("state", "log"),
-    "audit": ("enabled", "path", "max_bytes", "backups"),
-    "status": ("expiry_warn_days",),
-}
+#: the manifest tables this plugin owns, with their keys (declared in :mod:`.keys`)
+TABLES: dict[str, tuple[str, ...]] = tables()
 
 #: keys whose values are file paths: the host makes them absolute (``~``, ``%VAR%`` on Windows, then relative to
 #: the folder of the manifest that set them) before this module sees them
 PATH_KEYS = ("sim.state", "sim.log", "audit.path")
-
-OS_KEYS = ("linux", "windows", "macos")
-UNBLOCK_STYLES = ("so-initpin", "context-specific", "unlogged-setpin")
 
 
 class SettingProblem(Record):
@@ -118,7 +97,8 @@ class _Checker:
                 )
         return value
 
-    def choice(self, table: Mapping[str, Any], name: str, key: str, allowed: tuple[str, ...]) -> str | None:
+    def choice(self, table: Mapping[str, Any], name: str, key: str) -> str | None:
+        allowed = _declared(name, key).choices
         if key not in table:
             return None
         value = table[key]
@@ -128,14 +108,11 @@ class _Checker:
         return value
 
     def integer(
-        self,
-        table: Mapping[str, Any],
-        name: str,
-        key: str,
-        low: int,
-        high: int,
-        out_of_range: str = "manifest.out_of_range",
+        self, table: Mapping[str, Any], name: str, key: str, out_of_range: str = "manifest.out_of_range"
     ) -> int | None:
+        declared = _declared(name, key)
+        low, high = declared.low, declared.high
+        assert low is not None and high is not None, declared
         if key not in table:
             return None
         value = table[key]
@@ -188,12 +165,16 @@ class _Checker:
         return value
 
 
+def _declared(table: str, name: str) -> Key:
+    return declared.key(table, name)
+
+
 def _policy(c: _Checker) -> PolicySettings:
     t = c.table("policy")
     # the card's own range: a value outside it would loosen the card's rules, which a manifest may not do
-    lo = c.integer(t, "policy", "min_length", CARD_MIN_LENGTH, CARD_MAX_LENGTH, "manifest.loosens")
-    hi = c.integer(t, "policy", "max_length", CARD_MIN_LENGTH, CARD_MAX_LENGTH, "manifest.loosens")
-    guess = c.choice(t, "policy", "guessable", tuple(g.value for g in Guessable))
+    lo = c.integer(t, "policy", "min_length", "manifest.loosens")
+    hi = c.integer(t, "policy", "max_length", "manifest.loosens")
+    guess = c.choice(t, "policy", "guessable")
     lo = CARD_MIN_LENGTH if lo is None else lo
     hi = CARD_MAX_LENGTH if hi is None else hi
     if lo > hi:
@@ -218,22 +199,22 @@ def _dialect(c: _Checker) -> CardDialect:
         else:
             kwargs["aid"] = raw
     for key in ("cla", "pin_ref", "unblock_ref", "pad_byte"):
-        value = c.integer(t, "card", key, 0, 0xFF)
+        value = c.integer(t, "card", key)
         if value is not None:
             kwargs[key] = value
-    pad_to = c.integer(t, "card", "pad_to", 0, 127)
+    pad_to = c.integer(t, "card", "pad_to")
     if pad_to is not None:
         if 0 < pad_to < CARD_MAX_LENGTH:
             c.problems.append(SettingProblem("card.pad_to", "manifest.bad_pad_to", {"high": CARD_MAX_LENGTH}))
         else:
             kwargs["pad_to"] = pad_to
-    change = c.choice(t, "card", "change", tuple(s.value for s in ChangeStyle))
+    change = c.choice(t, "card", "change")
     if change:
         kwargs["change"] = ChangeStyle(change)
-    status = c.choice(t, "card", "unblock_status", tuple(s.value for s in UnblockStatus))
+    status = c.choice(t, "card", "unblock_status")
     if status:
         kwargs["unblock_status"] = UnblockStatus(status)
-    release = c.choice(t, "card", "release", tuple(r.value for r in Release))
+    release = c.choice(t, "card", "release")
     if release:
         kwargs["release"] = Release(release)
     try:
@@ -320,8 +301,8 @@ def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[SettingP
     """
     c = _Checker(manifest)
     plugin = c.table("plugin")
-    backend = c.choice(plugin, "plugin", "backend", tuple(b.value for b in Backend))
-    language = c.choice(plugin, "plugin", "language", ("ja", "en"))
+    backend = c.choice(plugin, "plugin", "backend")
+    language = c.choice(plugin, "plugin", "language")
     policy = _policy(c)
     dialect = _dialect(c)
     pcsc = c.table("pcsc")
@@ -338,7 +319,7 @@ def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[SettingP
         p11kit = None
     pinned = _locked_by_system(manifest, f"pkcs11.sha256.{os_key()}") and os_key() in digests
     module = _check_this_os_module(c, modules, digests, p11kit, pinned=pinned)
-    unblock = c.choice(p11, "pkcs11", "unblock", UNBLOCK_STYLES)
+    unblock = c.choice(p11, "pkcs11", "unblock")
     card_counters = c.boolean(p11, "pkcs11", "card_counters")
     token = c.string(p11, "pkcs11", "token")
     if token is not None and not token.startswith("pkcs11:"):
@@ -353,10 +334,10 @@ def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[SettingP
     sim = c.table("sim")
     audit_table = c.table("audit")
     enabled = c.boolean(audit_table, "audit", "enabled")
-    max_bytes = c.integer(audit_table, "audit", "max_bytes", 4096, 1 << 30)
-    backups = c.integer(audit_table, "audit", "backups", 0, 99)
+    max_bytes = c.integer(audit_table, "audit", "max_bytes")
+    backups = c.integer(audit_table, "audit", "backups")
     status_table = c.table("status")
-    warn_days = c.integer(status_table, "status", "expiry_warn_days", 0, 3650)
+    warn_days = c.integer(status_table, "status", "expiry_warn_days")
     audit = AuditSettings(
         enabled=True if enabled is None else enabled,
         path=_path(c, audit_table, "audit", "path"),

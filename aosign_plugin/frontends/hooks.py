@@ -30,6 +30,7 @@ __all__ = [
     "hostapp_doctor_checks",
     "hostapp_manifest_paths",
     "hostapp_manifest_problems",
+    "hostapp_manifest_schema",
     "hostapp_manifest_tables",
     "hostapp_manifest_warnings",
     "hostapp_register_menu_entries",
@@ -100,6 +101,13 @@ def hostapp_register_menu_entries(register: Callable[[MenuEntry], None]) -> None
 @hookimpl
 def hostapp_register_status_panels(register: Callable[[StatusPanel], None]) -> None:
     register(StatusPanel("card", PerLanguage("panel.card"), _read_card_panel, _watch_card_panel))
+
+
+@hookimpl
+def hostapp_manifest_schema() -> dict[str, dict[str, Any]]:
+    from aosign_plugin.config.keys import table_schemas
+
+    return table_schemas()
 
 
 @hookimpl
