@@ -7,15 +7,24 @@ part), ``system`` (pcscd, vpcd, SoftHSM2 or OpenSC's module, started by the test
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.support.cards import Card, make_card
 from tests.support.realparts import start_pcscd, stop_process
 
 _HERE = Path(__file__).parent
+
+# Hypothesis profiles: "ci" (scripts/test, and CI) runs every property with its examples as written and no deadline
+# (a loaded 2-core machine is no failure); "dev", the default of a bare pytest run, a quick loop with at most 10
+# examples where a test does not set its own number
+settings.register_profile("ci", deadline=None, print_blob=True)
+settings.register_profile("dev", deadline=None, max_examples=10)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
