@@ -102,7 +102,12 @@ class ApduBackend(abc.ABC):
     def status(self) -> CardStatus:
         with self._session() as session:
             status = self._with_certificates(session, self._read(session, self.name, self.reader))
-        return replace(status, identity=self._identity)
+        identity = self._identity
+        if identity is not None and identity.serial is None and status.serial is not None:
+            # the serial is part of which card it is: where the reader counts no card events (macOS), a card swapped
+            # for another of the same type (one ATR) differs only there
+            identity = replace(identity, serial=status.serial)
+        return replace(status, identity=identity)
 
     def _with_certificates(self, session: PinSession, status: CardStatus) -> CardStatus:
         """The status with the card's serial and certificates, read in the same transaction without a PIN."""
