@@ -16,6 +16,12 @@ deleting or renaming the folder itself, changing its DACL or owner. Adding a fil
 ``C:\\`` and ``C:\\ProgramData`` grant their users) cannot replace an existing one and does not count. Inherit-only
 entries do not apply to the node; deny entries are not subtracted (a file is never trusted because of a deny).
 A NULL DACL (everyone may do everything) fails.
+
+A DLL's own folder is stricter (:func:`windows_verdict`'s ``dll_folders``): Windows looks for a DLL's dependencies
+in the folder it was loaded from, so there adding a file (``FILE_ADD_FILE``, or the generic write right) counts too:
+whoever can add one can plant a DLL that loads into the signing app with the PIN. ``C:\\ProgramData`` grants its
+users that right and its subfolders inherit it: a vendor module there fails unless its folder's DACL is made
+administrators-only.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ __all__ = [
     "PosixNode",
     "WindowsNode",
     "admin_only",
+    "dll_folders",
     "posix_chain",
     "posix_verdict",
     "windows_chain",
@@ -63,6 +70,8 @@ GENERIC_WRITE = 0x4000_0000
 FILE_CHANGING = FILE_WRITE_DATA | FILE_APPEND_DATA | DELETE | WRITE_DAC | WRITE_OWNER | GENERIC_WRITE | GENERIC_ALL
 #: rights that let their holder replace what a folder holds, or the folder itself
 FOLDER_CHANGING = FILE_DELETE_CHILD | DELETE | WRITE_DAC | WRITE_OWNER | GENERIC_ALL
+#: on the folder a DLL is loaded from, adding a file counts too (a planted dependency DLL loads with it)
+DLL_FOLDER_CHANGING = FOLDER_CHANGING | FILE_WRITE_DATA | GENERIC_WRITE
 
 # ACE types and flags
 ACCESS_ALLOWED_ACE_TYPE = 0x0
@@ -136,14 +145,24 @@ def posix_verdict(
     return None
 
 
-def windows_verdict(nodes: Iterable[WindowsNode], trusted: Collection[str] = TRUSTED_SIDS) -> Distrust | None:
-    """The first node that an account outside ``trusted`` could change or replace, or None when all hold."""
+def windows_verdict(
+    nodes: Iterable[WindowsNode], trusted: Collection[str] = TRUSTED_SIDS, *, dll_folders: Collection[str] = ()
+) -> Distrust | None:
+    """The first node that an account outside ``trusted`` could change or replace, or None when all hold.
+
+    :param dll_folders: the folders a DLL is loaded from (:func:`dll_folders`): there adding a file counts too.
+    """
     for node in nodes:
         if node.owner not in trusted:
             return Distrust("owner", node.path, node.owner)
         if node.dacl is None:
             return Distrust("writable", node.path, "Everyone (NULL DACL)")
-        changing = FOLDER_CHANGING if node.is_dir else FILE_CHANGING
+        if not node.is_dir:
+            changing = FILE_CHANGING
+        elif node.path in dll_folders:
+            changing = DLL_FOLDER_CHANGING
+        else:
+            changing = FOLDER_CHANGING
         for ace in node.dacl:
             if ace.type not in ALLOW_TYPES or ace.flags & INHERIT_ONLY_ACE:
                 continue
@@ -157,6 +176,12 @@ def _chain(path: Path) -> list[Path]:
     """The file through any symlink, the folders above it, then the folders above the link itself (once each)."""
     real = Path(os.path.realpath(path))
     return list(dict.fromkeys((real, *real.parents, *Path(os.path.abspath(path)).parents)))
+
+
+def dll_folders(path: Path) -> list[str]:
+    """The folders Windows loads ``path``'s dependencies from: the one of the path as given and, through a link,
+    the one it points into (as :func:`windows_chain` names them)."""
+    return list(dict.fromkeys((str(Path(os.path.realpath(path)).parent), str(Path(os.path.abspath(path)).parent))))
 
 
 def posix_chain(path: Path) -> list[PosixNode]:

@@ -13,6 +13,7 @@ from hostapp_stub.file_trust import (
     ADMINISTRATORS,
     TRUSTED_INSTALLER,
     Ace,
+    Distrust,
     PosixNode,
     WindowsNode,
     admin_only,
@@ -126,6 +127,26 @@ PROFILE_VENDOR = (
     f"O:{USER}G:{USER}D:AI(A;OICIID;FA;;;SY)(A;OICIID;FA;;;BA)(A;OICIID;FA;;;{USER})",
 )
 
+USER_WRITABLE_DLL = (
+    r"C:\Program Files\OpenSC Project\opensc-pkcs11.dll",
+    False,
+    f"O:BAG:SYD:AI(A;;FA;;;{USER})(A;ID;FA;;;SY)(A;ID;FA;;;BA)(A;ID;0x1200a9;;;BU)",
+)
+# a vendor's installer that made its folder under ProgramData and left the inherited entries (users may add files)
+VENDOR_DIR = (
+    r"C:\ProgramData\Vendor",
+    True,
+    "O:BAG:SYD:AI(A;OICIIOID;FA;;;CO)(A;OICIID;FA;;;SY)(A;OICIID;FA;;;BA)(A;OICIID;0x1200a9;;;BU)(A;CIID;DCLCRPCR;;;BU)",
+)
+VENDOR_DLL = (r"C:\ProgramData\Vendor\p11.dll", False, "O:BAG:SYD:AI(A;ID;FA;;;SY)(A;ID;FA;;;BA)(A;ID;0x1200a9;;;BU)")
+# the same folder after `icacls C:\ProgramData\Vendor /inheritance:r /grant:r SYSTEM:(OI)(CI)F Administrators:(OI)(CI)F
+# Users:(OI)(CI)RX`
+VENDOR_DIR_CLOSED = (
+    r"C:\ProgramData\Vendor",
+    True,
+    "O:BAG:SYD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)",
+)
+
 
 def test_sddl_parsing() -> None:
     aces = parse_sddl_dacl(PROGRAMDATA[2])
@@ -212,19 +233,72 @@ def test_windows_module_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     digest = hashlib.sha256(dll.read_bytes()).hexdigest()
     recorded: list[WindowsNode] = []
     monkeypatch.setattr(file_trust, "windows_chain", lambda path: recorded)
+    folders: list[str] = []
+    monkeypatch.setattr(file_trust, "dll_folders", lambda path: folders)
     monkeypatch.setattr(sys, "platform", "win32")
     recorded[:] = nodes_from_sddl([OPENSC_DLL, OPENSC_DIR, PROGRAM_FILES, C_ROOT])
+    folders[:] = [OPENSC_DIR[0]]
     assert check_module(str(dll)) == dll
     recorded[:] = nodes_from_sddl([PROFILE_DLL, PROFILE_VENDOR, PROFILE, USERS, C_ROOT])
+    folders[:] = [PROFILE_VENDOR[0]]
     with pytest.raises(ModuleProblem) as e:
         check_module(str(dll))
     assert (e.value.rule, e.value.path) == ("owner", PROFILE_DLL[0])
     with pytest.raises(ModuleProblem):  # a digest the user's own file pins does not stand in
         check_module(str(dll), digest)
+    with pytest.raises(ModuleProblem) as e:  # issue 27: pinned, but in a folder the user owns (a DLL planted beside)
+        check_module(str(dll), digest, pinned_by_system=True)
+    assert (e.value.rule, e.value.path) == ("owner", PROFILE_VENDOR[0])
+    # pinned, a DLL the user may rewrite (its digest holds for it) in a folder only the administrators can change
+    recorded[:] = nodes_from_sddl([USER_WRITABLE_DLL, OPENSC_DIR, PROGRAM_FILES, C_ROOT])
+    folders[:] = [OPENSC_DIR[0]]
     assert check_module(str(dll), digest, pinned_by_system=True) == dll
+    with pytest.raises(ModuleProblem):
+        check_module(str(dll))
     with pytest.raises(ModuleProblem) as e:  # pinned, and replaced
         check_module(str(dll), "0" * 64, pinned_by_system=True)
     assert e.value.rule == "digest"
+    # issue 27: a vendor folder under ProgramData inherits the users' right to add files: a DLL planted there loads
+    recorded[:] = nodes_from_sddl([VENDOR_DLL, VENDOR_DIR, PROGRAMDATA, C_ROOT])
+    folders[:] = [VENDOR_DIR[0]]
+    with pytest.raises(ModuleProblem) as e:
+        check_module(str(dll))
+    assert (e.value.rule, e.value.path) == ("writable", VENDOR_DIR[0])
+    with pytest.raises(ModuleProblem) as e:
+        check_module(str(dll), digest, pinned_by_system=True)
+    assert (e.value.rule, e.value.path) == ("writable", VENDOR_DIR[0])
+    recorded[:] = nodes_from_sddl([VENDOR_DLL, VENDOR_DIR_CLOSED, PROGRAMDATA, C_ROOT])  # icacls /inheritance:r ...
+    folders[:] = [VENDOR_DIR_CLOSED[0]]
+    assert check_module(str(dll)) == dll
+
+
+def test_windows_dll_folder_counts_add_file_only_for_the_dll_folder() -> None:
+    """The system manifest's folder may let users add files (ProgramData's default); a DLL's folder may not."""
+    assert windows_verdict(nodes_from_sddl([MANIFEST, AOSIGN_DIR, PROGRAMDATA, C_ROOT])) is None
+    found = windows_verdict(nodes_from_sddl([VENDOR_DLL, VENDOR_DIR, PROGRAMDATA, C_ROOT]), dll_folders=[VENDOR_DIR[0]])
+    assert found == Distrust("writable", VENDOR_DIR[0], "S-1-5-32-545")
+    # C:\ and ProgramData above it grant add-file too, but no DLL is loaded from them
+    assert (
+        windows_verdict(
+            nodes_from_sddl([VENDOR_DLL, VENDOR_DIR_CLOSED, PROGRAMDATA, C_ROOT]), dll_folders=[VENDOR_DIR_CLOSED[0]]
+        )
+        is None
+    )
+    generic = (VENDOR_DIR_CLOSED[0], True, VENDOR_DIR_CLOSED[2] + "(A;;GW;;;S-1-5-11)")
+    found = windows_verdict(nodes_from_sddl([VENDOR_DLL, generic, PROGRAMDATA, C_ROOT]), dll_folders=[generic[0]])
+    assert found == Distrust("writable", generic[0], "S-1-5-11")
+
+
+def test_dll_folders_names_the_folder_as_given_and_through_a_link(tmp_path: Path) -> None:
+    from hostapp_stub.file_trust import dll_folders
+
+    real = tmp_path / "vendor"
+    real.mkdir()
+    (real / "p11.dll").write_bytes(b"MZ")
+    (tmp_path / "link").mkdir()
+    (tmp_path / "link" / "p11.dll").symlink_to(real / "p11.dll")
+    assert dll_folders(real / "p11.dll") == [str(real)]
+    assert dll_folders(tmp_path / "link" / "p11.dll") == [str(real), str(tmp_path / "link")]
 
 
 def test_pinned_by_system_only_through_a_system_lock() -> None:
