@@ -9,6 +9,12 @@ owned by an allowed account (root; for a module also the user) and is not writab
 granting write shows in the group bits, as the ACL mask). A sticky folder (``/tmp``) may be allowed: others can add
 files there but not replace ours.
 
+macOS: its ACLs (``chmod +a``) do not show in the mode bits at all, so each node's extended ACL is read too
+(``acl_get_file(ACL_TYPE_EXTENDED)``, as ``acl_to_text`` prints it) and an allow entry that lets anyone but an allowed
+owner change or replace the node fails: on a file ``write``, ``append``, ``delete``, ``writesecurity``, ``chown``; on a
+folder ``add_file``, ``add_subdirectory`` (not on an allowed sticky folder), ``delete_child``, ``delete``,
+``writesecurity``, ``chown``. Inherit-only entries do not apply to the node; deny entries are not subtracted.
+
 Windows: for each node, its owner and every allow entry of its DACL that grants a right to change or replace it
 belong to Administrators, SYSTEM or TrustedInstaller. The rights that count: on the file, writing or appending its
 data, deleting it, changing its DACL or owner (and the generic write/all rights); on a folder, deleting a child,
@@ -40,10 +46,12 @@ __all__ = [
     "TRUSTED_SIDS",
     "Ace",
     "Distrust",
+    "MacAce",
     "PosixNode",
     "WindowsNode",
     "admin_only",
     "dll_folders",
+    "parse_macos_acl",
     "posix_chain",
     "posix_verdict",
     "windows_chain",
@@ -98,12 +106,61 @@ class Distrust(NamedTuple):
     who: str
 
 
+class MacAce(NamedTuple):
+    """One entry of a macOS extended ACL, as ``acl_to_text`` prints it (``user:UUID:name:id:allow:perm,...``)."""
+
+    tag: str
+    name: str
+    id: int | None
+    allow: bool
+    perms: frozenset[str]
+
+
 class PosixNode(NamedTuple):
-    """One node's ``stat`` as recorded: its owner and mode."""
+    """One node's ``stat`` as recorded: its owner and mode (and on macOS its extended ACL)."""
 
     path: str
     uid: int
     mode: int
+    acl: tuple[MacAce, ...] = ()
+
+
+#: macOS ACL rights that let their holder change or replace a file, or what a folder holds (or the folder itself)
+MAC_FILE_CHANGING = frozenset({"write", "append", "delete", "writesecurity", "chown"})
+MAC_FOLDER_CHANGING = frozenset({"delete_child", "delete", "writesecurity", "chown"})
+MAC_FOLDER_ADDING = frozenset({"add_file", "add_subdirectory"})
+
+
+def parse_macos_acl(text: str) -> tuple[MacAce, ...]:
+    """The entries of ``acl_to_text``'s output (``!#acl 1`` then one entry a line); unknown lines are skipped."""
+    out = []
+    for line in text.splitlines():
+        fields = line.strip().split(":")
+        if len(fields) < 6 or fields[0] not in ("user", "group"):
+            continue
+        tag, name, ident, kind, perms = fields[0], fields[2], fields[3], fields[4], fields[5]
+        out.append(
+            MacAce(
+                tag,
+                name,
+                int(ident) if ident.isdigit() else None,
+                kind == "allow",
+                frozenset(p.strip() for p in perms.split(",") if p.strip()),
+            )
+        )
+    return tuple(out)
+
+
+def _mac_acl_verdict(node: PosixNode, owners: Collection[int], *, sticky_allowed: bool) -> Distrust | None:
+    folder = stat.S_ISDIR(node.mode)
+    changing = MAC_FOLDER_CHANGING | (frozenset() if sticky_allowed else MAC_FOLDER_ADDING) if folder else None
+    for ace in node.acl:
+        if not ace.allow or "only_inherit" in ace.perms:
+            continue
+        granted = ace.perms & (changing if changing is not None else MAC_FILE_CHANGING)
+        if granted and not (ace.tag == "user" and ace.id in owners):
+            return Distrust("writable", node.path, f"{ace.tag}:{ace.name}")
+    return None
 
 
 class Ace(NamedTuple):
@@ -136,6 +193,9 @@ def posix_verdict(
         if node.uid not in owners:
             return Distrust("owner", node.path, str(node.uid))
         sticky = stat.S_ISDIR(node.mode) and node.mode & stat.S_ISVTX
+        found = _mac_acl_verdict(node, owners, sticky_allowed=bool(sticky and sticky_folders))
+        if found is not None:
+            return found
         if sticky and sticky_folders:
             continue
         if node.mode & stat.S_IWOTH:
@@ -192,8 +252,44 @@ def posix_chain(path: Path) -> list[PosixNode]:
     nodes = []
     for node in _chain(path):
         st = os.stat(node)
-        nodes.append(PosixNode(str(node), st.st_uid, st.st_mode))
+        acl = parse_macos_acl(_macos_acl_text(node)) if sys.platform == "darwin" else ()
+        nodes.append(PosixNode(str(node), st.st_uid, st.st_mode, acl))
     return nodes
+
+
+def _macos_acl_text(node: Path) -> str:
+    """The node's extended ACL as ``acl_to_text`` prints it; empty when it has none.
+
+    :raises OSError: it could not be read (an ACL there but unreadable is not "none").
+    """
+    import ctypes
+    import errno
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.acl_get_file.argtypes = [ctypes.c_char_p, ctypes.c_int]
+    libc.acl_get_file.restype = ctypes.c_void_p
+    libc.acl_to_text.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_ssize_t)]
+    libc.acl_to_text.restype = ctypes.c_void_p
+    libc.acl_free.argtypes = [ctypes.c_void_p]
+    acl_type_extended = 0x100
+    acl = libc.acl_get_file(os.fsencode(node), acl_type_extended)
+    if not acl:
+        err = ctypes.get_errno()
+        if err == errno.ENOENT:  # no ACL on this node (the node itself was stat'ed just before)
+            return ""
+        raise OSError(err, os.strerror(err), str(node))
+    try:
+        length = ctypes.c_ssize_t(0)
+        text = libc.acl_to_text(acl, ctypes.byref(length))
+        if not text:
+            err = ctypes.get_errno()
+            raise OSError(err, os.strerror(err), str(node))
+        try:
+            return ctypes.string_at(text, length.value).decode("utf-8", "replace")
+        finally:
+            libc.acl_free(text)
+    finally:
+        libc.acl_free(acl)
 
 
 def admin_only(path: Path) -> Distrust | None:

@@ -312,3 +312,59 @@ def test_pinned_by_system_only_through_a_system_lock() -> None:
         assert settings.pkcs11_pinned_by_system, locked
     settings, _ = parse_settings({"pkcs11": {}, "manifest": {"locked": ["pkcs11"]}})
     assert not settings.pkcs11_pinned_by_system  # locked, but nothing pinned
+
+
+# macOS extended ACLs as `acl_to_text` prints them (what `ls -le` shows; `chmod +a "everyone allow add_file"`): the
+# mode bits stay 0755 and say nothing of them
+EVERYONE_ADDS = (
+    "!#acl 1\ngroup:ABCDEFAB-CDEF-ABCD-EFAB-CDEF0000000C:everyone:12:allow:list,add_file,search,add_subdirectory\n"
+)
+STAFF_WRITES = "!#acl 1\ngroup:ABCDEFAB-CDEF-ABCD-EFAB-CDEF00000014:staff:20:allow:read,write,append\n"
+ROOT_ONLY = "!#acl 1\nuser:FFFFEEEE-DDDD-CCCC-BBBB-AAAA00000000:root:0:allow:read,write,delete,writesecurity,chown\n"
+INHERIT_ONLY = (
+    "!#acl 1\ngroup:ABCDEFAB-CDEF-ABCD-EFAB-CDEF0000000C:everyone:12:allow:write,delete,file_inherit,only_inherit\n"
+)
+DENY = "!#acl 1\ngroup:ABCDEFAB-CDEF-ABCD-EFAB-CDEF0000000C:everyone:12:deny:write,delete,writesecurity,chown\n"
+
+
+def mac_chain(file_acl: str = "", folder_acl: str = "") -> list[PosixNode]:
+    from hostapp_stub.file_trust import parse_macos_acl
+
+    return [
+        PosixNode("/Library/AOSign/manifest.toml", 0, FILE | 0o644, parse_macos_acl(file_acl)),
+        PosixNode("/Library/AOSign", 0, DIR | 0o755, parse_macos_acl(folder_acl)),
+        PosixNode("/Library", 0, DIR | 0o755),
+        PosixNode("/", 0, DIR | 0o755),
+    ]
+
+
+def test_macos_acls_count_though_the_mode_bits_do_not_show_them() -> None:
+    from hostapp_stub.file_trust import parse_macos_acl
+
+    [ace] = parse_macos_acl(EVERYONE_ADDS)
+    assert (ace.tag, ace.name, ace.id, ace.allow) == ("group", "everyone", 12, True)
+    assert "add_file" in ace.perms
+    assert posix_verdict(mac_chain()) is None
+    assert posix_verdict(mac_chain(folder_acl=EVERYONE_ADDS)) == Distrust(
+        "writable", "/Library/AOSign", "group:everyone"
+    )
+    assert posix_verdict(mac_chain(file_acl=STAFF_WRITES)) == Distrust(
+        "writable", "/Library/AOSign/manifest.toml", "group:staff"
+    )
+    assert posix_verdict(mac_chain(file_acl=ROOT_ONLY, folder_acl=ROOT_ONLY)) is None
+    assert posix_verdict(mac_chain(folder_acl=INHERIT_ONLY)) is None  # applies to what is made inside, not here
+    assert posix_verdict(mac_chain(file_acl=DENY, folder_acl=DENY)) is None
+
+
+def test_macos_acl_on_a_module_the_user_may_hold_but_no_one_else() -> None:
+    from hostapp_stub.file_trust import parse_macos_acl
+
+    user_acl = parse_macos_acl("!#acl 1\nuser:FFFFEEEE-DDDD-CCCC-BBBB-AAAA000001F5:taro:501:allow:write,delete\n")
+    module = [
+        PosixNode("/Users/taro/lib/p11.dylib", 501, FILE | 0o755, user_acl),
+        PosixNode("/Users/taro", 501, DIR | 0o755),
+    ]
+    assert posix_verdict(module, owners=(0, 501)) is None
+    assert posix_verdict(module, owners=(0,)) == Distrust("owner", "/Users/taro/lib/p11.dylib", "501")
+    tmp = [PosixNode("/private/tmp", 0, DIR | 0o1777, parse_macos_acl(EVERYONE_ADDS))]
+    assert posix_verdict(tmp, owners=(0, 501), sticky_folders=True) is None  # adding is what a sticky folder allows
