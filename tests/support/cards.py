@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
+import sysconfig
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,7 @@ from typing import Any
 from aosign_plugin.simcard.apdu_log import ApduLogContents, read_log
 from tests.support.realparts import reader_name, serve_card
 
-BIN = Path(sys.executable).parent
+BIN = Path(sysconfig.get_path("scripts"))  # where pip put the scripts (Windows: Scripts\, not beside python.exe)
 
 #: the initial PIN and the unblocking code printed on the test cards' sheets
 SHEET_PIN = "31415926"

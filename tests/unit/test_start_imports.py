@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
+BIN = Path(sysconfig.get_path("scripts"))  # where pip put the scripts (Windows: Scripts\, not beside python.exe)
 
 #: the modules checked, and what pulled each in before
 NOT_ON_START = (
