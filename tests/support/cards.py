@@ -118,9 +118,14 @@ def edit_state(card: Card, **changes: Any) -> None:
     card.state.write_text(json.dumps(data))
 
 
+def _toml(path: Path) -> str:
+    """``path`` as a TOML string: a Windows path's backslashes escaped (JSON's string escapes are TOML's)."""
+    return json.dumps(str(path), ensure_ascii=False)
+
+
 def write_manifest(path: Path, backend: str, state: Path, log: Path, extra: str = "") -> None:
     path.write_text(
-        f'[plugin]\nbackend = "{backend}"\n\n[sim]\nstate = "{state}"\nlog = "{log}"\n\n{extra}',
+        f'[plugin]\nbackend = "{backend}"\n\n[sim]\nstate = {_toml(state)}\nlog = {_toml(log)}\n\n{extra}',
         encoding="utf-8",
     )
 

@@ -75,7 +75,7 @@ def sim_env(tmp_path: Path) -> dict[str, str]:
         check=True,
     )
     manifest = tmp_path / "manifest.toml"
-    manifest.write_text(f'[plugin]\nbackend = "sim"\n\n[sim]\nstate = "{state}"\n', encoding="utf-8")
+    manifest.write_text(f'[plugin]\nbackend = "sim"\n\n[sim]\nstate = {json.dumps(str(state))}\n', encoding="utf-8")
     return {
         "HOME": str(tmp_path),
         "XDG_CACHE_HOME": str(tmp_path / "cache"),
