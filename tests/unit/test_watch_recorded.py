@@ -248,3 +248,59 @@ def test_macos_layer_answering_at_once_with_nothing_new_does_not_spin(monkeypatc
 )
 def test_context_dead_is_decided_on_the_raw_code(code: int, dead: bool) -> None:
     assert context_dead(code) is dead
+
+
+class SilentWatch:
+    """A watch that never reports (a PC/SC layer that missed the event, or one whose context died)."""
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class ReaderPluggedInLater:
+    """The backend's answers to "which card is there?" (no APDU): no reader ``absent`` times, then a card."""
+
+    def __init__(self, absent: int) -> None:
+        self.absent = absent
+        self.asked = 0
+        self.watch_made: SilentWatch | None = None
+
+    def identity(self) -> CardIdentity:
+        from aosign_plugin.domain.errors import CardUnavailableError
+
+        self.asked += 1
+        if self.asked <= self.absent:
+            raise CardUnavailableError("no_reader", "")
+        return CardIdentity(reader="Reader A", atr="3B80800101")
+
+    def watch(self, on_change: Callable[[Presence], None]) -> SilentWatch:
+        self.watch_made = SilentWatch()
+        return self.watch_made
+
+
+class InteractiveUI:
+    lang = "en"
+    interactive = True
+
+    def __init__(self) -> None:
+        self.notices: list[str] = []
+
+    def notice(self, text: str) -> None:
+        self.notices.append(text)
+
+
+def test_waiting_for_a_card_asks_again_on_a_slow_tick_even_when_the_watch_is_silent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 27: the wait never depends on the watch alone (a Windows watch once never woke it again)."""
+    from aosign_plugin.frontends import entries
+    from hostapp_stub.api import Request
+
+    monkeypatch.setattr(entries, "_WAKE_S", 0.01)
+    monkeypatch.setattr(entries, "_PROBE_S", 0.02)
+    backend = ReaderPluggedInLater(absent=3)
+    ui = InteractiveUI()
+    entries._wait_for_card(backend, Request(lang="en"), ui)  # type: ignore[arg-type]
+    assert backend.asked == 4  # the first look, then two ticks with no reader, then the card
+    assert backend.watch_made is not None and backend.watch_made.closed
+    assert len(ui.notices) == 1  # "connect the reader" said once
