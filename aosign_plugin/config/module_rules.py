@@ -55,8 +55,9 @@ def check_module(path: str, sha256: str | None = None, *, pinned_by_system: bool
     """The module's path once every rule holds.
 
     :param sha256: the manifest's digest for this OS's module, if any.
-    :param pinned_by_system: that digest comes from the system manifest (it locks it): on Windows a module outside
-        the administrators' folders is then allowed, its digest standing in for the folder rule.
+    :param pinned_by_system: that digest comes from the system manifest (it locks it): on Windows the digest then
+        stands in for the DLL file's own rights; its folders must pass all the same (no one else may add a file beside
+        it).
     :raises ModuleProblem: ``relative``, ``missing``, ``not_a_file``, ``writable`` or ``owner`` (the file or a
         folder, named: another account could replace it), ``digest``.
     """

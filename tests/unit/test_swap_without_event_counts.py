@@ -11,10 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from aosign_plugin.backends.sim_backend import SimBackend
+from aosign_plugin.config.settings import Settings
 from aosign_plugin.domain.card_status import CardIdentity
 from aosign_plugin.domain.errors import CardChangedError
 from aosign_plugin.service.pin_service import PinService
-from aosign_plugin.service.settings import Settings
 from aosign_plugin.transport import SmartCardConnection
 from tests.support.cards import SHEET_PIN, issue_card
 from tests.unit.test_service import NEW, SwapWhileTyping, _tries
