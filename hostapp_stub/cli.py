@@ -41,6 +41,7 @@ def _globals(parser: argparse.ArgumentParser, lang: str, *, suppress: bool) -> N
     parser.add_argument(
         "-v", "--verbose", action="count", default=argparse.SUPPRESS if suppress else 0, help=text("help.verbose", lang)
     )
+    parser.add_argument("--output", metavar="FILE", default=default, help=text("help.output", lang))
 
 
 def _add_builtin(sub: argparse._SubParsersAction[ArgumentParser], name: str, lang: str) -> None:
@@ -65,11 +66,42 @@ def _add_builtin(sub: argparse._SubParsersAction[ArgumentParser], name: str, lan
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the host CLI; returns the exit code (CONTRACT.md)."""
+    args_in = list(sys.argv[1:] if argv is None else argv)
+    if "--version" in args_in[: args_in.index("--") if "--" in args_in else None] and _command_word(args_in) is None:
+        print(_version())  # before the manifest: a helpdesk can always ask it
+        return ExitCode.OK
+    output = _pre_option(args_in, "--output")
+    if output is None:
+        return _main(args_in)
+    from .console_output import setup_streams
+    from .language import pick_language
+    from .output_file import with_output_file
+
+    setup_streams()  # stderr for the messages; stdout is gathered for the file
+    return with_output_file(
+        output,
+        lambda: _main(args_in),
+        lambda path, why: text("output.failed", pick_language(_pre_lang(args_in)), path=path, error=why),
+    )
+
+
+def _version() -> str:
+    """``aosign-host X.Y.Z (Python A.B.C, OS machine)``: the installed distribution's version."""
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        mine = version("aosign-plugin")
+    except PackageNotFoundError:  # run from a source tree that is not installed
+        mine = "unknown"
+    return f"aosign-host {mine} (Python {platform.python_version()}, {platform.system()} {platform.machine()})"
+
+
+def _main(args_in: list[str]) -> int:
     from .console_output import setup_streams
     from .language import LANGUAGES, env_language, pick_language
 
     setup_streams()
-    args_in = list(sys.argv[1:] if argv is None else argv)
     early = _pre_lang(args_in)
     env_lang = env_language()
     if env_lang is not None and env_lang not in LANGUAGES and early is None:
@@ -129,6 +161,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     use_language(help_lang)
     parser = ArgumentParser(prog="aosign-host")
+    # answered by main() before the manifest; here for --help only (its text would cost every start an import)
+    parser.add_argument("--version", action="store_true", help=text("help.version", help_lang))
     _globals(parser, help_lang, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
@@ -250,7 +284,7 @@ def _command_word(argv: Sequence[str]) -> str | None:
     for arg in argv:
         if skip:
             skip = False
-        elif arg in ("--manifest", "--lang"):
+        elif arg in ("--manifest", "--lang", "--output"):
             skip = True
         elif not arg.startswith("-"):
             return arg

@@ -9,6 +9,12 @@ owned by an allowed account (root; for a module also the user) and is not writab
 granting write shows in the group bits, as the ACL mask). A sticky folder (``/tmp``) may be allowed: others can add
 files there but not replace ours.
 
+macOS: its ACLs (``chmod +a``) do not show in the mode bits at all, so each node's extended ACL is read too
+(``acl_get_file(ACL_TYPE_EXTENDED)``, as ``acl_to_text`` prints it) and an allow entry that lets anyone but an allowed
+owner change or replace the node fails: on a file ``write``, ``append``, ``delete``, ``writesecurity``, ``chown``; on a
+folder ``add_file``, ``add_subdirectory`` (not on an allowed sticky folder), ``delete_child``, ``delete``,
+``writesecurity``, ``chown``. Inherit-only entries do not apply to the node; deny entries are not subtracted.
+
 Windows: for each node, its owner and every allow entry of its DACL that grants a right to change or replace it
 belong to Administrators, SYSTEM or TrustedInstaller. The rights that count: on the file, writing or appending its
 data, deleting it, changing its DACL or owner (and the generic write/all rights); on a folder, deleting a child,
@@ -16,6 +22,12 @@ deleting or renaming the folder itself, changing its DACL or owner. Adding a fil
 ``C:\\`` and ``C:\\ProgramData`` grant their users) cannot replace an existing one and does not count. Inherit-only
 entries do not apply to the node; deny entries are not subtracted (a file is never trusted because of a deny).
 A NULL DACL (everyone may do everything) fails.
+
+A DLL's own folder is stricter (:func:`windows_verdict`'s ``dll_folders``): Windows looks for a DLL's dependencies
+in the folder it was loaded from, so there adding a file (``FILE_ADD_FILE``, or the generic write right) counts too:
+whoever can add one can plant a DLL that loads into the signing app with the PIN. ``C:\\ProgramData`` grants its
+users that right and its subfolders inherit it: a vendor module there fails unless its folder's DACL is made
+administrators-only.
 """
 
 from __future__ import annotations
@@ -34,9 +46,12 @@ __all__ = [
     "TRUSTED_SIDS",
     "Ace",
     "Distrust",
+    "MacAce",
     "PosixNode",
     "WindowsNode",
     "admin_only",
+    "dll_folders",
+    "parse_macos_acl",
     "posix_chain",
     "posix_verdict",
     "windows_chain",
@@ -63,6 +78,8 @@ GENERIC_WRITE = 0x4000_0000
 FILE_CHANGING = FILE_WRITE_DATA | FILE_APPEND_DATA | DELETE | WRITE_DAC | WRITE_OWNER | GENERIC_WRITE | GENERIC_ALL
 #: rights that let their holder replace what a folder holds, or the folder itself
 FOLDER_CHANGING = FILE_DELETE_CHILD | DELETE | WRITE_DAC | WRITE_OWNER | GENERIC_ALL
+#: on the folder a DLL is loaded from, adding a file counts too (a planted dependency DLL loads with it)
+DLL_FOLDER_CHANGING = FOLDER_CHANGING | FILE_WRITE_DATA | GENERIC_WRITE
 
 # ACE types and flags
 ACCESS_ALLOWED_ACE_TYPE = 0x0
@@ -89,12 +106,61 @@ class Distrust(NamedTuple):
     who: str
 
 
+class MacAce(NamedTuple):
+    """One entry of a macOS extended ACL, as ``acl_to_text`` prints it (``user:UUID:name:id:allow:perm,...``)."""
+
+    tag: str
+    name: str
+    id: int | None
+    allow: bool
+    perms: frozenset[str]
+
+
 class PosixNode(NamedTuple):
-    """One node's ``stat`` as recorded: its owner and mode."""
+    """One node's ``stat`` as recorded: its owner and mode (and on macOS its extended ACL)."""
 
     path: str
     uid: int
     mode: int
+    acl: tuple[MacAce, ...] = ()
+
+
+#: macOS ACL rights that let their holder change or replace a file, or what a folder holds (or the folder itself)
+MAC_FILE_CHANGING = frozenset({"write", "append", "delete", "writesecurity", "chown"})
+MAC_FOLDER_CHANGING = frozenset({"delete_child", "delete", "writesecurity", "chown"})
+MAC_FOLDER_ADDING = frozenset({"add_file", "add_subdirectory"})
+
+
+def parse_macos_acl(text: str) -> tuple[MacAce, ...]:
+    """The entries of ``acl_to_text``'s output (``!#acl 1`` then one entry a line); unknown lines are skipped."""
+    out = []
+    for line in text.splitlines():
+        fields = line.strip().split(":")
+        if len(fields) < 6 or fields[0] not in ("user", "group"):
+            continue
+        tag, name, ident, kind, perms = fields[0], fields[2], fields[3], fields[4], fields[5]
+        out.append(
+            MacAce(
+                tag,
+                name,
+                int(ident) if ident.isdigit() else None,
+                kind == "allow",
+                frozenset(p.strip() for p in perms.split(",") if p.strip()),
+            )
+        )
+    return tuple(out)
+
+
+def _mac_acl_verdict(node: PosixNode, owners: Collection[int], *, sticky_allowed: bool) -> Distrust | None:
+    folder = stat.S_ISDIR(node.mode)
+    changing = MAC_FOLDER_CHANGING | (frozenset() if sticky_allowed else MAC_FOLDER_ADDING) if folder else None
+    for ace in node.acl:
+        if not ace.allow or "only_inherit" in ace.perms:
+            continue
+        granted = ace.perms & (changing if changing is not None else MAC_FILE_CHANGING)
+        if granted and not (ace.tag == "user" and ace.id in owners):
+            return Distrust("writable", node.path, f"{ace.tag}:{ace.name}")
+    return None
 
 
 class Ace(NamedTuple):
@@ -127,6 +193,9 @@ def posix_verdict(
         if node.uid not in owners:
             return Distrust("owner", node.path, str(node.uid))
         sticky = stat.S_ISDIR(node.mode) and node.mode & stat.S_ISVTX
+        found = _mac_acl_verdict(node, owners, sticky_allowed=bool(sticky and sticky_folders))
+        if found is not None:
+            return found
         if sticky and sticky_folders:
             continue
         if node.mode & stat.S_IWOTH:
@@ -136,14 +205,24 @@ def posix_verdict(
     return None
 
 
-def windows_verdict(nodes: Iterable[WindowsNode], trusted: Collection[str] = TRUSTED_SIDS) -> Distrust | None:
-    """The first node that an account outside ``trusted`` could change or replace, or None when all hold."""
+def windows_verdict(
+    nodes: Iterable[WindowsNode], trusted: Collection[str] = TRUSTED_SIDS, *, dll_folders: Collection[str] = ()
+) -> Distrust | None:
+    """The first node that an account outside ``trusted`` could change or replace, or None when all hold.
+
+    :param dll_folders: the folders a DLL is loaded from (:func:`dll_folders`): there adding a file counts too.
+    """
     for node in nodes:
         if node.owner not in trusted:
             return Distrust("owner", node.path, node.owner)
         if node.dacl is None:
             return Distrust("writable", node.path, "Everyone (NULL DACL)")
-        changing = FOLDER_CHANGING if node.is_dir else FILE_CHANGING
+        if not node.is_dir:
+            changing = FILE_CHANGING
+        elif node.path in dll_folders:
+            changing = DLL_FOLDER_CHANGING
+        else:
+            changing = FOLDER_CHANGING
         for ace in node.dacl:
             if ace.type not in ALLOW_TYPES or ace.flags & INHERIT_ONLY_ACE:
                 continue
@@ -159,6 +238,12 @@ def _chain(path: Path) -> list[Path]:
     return list(dict.fromkeys((real, *real.parents, *Path(os.path.abspath(path)).parents)))
 
 
+def dll_folders(path: Path) -> list[str]:
+    """The folders Windows loads ``path``'s dependencies from: the one of the path as given and, through a link,
+    the one it points into (as :func:`windows_chain` names them)."""
+    return list(dict.fromkeys((str(Path(os.path.realpath(path)).parent), str(Path(os.path.abspath(path)).parent))))
+
+
 def posix_chain(path: Path) -> list[PosixNode]:
     """Read the nodes :func:`posix_verdict` judges.
 
@@ -167,8 +252,44 @@ def posix_chain(path: Path) -> list[PosixNode]:
     nodes = []
     for node in _chain(path):
         st = os.stat(node)
-        nodes.append(PosixNode(str(node), st.st_uid, st.st_mode))
+        acl = parse_macos_acl(_macos_acl_text(node)) if sys.platform == "darwin" else ()
+        nodes.append(PosixNode(str(node), st.st_uid, st.st_mode, acl))
     return nodes
+
+
+def _macos_acl_text(node: Path) -> str:
+    """The node's extended ACL as ``acl_to_text`` prints it; empty when it has none.
+
+    :raises OSError: it could not be read (an ACL there but unreadable is not "none").
+    """
+    import ctypes
+    import errno
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.acl_get_file.argtypes = [ctypes.c_char_p, ctypes.c_int]
+    libc.acl_get_file.restype = ctypes.c_void_p
+    libc.acl_to_text.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_ssize_t)]
+    libc.acl_to_text.restype = ctypes.c_void_p
+    libc.acl_free.argtypes = [ctypes.c_void_p]
+    acl_type_extended = 0x100
+    acl = libc.acl_get_file(os.fsencode(node), acl_type_extended)
+    if not acl:
+        err = ctypes.get_errno()
+        if err == errno.ENOENT:  # no ACL on this node (the node itself was stat'ed just before)
+            return ""
+        raise OSError(err, os.strerror(err), str(node))
+    try:
+        length = ctypes.c_ssize_t(0)
+        text = libc.acl_to_text(acl, ctypes.byref(length))
+        if not text:
+            err = ctypes.get_errno()
+            raise OSError(err, os.strerror(err), str(node))
+        try:
+            return ctypes.string_at(text, length.value).decode("utf-8", "replace")
+        finally:
+            libc.acl_free(text)
+    finally:
+        libc.acl_free(acl)
 
 
 def admin_only(path: Path) -> Distrust | None:

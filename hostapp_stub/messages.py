@@ -114,6 +114,11 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "doctor.fix": "対処: {fix}",
         "doctor.passed": "{total}項目すべて問題ありません。",
         "doctor.failed": "{total}項目中{failed}項目に問題があります(✗ の項目の対処を上から順に行ってください)。",
+        # issue 27: --output FILE, --version
+        "help.output": "標準出力に出す内容を、代わりにFILEへUTF-8で書き込みます(書き終えてから置き換えます)。PowerShellのスクリプトから --json を読むときに使います",
+        "help.version": "バージョンを表示して終了します",
+        "output.failed": "出力ファイル {path} に書き込めませんでした: {error}",
+        "window.start_failed_code": "終了コード {code} で終了しました。コマンドプロンプトで aosign-host doctor を実行すると、原因がわかります。",
     },
     "en": {
         "window.window.title": "AOSign host app",
@@ -230,6 +235,11 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "doctor.fix": "Fix: {fix}",
         "doctor.passed": "All {total} checks passed.",
         "doctor.failed": "{failed} of {total} checks failed (do the fixes of the ✗ lines, from the top).",
+        # issue 27: --output FILE, --version
+        "help.output": "write what goes to standard output to FILE instead, as UTF-8, replacing it once complete (for PowerShell scripts reading --json)",
+        "help.version": "show the version and exit",
+        "output.failed": "could not write the output file {path}: {error}",
+        "window.start_failed_code": "It ended with exit code {code}. Run aosign-host doctor in a command prompt to find out why.",
     },
 }
 

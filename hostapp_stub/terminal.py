@@ -250,6 +250,10 @@ class TerminalUI:
         self._mintty: bool | None = None
 
     def _is_tty(self) -> bool:
+        if sys.platform == "win32":  # isatty is true for NUL too: only a console answers GetConsoleMode
+            from .win_console import is_console
+
+            return is_console(self._fd)
         try:
             return os.isatty(self._fd)
         except OSError:
@@ -283,7 +287,7 @@ class TerminalUI:
                 from .win_console import read_console_line
 
                 return read_console_line(
-                    label + ": ", echo=echo, getwch=msvcrt.getwch, putwch=msvcrt.putwch, kbhit=msvcrt.kbhit
+                    label + ": ", echo=echo, getwch=msvcrt.getwch, putwch=msvcrt.putwch, limit=MAX_ANSWER
                 )
             if self._is_mintty():
                 answer = _read_with_stty(self._fd, label, echo=echo, out=self.err)

@@ -2,9 +2,15 @@
 
 A Windows console hands over one UTF-16 code unit per call:
 
-- arrow, function and editing keys arrive as a prefix (``'\\x00'`` or ``'\\xe0'``) followed by a second code (the
-  scan code, such as ``'H'`` for the up arrow): both are dropped, nothing of them reaches the answer;
-  a typed 「à」 is U+00E0 too, but arrives alone: ``'\\xe0'`` with no key waiting behind it (``kbhit()``) is 「à」;
+- arrow, function and editing keys arrive as a prefix (``'\\x00'`` or ``'\\xe0'``) followed by a second code (such
+  as ``'H'`` for the up arrow), which UCRT's ``_getwch`` hands over from its own push-back buffer on the next call:
+  the prefix always takes the next code with it (``_kbhit`` cannot see that buffer, so it is never asked), and both
+  are dropped. A typed 「à」 is U+00E0 too: when the code after ``'\\xe0'`` is none that an enhanced key gives
+  (UCRT's ``_getextendedkeycode`` table), it was a typed 「à」 followed by that key, and both are kept (the policy
+  then names 「à」 as a character it does not accept); 「à」 followed by a letter that an arrow key also gives
+  (``H``, ``K``, ...) cannot be told apart from that arrow key;
+- ``WEOF`` (U+FFFF: no console, or reading it failed) ends the input: the answer is wiped, nothing is used;
+- an answer longer than ``limit`` bytes is refused (wiped) as soon as it is;
 - a character outside the BMP arrives as two calls, a high and then a low surrogate: they are joined into one
   character; a lone surrogate becomes U+FFFD (so the policy names it as a character it does not accept);
 - Backspace removes the last whole character (all of its UTF-8 bytes), and its echo erases one or two columns;
@@ -23,14 +29,24 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable
+from typing import Any
 
-__all__ = ["KeyEditor", "is_msys_pty_name", "read_console_line", "stdin_is_msys_pty"]
+__all__ = ["KeyEditor", "is_console", "is_msys_pty_name", "read_console_line", "stdin_is_msys_pty"]
 
 _ENTER = ("\r", "\n")
 _BACKSPACE = ("\b", "\x7f")
 _CTRL_C = "\x03"
 _CTRL_Z = "\x1a"
 _ESC = "\x1b"
+#: what ``_getwch`` returns when there is no console or reading it fails
+_WEOF = "\uffff"
+#: the second codes ``_getwch`` gives after ``'\xe0'`` (UCRT's enhanced-key table: Home, Up, PgUp, Left, Right,
+#: End, Down, PgDn, Insert, Delete, plain and with Shift or Ctrl; F11 and F12 with their modifiers)
+_ENHANCED_SECOND = frozenset(
+    "GHIKMOPQRS"  # plain and Shift
+    "\x73\x74\x75\x76\x77\x84\x8d\x91\x92\x93"  # Ctrl
+    "\x85\x86\x87\x88\x89\x8a\x8b\x8c"  # F11, F12 (plain, Shift, Ctrl, Alt)
+)
 
 
 def _append_utf8(buf: bytearray, cp: int) -> None:
@@ -63,27 +79,32 @@ class KeyEditor:
     :param echo: show what is typed (``--show-input``); otherwise nothing is echoed but the final line end.
     """
 
-    def __init__(self, *, echo: bool) -> None:
+    def __init__(self, *, echo: bool, limit: int = 1024) -> None:
         self.echo = echo
+        self.limit = limit
         self.buf = bytearray()
         self.done = False
-        self._prefix = False
+        self._prefix: str | None = None
         self._high: int | None = None
 
-    def feed(self, key: str, *, waiting: bool = True) -> str:
+    def feed(self, key: str) -> str:
         """Take one key as ``getwch`` returned it; return what to echo.
 
-        :param waiting: whether another key was already waiting (``kbhit()``): a special key's second half always
-            is, so ``'\\xe0'`` with nothing behind it is a typed 「à」.
-
         :raises KeyboardInterrupt: Ctrl-C (the buffer is wiped).
-        :raises EOFError: Ctrl-Z on an empty answer.
+        :raises EOFError: Ctrl-Z on an empty answer, or ``WEOF`` (the buffer is wiped).
+        :raises AnswerTooLongError: the answer grew beyond ``limit`` bytes (the buffer is wiped).
         """
-        if self._prefix:  # the second half of a special key: dropped with its prefix
-            self._prefix = False
-            return ""
-        if key == "\x00" or (key == "\xe0" and waiting):
-            self._prefix = True
+        if key == _WEOF:  # no console (or it failed): never an answer, whatever was typed before
+            self.wipe()
+            raise EOFError
+        prefix, self._prefix = self._prefix, None
+        if prefix is not None:
+            if prefix == "\x00" or key in _ENHANCED_SECOND:  # the second half of a special key: dropped with it
+                return ""
+            shown = self._add(0xE0)  # a typed 「à」, then this key as itself
+            return shown + self.feed(key)
+        if key in ("\x00", "\xe0"):
+            self._prefix = key
             return ""
         cp = ord(key)
         if 0xDC00 <= cp <= 0xDFFF:  # a low surrogate: joins a pending high one, else it stands alone
@@ -119,6 +140,11 @@ class KeyEditor:
 
     def _add(self, cp: int) -> str:
         _append_utf8(self.buf, cp)
+        if len(self.buf) > self.limit:
+            from .terminal import AnswerTooLongError
+
+            self.wipe()
+            raise AnswerTooLongError
         return chr(cp) if self.echo else ""
 
     def _backspace(self) -> str:
@@ -142,7 +168,7 @@ class KeyEditor:
     def wipe(self) -> None:
         _wipe(self.buf)
         self._high = None
-        self._prefix = False
+        self._prefix = None
 
 
 def read_console_line(
@@ -151,22 +177,22 @@ def read_console_line(
     echo: bool,
     getwch: Callable[[], str],
     putwch: Callable[[str], None],
-    kbhit: Callable[[], bool] = lambda: True,
+    limit: int = 1024,
 ) -> bytearray:
     """Ask ``label`` on the console and read one answer; the caller owns (and wipes) the result.
 
     :param getwch: ``msvcrt.getwch`` (a test passes recorded keys through the same path).
     :param putwch: ``msvcrt.putwch``: the prompt and the echo go to the console, never to a redirected stream.
-    :param kbhit: ``msvcrt.kbhit``: whether a key is waiting (tells a special key's prefix from a typed 「à」).
-    :raises KeyboardInterrupt: Ctrl-C. :raises EOFError: Ctrl-Z on an empty answer.
+    :param limit: the longest answer, in UTF-8 bytes.
+    :raises KeyboardInterrupt: Ctrl-C. :raises EOFError: Ctrl-Z on an empty answer, or ``WEOF``.
+    :raises AnswerTooLongError: more than ``limit`` bytes.
     """
     for ch in label:
         putwch(ch)
-    editor = KeyEditor(echo=echo)
+    editor = KeyEditor(echo=echo, limit=limit)
     try:
         while not editor.done:
-            key = getwch()
-            for ch in editor.feed(key, waiting=key == "\xe0" and kbhit()):
+            for ch in editor.feed(getwch()):
                 putwch(ch)
     except EOFError:
         editor.wipe()
@@ -177,6 +203,32 @@ def read_console_line(
         editor.wipe()
         raise
     return editor.buf
+
+
+def is_console(fd: int = 0, *, kernel32: Any = None, get_osfhandle: Callable[[int], int] | None = None) -> bool:
+    """True when ``fd`` is a console (Windows). ``isatty`` is not enough there: it is true for every character
+    device, ``NUL`` included (``aosign-host status < NUL`` would wait for a card); only a console handle answers
+    ``GetConsoleMode``.
+
+    :param kernel32: ``ctypes.WinDLL("kernel32")`` (a test passes recorded answers); :param get_osfhandle:
+        ``msvcrt.get_osfhandle``.
+    """
+    import ctypes
+
+    if get_osfhandle is None:
+        if sys.platform != "win32":
+            return False
+        import msvcrt
+
+        get_osfhandle = msvcrt.get_osfhandle
+    try:
+        handle = get_osfhandle(fd)
+    except OSError:  # not open
+        return False
+    if kernel32 is None:
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined,unused-ignore]
+    mode = ctypes.c_ulong(0)
+    return bool(kernel32.GetConsoleMode(ctypes.c_void_p(handle), ctypes.byref(mode)))
 
 
 #: the pipe names of Cygwin/MSYS2 pseudo-terminals (mintty, Git Bash): ``\\msys-1888ae32e00d56aa-pty0-from-master``

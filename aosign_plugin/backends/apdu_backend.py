@@ -45,6 +45,9 @@ class ApduBackend(abc.ABC):
         self.expiry_warn_days = expiry_warn_days
         self.reader: str | None = None
         self._identity: CardIdentity | None = None
+        #: the card's serial as the last status read it: where the reader counts no card events (macOS), the one
+        #: thing that tells a card swapped while the answers were typed from the card that was read
+        self._serial: str | None = None
 
     @property
     def protected_path(self) -> bool:
@@ -78,10 +81,15 @@ class ApduBackend(abc.ABC):
             raise CardUnavailableError(e.reason, e.detail) from None
 
     @contextmanager
-    def _session(self, *, pin: bool = False) -> Iterator[PinSession]:
+    def _session(self, *, pin: bool = False, serial: str | None = None) -> Iterator[PinSession]:
         """One connection, one transaction. ``pin``: the operation sends a PIN or code, so the card's security state
         is cleared as it ends (the dialect's ``release``), whatever the outcome: no application that connects next
-        finds the PIN verified."""
+        finds the PIN verified.
+
+        :param serial: the serial of the card the operation is for: where the reader tells neither a card event
+            count nor a serial (Apple's PC/SC), it is read again inside the transaction, before anything else is
+            sent; another card there is :class:`CardChangedError` (nothing sent).
+        """
         try:
             with self.connect() as conn:
                 self.reader = conn.reader
@@ -89,9 +97,30 @@ class ApduBackend(abc.ABC):
                     conn.release = self.dialect.release.value
                 self._identity = conn.identity()
                 with conn.transaction():
+                    if serial is not None and self._identity.insertion is None and self._identity.serial is None:
+                        self._same_serial(conn, serial)
                     yield PinSession(ApduProtocol(conn), self.dialect)
         except TransportError as e:
             raise CardUnavailableError(e.reason, e.detail) from None
+
+    def _same_serial(self, conn: SmartCardConnection, serial: str) -> None:
+        """The card in the transaction has ``serial`` (its PKCS#15 TokenInfo, read without a PIN)."""
+        from aosign_plugin.apdu.iso7816 import ApduError
+        from aosign_plugin.domain.errors import CardChangedError
+        from aosign_plugin.session.pkcs15_reader import DirectoryError, Pkcs15Reader
+
+        reader = Pkcs15Reader(ApduProtocol(conn))
+        found: str | None = None
+        try:
+            for app in reader.applications():
+                found = reader.serial(app)
+                if found is not None:
+                    break
+        except (ApduError, DirectoryError):
+            found = None
+        if found != serial:
+            now = replace(self._identity, serial=found) if self._identity is not None else None
+            raise CardChangedError("the card in the reader is not the card that was read", now=now)
 
     @staticmethod
     def _read(session: PinSession, backend: str, reader: str | None) -> CardStatus:
@@ -102,7 +131,13 @@ class ApduBackend(abc.ABC):
     def status(self) -> CardStatus:
         with self._session() as session:
             status = self._with_certificates(session, self._read(session, self.name, self.reader))
-        return replace(status, identity=self._identity)
+        self._serial = status.serial
+        identity = self._identity
+        if identity is not None and identity.serial is None and status.serial is not None:
+            # the serial is part of which card it is: where the reader counts no card events (macOS), a card swapped
+            # for another of the same type (one ATR) differs only there
+            identity = replace(identity, serial=status.serial)
+        return replace(status, identity=identity)
 
     def _with_certificates(self, session: PinSession, status: CardStatus) -> CardStatus:
         """The status with the card's serial and certificates, read in the same transaction without a PIN."""
@@ -135,7 +170,7 @@ class ApduBackend(abc.ABC):
         """In one transaction: read the counter of ``kind`` again (the guard), then send its one try."""
         if first is None or new is None:
             raise CardUnavailableError(UnavailableReason.PROTOCOL, "this backend has no PIN pad")
-        with self._session(pin=True) as session:
+        with self._session(pin=True, serial=self._serial) as session:
             if kind is SecretKind.PIN:
                 self._guard(session.pin_counter(), seen)
                 session.change_pin(first, new)

@@ -9,8 +9,11 @@ decisions are :mod:`hostapp_stub.file_trust`'s):
   user and not writable by group or others (a sticky folder such as /tmp is allowed);
 - Windows: the same rule as the system manifest's: no right to change or replace the DLL or its folders for anyone
   but Administrators, SYSTEM and TrustedInstaller (a module under ``Program Files`` or ``System32`` passes as
-  installed; one under the user's profile does not), unless the system manifest pins the DLL's SHA-256: then the
-  digest, checked right before loading, is what holds.
+  installed; one under the user's profile does not); on the DLL's own folder, not even the right to add a file
+  (Windows loads the DLL's dependencies from there: a planted one would load with the PIN; a folder under
+  ``ProgramData`` inherits that right for every user and fails until its DACL is made administrators-only). When the
+  system manifest pins the DLL's SHA-256, the digest, checked right before loading, stands in for the file's own
+  rights; its folders must pass all the same (a digest cannot vouch for what lies beside the file).
 
 When the manifest names no module, it is found through p11-kit's module configs by name.
 """
@@ -52,8 +55,9 @@ def check_module(path: str, sha256: str | None = None, *, pinned_by_system: bool
     """The module's path once every rule holds.
 
     :param sha256: the manifest's digest for this OS's module, if any.
-    :param pinned_by_system: that digest comes from the system manifest (it locks it): on Windows a module outside
-        the administrators' folders is then allowed, its digest standing in for the folder rule.
+    :param pinned_by_system: that digest comes from the system manifest (it locks it): on Windows the digest then
+        stands in for the DLL file's own rights; its folders must pass all the same (no one else may add a file beside
+        it).
     :raises ModuleProblem: ``relative``, ``missing``, ``not_a_file``, ``writable`` or ``owner`` (the file or a
         folder, named: another account could replace it), ``digest``.
     """
@@ -66,20 +70,32 @@ def check_module(path: str, sha256: str | None = None, *, pinned_by_system: bool
         raise ModuleProblem("missing", path) from None
     if not stat.S_ISREG(st.st_mode):
         raise ModuleProblem("not_a_file", path)
-    found = _distrust(p)
-    if found is not None and not (sys.platform == "win32" and pinned_by_system and sha256 is not None):
+    found = _distrust(p, pinned=sys.platform == "win32" and pinned_by_system and sha256 is not None)
+    if found is not None:
         raise ModuleProblem(found.rule if found.rule in ("owner", "writable") else "missing", found.path)
     if sha256 is not None and _digest(p) != sha256.lower():
         raise ModuleProblem("digest", path)
     return p
 
 
-def _distrust(p: Path) -> Distrust | None:
-    from hostapp_stub.file_trust import Distrust, posix_chain, posix_verdict, windows_chain, windows_verdict
+def _distrust(p: Path, *, pinned: bool = False) -> Distrust | None:
+    """The first node failing the rule; ``pinned`` (Windows, the system manifest's digest): the file itself is
+    vouched for by its digest, its folders are judged all the same."""
+    from hostapp_stub.file_trust import (
+        Distrust,
+        dll_folders,
+        posix_chain,
+        posix_verdict,
+        windows_chain,
+        windows_verdict,
+    )
 
     try:
         if sys.platform == "win32":
-            return windows_verdict(windows_chain(p))
+            nodes = windows_chain(p)
+            if pinned:
+                nodes = [node for node in nodes if node.is_dir]
+            return windows_verdict(nodes, dll_folders=dll_folders(p))
         return posix_verdict(posix_chain(p), owners=(0, os.getuid()), sticky_folders=True)
     except OSError as e:
         return Distrust("unreadable", str(e.filename or p), e.strerror or str(e))

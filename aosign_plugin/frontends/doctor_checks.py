@@ -451,7 +451,9 @@ def _unwritable(path: Path) -> str | None:
         folder = folder.parent
     if not folder.is_dir():
         return f"{folder}: not a folder"
-    if not os.access(folder, os.W_OK | os.X_OK):
+    from aosign_plugin.service.writable import folder_writable
+
+    if not folder_writable(folder):
         return f"{folder}: not writable"
     return None
 

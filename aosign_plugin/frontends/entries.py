@@ -29,6 +29,9 @@ __all__ = ["HostAsker", "read_card_panel", "run_change_pin", "run_status", "run_
 WAITABLE = ("no_card", "no_reader", "no_service", "no_sim_card", "no_token")
 #: how often a terminal waiting for a card wakes to let Ctrl-C in (the watch itself blocks in the service)
 _WAKE_S = 1.0
+#: while waiting for a card, the service is asked again this often even when the watch says nothing (a watch that
+#: lost its service, a PC/SC layer that misses an event): the wait never depends on the watch alone
+_PROBE_S = 5.0
 
 
 def _for_surface(
@@ -156,14 +159,18 @@ def _wait_for_card(backend: CardBackend, request: Request, ui: HostUI) -> None:
     woken = threading.Event()
     watch = backend.watch(lambda _presence: woken.set())
     try:
+        import time
+
         said = None
+        probed = time.monotonic()
         while missing is not None:
             if missing != said:
                 ui.notice(catalogs.text(f"wait.{missing}", ui.lang) + " " + catalogs.text("wait.cli_hint", ui.lang))
                 said = missing
             woken.wait(_WAKE_S)
-            if woken.is_set():
+            if woken.is_set() or time.monotonic() - probed >= _PROBE_S:
                 woken.clear()
+                probed = time.monotonic()
                 missing = _missing(backend)
     finally:
         watch.close()

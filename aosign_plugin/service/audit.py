@@ -116,12 +116,14 @@ def path_warnings(settings: AuditSettings, *, shared: bool) -> list[tuple[str, d
 
 def _writable(path: Path) -> bool:
     """Whether this account could append to ``path`` (or create it, and the folders it needs)."""
+    from aosign_plugin.service.writable import file_writable, folder_writable
+
     if path.exists():
-        return os.access(path, os.W_OK)
+        return file_writable(path)
     folder = path.parent
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
-    return os.access(folder, os.W_OK | os.X_OK)
+    return folder_writable(folder)
 
 
 def _rotate(path: Path, backups: int) -> None:

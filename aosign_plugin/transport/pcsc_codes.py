@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from enum import Enum, unique
 
-__all__ = ["CODE_NAMES", "Stage", "classify", "describe"]
+__all__ = ["CODE_NAMES", "Stage", "classify", "context_dead", "describe"]
 
 #: the codes we name, with WinSCard's (and pcsc-lite's) symbol; the values are the same on every OS
 CODE_NAMES: dict[int, str] = {
@@ -62,6 +62,29 @@ _REMOVED = 0x80100069
 _UNKNOWN_READER = 0x80100009
 _READER_UNAVAILABLE = 0x80100017
 _TIMEOUT = 0x8010000A
+_SYSTEM_CANCELLED = 0x80100012
+_INVALID_HANDLE = 0x80100003
+_SHUTDOWN = 0x80100018
+_ERROR_INVALID_HANDLE = 0x00000006
+_ERROR_BROKEN_PIPE = 0x0000006D
+
+#: return codes of a call on a context (``SCardGetStatusChange``, ``SCardListReaders``) that mean the context itself
+#: is dead, whatever the user is told: it must be released and established again, never asked again.
+#: ``SCARD_E_SYSTEM_CANCELLED``: Windows' answer when the last reader is unplugged (the Smart Card service stops);
+#: ``ERROR_INVALID_HANDLE`` (6) and ``ERROR_BROKEN_PIPE`` (0x6D): WinSCard on a context whose service went away;
+#: ``SCARD_E_NO_SERVICE``/``SCARD_E_SERVICE_STOPPED``/``SCARD_E_INVALID_HANDLE``: pcsc-lite's (and WinSCard's) for the
+#: same; ``SCARD_P_SHUTDOWN``: the service is shutting down.
+_CONTEXT_DEAD = frozenset(
+    {
+        _SYSTEM_CANCELLED,
+        _ERROR_INVALID_HANDLE,
+        _ERROR_BROKEN_PIPE,
+        _NO_SERVICE,
+        _SERVICE_STOPPED,
+        _INVALID_HANDLE,
+        _SHUTDOWN,
+    }
+)
 
 
 @unique
@@ -93,6 +116,16 @@ def describe(code: int) -> str:
     return f"{name} (0x{code:08X})"
 
 
+def context_dead(code: int) -> bool:
+    """Whether a failed ``SCardGetStatusChange`` says its context is dead (release it, establish a new one).
+
+    Decided on the raw code alone, apart from :func:`classify` (what the user is told): the watch needs one answer
+    on every OS, the user another per OS. Any failure of ``SCardListReaders`` other than "no readers" counts as a
+    dead context too (the caller decides that: it is not a property of the code).
+    """
+    return _unsigned(code) in _CONTEXT_DEAD
+
+
 def classify(code: int, stage: Stage, os_key: str) -> str:
     """The reason (a catalog key suffix of ``unavailable.*``) for a failed PC/SC call.
 
@@ -110,6 +143,14 @@ def classify(code: int, stage: Stage, os_key: str) -> str:
             # Windows' Smart Card service runs only while a reader is plugged in
             return "no_reader" if stage in (Stage.CONTEXT, Stage.READERS) else "card_gone"
         return "no_service" if stage in (Stage.CONTEXT, Stage.READERS) else "card_gone"
+    if (
+        code in (_SYSTEM_CANCELLED, _ERROR_INVALID_HANDLE, _ERROR_BROKEN_PIPE)
+        and os_key == "windows"
+        and stage in (Stage.CONTEXT, Stage.READERS)
+    ):
+        # Windows cancels every wait when the last reader is unplugged, and its service then stops under the context:
+        # plug one in
+        return "no_reader"
     if code == _SHARING_VIOLATION:
         return "card_in_use"
     if code == _RESET_CARD:

@@ -16,7 +16,7 @@ from typing import Any
 
 from aosign_plugin.domain.card_status import CardIdentity
 from aosign_plugin.transport import CardGoneError, SmartCardConnection, TransportError
-from aosign_plugin.transport.pcsc_codes import Stage, classify, describe
+from aosign_plugin.transport.pcsc_codes import Stage, classify, context_dead, describe
 from aosign_plugin.transport.presence import Presence, PresenceWatch
 from hostapp_stub.platforms import os_key
 
@@ -69,8 +69,10 @@ scard = _load_scard()
 PNP_READER = "\\\\?PnP?\\Notification"
 #: how long one SCardGetStatusChange blocks before the watch looks again (SCardCancel ends it at once)
 WAIT_MS = 60_000
-#: how long the watch waits before trying the service again when it is not running
+#: how long the watch waits before trying the service again when it is not running (or its context died)
 RETRY_S = 1.0
+#: without the PnP pseudo reader (macOS): how long one SCardGetStatusChange waits before the readers are listed again
+POLL_MS = 1_000
 
 _PROTOCOLS = scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1
 _W_RESET_CARD = scard.SCARD_W_RESET_CARD & 0xFFFFFFFF
@@ -169,7 +171,7 @@ class PcscConnection(SmartCardConnection):
             raise CardGoneError(f"{self.reader}: {_message(hresult)}", reader=self.reader)
         insertion: int | None = None
         hresult, states = scard.SCardGetStatusChange(self._hcontext, 0, [(self.reader, scard.SCARD_STATE_UNAWARE)])
-        if hresult == scard.SCARD_S_SUCCESS and states:
+        if hresult == scard.SCARD_S_SUCCESS and states and _COUNTS_EVENTS:
             insertion = _events(states[0][1])
         return CardIdentity(reader=self.reader, atr=bytes(atr).hex().upper(), insertion=insertion)
 
@@ -186,11 +188,19 @@ def _events(event_state: int) -> int:
     return (event_state >> 16) & 0xFFFF
 
 
-def _card_of(reader: str, event_state: int, atr: list[int]) -> CardIdentity | None:
-    """The card a reader state shows, None when it holds none that answered (empty, or mute)."""
+#: Apple's PC/SC does not count card events in the high word of a reader's state (it stays 0): there a card is told
+#: apart by its ATR and serial alone
+_COUNTS_EVENTS = sys.platform != "darwin"
+
+
+def _card_of(reader: str, event_state: int, atr: list[int], *, counts: bool = _COUNTS_EVENTS) -> CardIdentity | None:
+    """The card a reader state shows, None when it holds none that answered (empty, or mute).
+
+    :param counts: the PC/SC layer counts card events (not macOS's): the count is part of the identity.
+    """
     if not event_state & scard.SCARD_STATE_PRESENT or event_state & scard.SCARD_STATE_MUTE:
         return None
-    return CardIdentity(reader=reader, atr=bytes(atr).hex().upper(), insertion=_events(event_state))
+    return CardIdentity(reader=reader, atr=bytes(atr).hex().upper(), insertion=_events(event_state) if counts else None)
 
 
 def _listed(hcontext: Any, match: str | None) -> list[str]:
@@ -226,13 +236,6 @@ def _holding(hcontext: Any, match: str | None, exact: str | None = None) -> Card
     if len(holding) > 1:
         raise TransportError("several_cards", ", ".join(str(card.reader) for card in holding))
     return holding[0]
-
-
-def _candidates(hcontext: Any, match: str | None) -> list[str]:
-    candidates = _listed(hcontext, match)
-    if not candidates:
-        raise TransportError("no_reader", ", ".join(_listed(hcontext, None)))
-    return candidates
 
 
 def probe(match: str | None) -> CardIdentity:
@@ -353,30 +356,57 @@ def open_named_reader(reader: str) -> PcscConnection:
         raise
 
 
-_SERVICE_GONE = {scard.SCARD_E_NO_SERVICE, scard.SCARD_E_SERVICE_STOPPED, scard.SCARD_E_INVALID_HANDLE}
+def _same(hresult: int, code: int) -> bool:
+    """One return code, whether it came signed (WinSCard's LONG) or unsigned."""
+    return (hresult ^ code) & 0xFFFFFFFF == 0
 
 
 class PcscWatch(PresenceWatch):
-    """Watches the readers ``match`` picks through ``SCardGetStatusChange`` (blocking, woken by ``SCardCancel``):
-    cards arriving and leaving, readers plugged in and out (the PnP pseudo reader), the service stopping and coming
-    back (tried again every :data:`RETRY_S`). Sends no APDU and never connects to a card."""
+    """Watches the readers ``match`` picks through ``SCardGetStatusChange`` (woken by ``SCardCancel``): cards
+    arriving and leaving, readers plugged in and out, the service stopping and coming back. Sends no APDU and never
+    connects to a card.
+
+    Where the PC/SC layer has the PnP pseudo reader (pcsc-lite, WinSCard), reader changes wake the wait; Apple's PC/SC
+    never had it, so there each wait is bounded (:data:`POLL_MS`) and the readers are listed again after it. A context
+    the service answers as dead (:func:`.pcsc_codes.context_dead`, or any failure to list the readers) is released
+    and a new one established after :data:`RETRY_S`: the watch never keeps asking a dead context.
+
+    Every PC/SC call goes through the module's ``scard`` (a test puts recorded WinSCard or PC/SC.framework answers
+    there). The OS is :func:`hostapp_stub.platforms.os_key`'s.
+    """
+
+    #: consecutive failures of a wait, not known to mean a dead context, after which the context is renewed anyway
+    MAX_ODD_FAILURES = 3
 
     def __init__(self, match: str | None, on_change: Callable[[Presence], None]) -> None:
         super().__init__(on_change, name="aosign-pcsc-watch")
         self.match = match
+        self._os = os_key()
+        #: the PnP pseudo reader wakes the wait when a reader comes or goes (never on macOS: Apple's PC/SC lacks it)
+        self.pnp = self._os != "macos"
+        #: the high word of a reader's state counts card events (not on macOS: there it stays 0)
+        self._counts_events = self._os != "macos"
         self._hcontext: Any = None
+        #: how long to wait before a new context, and how long one bounded wait lasts without PnP (seconds / ms)
+        self.retry_s = RETRY_S
+        self.poll_ms = POLL_MS
 
     def _interrupt(self) -> None:
         hcontext = self._hcontext
         if hcontext is not None:
             scard.SCardCancel(hcontext)
 
+    def _dead(self, hresult: int, stage: Stage) -> None:
+        """Say why the context is being renewed (in the user's terms)."""
+        self._report(Presence(classify(hresult, stage, self._os), detail=_message(hresult)))
+
     def _watch(self) -> None:
+        api = scard
         while not self._stopping.is_set():
-            hresult, hcontext = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
-            if hresult != scard.SCARD_S_SUCCESS:
-                self._report(Presence("no_service", detail=_message(hresult)))
-                self._stopping.wait(RETRY_S)
+            hresult, hcontext = api.SCardEstablishContext(api.SCARD_SCOPE_USER)
+            if hresult != api.SCARD_S_SUCCESS:
+                self._dead(hresult, Stage.CONTEXT)
+                self._stopping.wait(self.retry_s)
                 continue
             self._hcontext = hcontext
             try:
@@ -384,45 +414,73 @@ class PcscWatch(PresenceWatch):
                     self._follow(hcontext)
             finally:
                 self._hcontext = None
-                scard.SCardReleaseContext(hcontext)
+                api.SCardReleaseContext(hcontext)
+            self._stopping.wait(self.retry_s)  # a context just died: calmly, never a tight loop of new ones
+
+    def _readers(self, hcontext: Any) -> list[str] | None:
+        """The readers to watch; None when the context is dead (any failure to list them but "none there")."""
+        api = scard
+        hresult, listed = api.SCardListReaders(hcontext, [])
+        if _same(hresult, api.SCARD_E_NO_READERS_AVAILABLE) or (hresult == api.SCARD_S_SUCCESS and not listed):
+            self._report(Presence("no_reader"))
+            return []
+        if hresult != api.SCARD_S_SUCCESS:
+            self._dead(hresult, Stage.READERS)
+            return None
+        readers = [r for r in listed if self.match is None or self.match.casefold() in r.casefold()]
+        if not readers:
+            self._report(Presence("no_reader", detail=", ".join(listed)))
+        return readers
 
     def _follow(self, hcontext: Any) -> None:
-        """Follow the readers until the service goes away (then return) or the watch is closed."""
+        """Follow the readers until the context dies (then return) or the watch is closed."""
+        api = scard
         known: dict[str, int] = {}
-        pnp = scard.SCARD_STATE_UNAWARE
+        pnp = api.SCARD_STATE_UNAWARE
+        odd = 0
         while not self._stopping.is_set():
-            try:
-                readers = _candidates(hcontext, self.match)
-            except TransportError as e:
-                if e.reason.value == "no_service":
-                    self._report(Presence("no_service", detail=e.detail))
-                    self._stopping.wait(RETRY_S)
-                    return
-                readers = []
-                self._report(Presence("no_reader", detail=e.detail))
-            query = [(r, known.get(r, scard.SCARD_STATE_UNAWARE)) for r in readers] + [(PNP_READER, pnp)]
-            hresult, states = scard.SCardGetStatusChange(hcontext, WAIT_MS, query)
-            if hresult == scard.SCARD_E_CANCELLED or self._stopping.is_set():
+            readers = self._readers(hcontext)
+            if readers is None:
                 return
-            if hresult in _SERVICE_GONE:
-                self._report(Presence("no_service", detail=_message(hresult)))
-                self._stopping.wait(RETRY_S)
-                return
-            if hresult == scard.SCARD_E_TIMEOUT:
+            query = [(r, known.get(r, api.SCARD_STATE_UNAWARE)) for r in readers]
+            if self.pnp:
+                query.append((PNP_READER, pnp))
+            elif not query:  # no PnP and no reader: nothing to wait on but time
+                self._stopping.wait(self.poll_ms / 1000)
                 continue
-            if hresult != scard.SCARD_S_SUCCESS:  # a reader went away mid-call: list them again, calmly
+            hresult, states = api.SCardGetStatusChange(hcontext, WAIT_MS if self.pnp else self.poll_ms, query)
+            if _same(hresult, api.SCARD_E_CANCELLED) or self._stopping.is_set():
+                return
+            if context_dead(hresult):
+                self._dead(hresult, Stage.READERS)
+                return
+            if _same(hresult, api.SCARD_E_TIMEOUT):
+                odd = 0
+                continue
+            if hresult != api.SCARD_S_SUCCESS:  # a reader went away mid-call: list them again, calmly
+                odd += 1
+                if odd >= self.MAX_ODD_FAILURES:  # not known as dead, but not working either: a new context
+                    self._dead(hresult, Stage.READERS)
+                    return
                 known.clear()
                 self._stopping.wait(0.2)
                 continue
+            odd = 0
             cards: list[CardIdentity] = []
+            moved = False
             for name, event_state, atr in states:
+                now = event_state & ~api.SCARD_STATE_CHANGED
                 if name == PNP_READER:
-                    pnp = event_state & ~scard.SCARD_STATE_CHANGED
+                    moved = moved or now != pnp
+                    pnp = now
                     continue
-                known[name] = event_state & ~scard.SCARD_STATE_CHANGED
-                card = _card_of(name, event_state, atr)
+                moved = moved or now != known.get(name)
+                known[name] = now
+                card = _card_of(name, event_state, atr, counts=self._counts_events)
                 if card is not None:
                     cards.append(card)
             if readers:
                 state = "card" if cards else "no_card"
                 self._report(Presence(state, tuple(cards), ", ".join(readers)))
+            if not moved:  # a layer that answers at once with nothing new (seen on macOS): never spin
+                self._stopping.wait(self.poll_ms / 1000)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pluggy
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..api import Check, Closeable, EntryResult, MenuEntry, Request, StatusPanel, Tone
+from .contrast import note_style, status_style
 from .texts import LANGUAGE_NAMES, text
 
 __all__ = ["POLL_MS", "MainWindow", "SupportDialog", "WindowUI"]
@@ -51,13 +52,6 @@ class _Relay(QObject):
     """Carries a panel's "read me again" from its watch's thread to the window's (a queued signal)."""
 
     changed = Signal(str)
-
-
-_STYLE = {
-    Tone.PLAIN: "QLabel { padding: 4px; }",
-    Tone.WARN: "QLabel { color: #6d3a00; background: #fff4e5; border: 1px solid #ffb74d; padding: 4px; }",
-    Tone.ERROR: "QLabel { color: #b3261e; background: #fdecea; border: 1px solid #e57373; padding: 4px; }",
-}
 
 
 class WindowUI:
@@ -211,7 +205,7 @@ class MainWindow(QMainWindow):
             self._panel_labels[panel.id] = label
         self._status_note = QLabel()
         self._status_note.setWordWrap(True)
-        self._status_note.setStyleSheet("QLabel { color: #555555; }")
+        self._status_note.setStyleSheet(note_style(self.palette()))
         self._status_note.setVisible(bool(self.panels))
         layout.addWidget(self._status_note)
 
@@ -330,7 +324,7 @@ class MainWindow(QMainWindow):
                 self._status_seen[panel.id] = shown
                 label = self._panel_labels[panel.id]
                 label.setText(shown[0])
-                label.setStyleSheet(_STYLE[shown[1]])
+                label.setStyleSheet(status_style(shown[1], self.palette()))
                 QTimer.singleShot(0, self.fit_to_texts)  # once the layout has taken the new text in
 
     def fit_to_texts(self) -> None:
@@ -418,6 +412,16 @@ class MainWindow(QMainWindow):
         self.support_dialog.copy()
         self.support_dialog.show()
         return self.support_dialog
+
+    def changeEvent(self, event: QEvent) -> None:
+        # dark mode switched on or off while the window is open: every colour again, for the new palette
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange) and hasattr(
+            self, "_status_note"
+        ):
+            self._status_note.setStyleSheet(note_style(self.palette()))
+            for panel_id, (_, tone) in self._status_seen.items():
+                self._panel_labels[panel_id].setStyleSheet(status_style(tone, self.palette()))
+        super().changeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter clicks the focused button, as in a dialog (a main window only knows Space)."""

@@ -113,16 +113,22 @@ def run_windowed(
     sys.stdout, sys.stderr = out, err
     try:
         code = start(["gui", *argv])
+    except SystemExit as e:  # argparse on a bad argument (exit 2, its usage on stderr), or --help (0)
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        if isinstance(e.code, str):
+            err.write(e.code + "\n")
     except Exception as e:  # the window is the only place left to say it; no traceback to a missing console
         err.write(f"{type(e).__name__}: {e}\n")
         code = 1
     finally:
         sys.stdout, sys.stderr = saved
     said = (err.kept() + out.kept()).strip()
-    if code != 0 and said:
+    if code != 0:
         from .texts import text
 
-        report(text("start_failed", _language(argv)), said)
+        lang = _language(argv)
+        # every failed start has its box, even one that said nothing: the exit code is then what there is to say
+        report(text("start_failed", lang), said or text("start_failed_code", lang, code=code))
     return code
 
 

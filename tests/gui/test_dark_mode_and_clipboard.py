@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
+from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from aosign_plugin.frontends.gui import ChangePinDialog
@@ -150,3 +150,22 @@ def test_shown_pin_never_reaches_the_clipboard(qtbot: QtBot, card: Card) -> None
             qtbot.keyClick(edit, key, modifier)
             assert QGuiApplication.clipboard().text() == "sentinel", (name, key)
             assert edit.text() == "31415926", (name, key)  # cut did not take it either
+
+
+@pytest.mark.parametrize("show_input", [False, True])
+def test_pin_fields_keep_the_input_method_out_in_every_mode(qtbot: QtBot, card: Card, show_input: bool) -> None:
+    """Issue 27: Qt's setEchoMode(Normal) drops the sensitive-data hints and turns the input method on again: with
+    「入力内容を表示する」 ticked an IME would see (and could learn) the PIN."""
+    wanted = (
+        Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText | Qt.InputMethodHint.ImhHiddenText
+    )
+    dialog = open_change(qtbot, card, show_input=show_input)
+    box = dialog.findChild(QCheckBox, "show_input")
+    assert box is not None
+    for ticked in (box.isChecked(), not box.isChecked(), box.isChecked()):
+        box.setChecked(ticked)  # each way, and back
+        for name in ("current_pin", "new_pin", "confirm"):
+            edit = dialog.findChild(QLineEdit, name)
+            assert isinstance(edit, QLineEdit), name
+            assert edit.inputMethodHints() & wanted == wanted, (name, ticked)
+            assert not edit.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled), (name, ticked)

@@ -29,6 +29,9 @@ print(light)
 """
 
 
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="X11 (Xvfb): the Linux job runs it")
+
+
 @pytest.fixture
 def display(tmp_path: Path) -> Iterator[str]:
     """A private Xvfb (1024x768), stopped by its own pid."""

@@ -107,3 +107,27 @@ def test_gui_script_entry_point_is_declared() -> None:
 
     [entry] = [e for e in entry_points(group="gui_scripts") if e.name == "aosign-host-gui"]
     assert entry.value == "hostapp_stub.gui.windowed:main"
+
+
+def test_bad_argument_without_console_goes_to_the_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 27: argparse ends a bad argument with SystemExit(2) and its usage on stderr: shown, not lost."""
+    no_console(monkeypatch)
+    shown: list[tuple[str, str]] = []
+    code = run_windowed(["--lang", "en", "--no-such-option"], report=lambda t, m: shown.append((t, m)))
+    assert code == 2
+    assert sys.stdout is None and sys.stderr is None
+    [(title, message)] = shown
+    assert title == "The AOSign host app could not start"
+    assert "--no-such-option" in message
+
+
+def test_a_failure_that_says_nothing_still_has_its_box(monkeypatch: pytest.MonkeyPatch) -> None:
+    no_console(monkeypatch)
+    shown: list[tuple[str, str]] = []
+
+    def silent(argv: list[str]) -> int:
+        raise SystemExit(5)
+
+    assert run_windowed(["--lang", "en"], start=silent, report=lambda t, m: shown.append((t, m))) == 5
+    [(_, message)] = shown
+    assert "exit code 5" in message and "aosign-host doctor" in message

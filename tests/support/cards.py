@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
+import sysconfig
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,7 @@ from typing import Any
 from aosign_plugin.simcard.apdu_log import ApduLogContents, read_log
 from tests.support.realparts import reader_name, serve_card
 
-BIN = Path(sys.executable).parent
+BIN = Path(sysconfig.get_path("scripts"))  # where pip put the scripts (Windows: Scripts\, not beside python.exe)
 
 #: the initial PIN and the unblocking code printed on the test cards' sheets
 SHEET_PIN = "31415926"
@@ -118,9 +118,14 @@ def edit_state(card: Card, **changes: Any) -> None:
     card.state.write_text(json.dumps(data))
 
 
+def _toml(path: Path) -> str:
+    """``path`` as a TOML string: a Windows path's backslashes escaped (JSON's string escapes are TOML's)."""
+    return json.dumps(str(path), ensure_ascii=False)
+
+
 def write_manifest(path: Path, backend: str, state: Path, log: Path, extra: str = "") -> None:
     path.write_text(
-        f'[plugin]\nbackend = "{backend}"\n\n[sim]\nstate = "{state}"\nlog = "{log}"\n\n{extra}',
+        f'[plugin]\nbackend = "{backend}"\n\n[sim]\nstate = {_toml(state)}\nlog = {_toml(log)}\n\n{extra}',
         encoding="utf-8",
     )
 

@@ -94,6 +94,8 @@ def start_pcscd(timeout: float = 10.0) -> subprocess.Popen[bytes] | None:
     :raises RuntimeError: pcscd is not installed, exited, or its socket did not answer in time.
     """
     hold_real_parts()
+    if sys.platform == "win32":  # WinSCard: the Smart Card service, started by the virtual reader's driver
+        return None
     if pcscd_running():
         return None
     exe = shutil.which("pcscd") or ("/usr/sbin/pcscd" if os.path.exists("/usr/sbin/pcscd") else None)
@@ -136,10 +138,29 @@ def stop_process(proc: subprocess.Popen[bytes] | None, timeout: float = 5.0) -> 
 
 
 def reader_name(port: int) -> str:
-    """vpcd's reader for ``port`` in Debian's default config: 35963 → "Virtual PCD 00 00", 35964 → "… 00 01"."""
+    """vpcd's reader for ``port`` in Debian's default config: 35963 → "Virtual PCD 00 00", 35964 → "… 00 01".
+
+    On Windows (vsmartcard's BixVReader driver, configured by ``scripts/windows/install-vpcd.ps1`` with one reader
+    per port from 35963 up) Windows names each reader from the driver's vendor, type and unit: the readers whose name
+    holds "Virtual PCD", in the order of their unit number.
+    """
     index = port - VPCD_FIRST_PORT
     if not 0 <= index <= 9:
         raise ValueError(f"port {port} is not one of vpcd's default ports")
+    if sys.platform == "win32":
+        from smartcard import scard
+
+        hresult, ctx = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+        if hresult != scard.SCARD_S_SUCCESS:
+            raise RuntimeError(f"SCardEstablishContext: 0x{hresult & 0xFFFFFFFF:08X}")
+        try:
+            hresult, readers = scard.SCardListReaders(ctx, [])
+        finally:
+            scard.SCardReleaseContext(ctx)
+        virtual = sorted((r for r in readers or [] if "Virtual PCD" in r), key=lambda r: (len(r), r))
+        if index >= len(virtual):
+            raise RuntimeError(f"no vpcd reader for port {port}; readers: {readers}")
+        return virtual[index]
     return f"Virtual PCD 00 {index:02d}"
 
 
@@ -211,6 +232,42 @@ def serve_card(
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdout is not None and proc.stderr is not None
     deadline = time.monotonic() + timeout
+    if sys.platform == "win32":  # select() takes sockets only there: the first line is read by a thread
+        line = _first_line(proc, timeout, port)
+    else:
+        line = _first_line_selected(proc, deadline, port)
+    if not line.startswith(b"serving "):
+        stop_process(proc)
+        raise RuntimeError(f"unexpected output from aosign-sim serve: {line!r}")
+    try:
+        wait_card_present(reader_name(port), max(deadline - time.monotonic(), 0.5))
+    except BaseException:
+        stop_process(proc)
+        raise
+    return proc
+
+
+def _first_line(proc: subprocess.Popen[bytes], timeout: float, port: int) -> bytes:
+    import threading
+
+    assert proc.stdout is not None and proc.stderr is not None
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(proc.stdout.readline() if proc.stdout else b""), daemon=True)
+    reader.start()
+    reader.join(timeout)
+    if not got:
+        stop_process(proc)
+        raise RuntimeError(f"aosign-sim serve did not connect to vpcd on port {port} within {timeout} s")
+    if not got[0]:
+        proc.wait()
+        err = proc.stderr.read().decode(errors="replace")
+        raise RuntimeError(f"aosign-sim serve exited with {proc.returncode}: {err.strip()}")
+    return got[0]
+
+
+def _first_line_selected(proc: subprocess.Popen[bytes], deadline: float, port: int) -> bytes:
+    assert proc.stdout is not None and proc.stderr is not None
+    timeout = deadline - time.monotonic()
     line = b""
     with selectors.DefaultSelector() as sel:
         sel.register(proc.stdout, selectors.EVENT_READ)
@@ -225,12 +282,4 @@ def serve_card(
                 err = proc.stderr.read().decode(errors="replace")
                 raise RuntimeError(f"aosign-sim serve exited with {proc.returncode}: {err.strip()}")
             line += chunk
-    if not line.startswith(b"serving "):
-        stop_process(proc)
-        raise RuntimeError(f"unexpected output from aosign-sim serve: {line!r}")
-    try:
-        wait_card_present(reader_name(port), max(deadline - time.monotonic(), 0.5))
-    except BaseException:
-        stop_process(proc)
-        raise
-    return proc
+    return line

@@ -12,7 +12,7 @@ import ctypes
 import json
 import os
 import subprocess
-import sys
+import sysconfig
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,7 +21,7 @@ from typing import Any
 
 import pkcs11
 
-BIN = Path(sys.executable).parent
+BIN = Path(sysconfig.get_path("scripts"))  # where pip put the scripts (Windows: Scripts\, not beside python.exe)
 MODULE = "/usr/lib/softhsm/libsofthsm2.so"
 LABEL = "AOSign"
 #: the test tokens' user PIN and SO PIN (the unblocking code on the sheet), as for the simulated cards

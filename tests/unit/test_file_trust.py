@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from hostapp_stub.file_trust import (
     ADMINISTRATORS,
     TRUSTED_INSTALLER,
     Ace,
+    Distrust,
     PosixNode,
     WindowsNode,
     admin_only,
@@ -126,6 +128,26 @@ PROFILE_VENDOR = (
     f"O:{USER}G:{USER}D:AI(A;OICIID;FA;;;SY)(A;OICIID;FA;;;BA)(A;OICIID;FA;;;{USER})",
 )
 
+USER_WRITABLE_DLL = (
+    r"C:\Program Files\OpenSC Project\opensc-pkcs11.dll",
+    False,
+    f"O:BAG:SYD:AI(A;;FA;;;{USER})(A;ID;FA;;;SY)(A;ID;FA;;;BA)(A;ID;0x1200a9;;;BU)",
+)
+# a vendor's installer that made its folder under ProgramData and left the inherited entries (users may add files)
+VENDOR_DIR = (
+    r"C:\ProgramData\Vendor",
+    True,
+    "O:BAG:SYD:AI(A;OICIIOID;FA;;;CO)(A;OICIID;FA;;;SY)(A;OICIID;FA;;;BA)(A;OICIID;0x1200a9;;;BU)(A;CIID;DCLCRPCR;;;BU)",
+)
+VENDOR_DLL = (r"C:\ProgramData\Vendor\p11.dll", False, "O:BAG:SYD:AI(A;ID;FA;;;SY)(A;ID;FA;;;BA)(A;ID;0x1200a9;;;BU)")
+# the same folder after `icacls C:\ProgramData\Vendor /inheritance:r /grant:r SYSTEM:(OI)(CI)F Administrators:(OI)(CI)F
+# Users:(OI)(CI)RX`
+VENDOR_DIR_CLOSED = (
+    r"C:\ProgramData\Vendor",
+    True,
+    "O:BAG:SYD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)",
+)
+
 
 def test_sddl_parsing() -> None:
     aces = parse_sddl_dacl(PROGRAMDATA[2])
@@ -175,6 +197,7 @@ def test_windows_folder_rules() -> None:
     assert windows_verdict([owner_rights]) is None
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes and owners; Windows: the DACL tests")
 def test_posix_reader_over_real_files(tmp_path: Path) -> None:
     folder = tmp_path / "aosign"
     folder.mkdir(mode=0o755)
@@ -212,19 +235,73 @@ def test_windows_module_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     digest = hashlib.sha256(dll.read_bytes()).hexdigest()
     recorded: list[WindowsNode] = []
     monkeypatch.setattr(file_trust, "windows_chain", lambda path: recorded)
+    folders: list[str] = []
+    monkeypatch.setattr(file_trust, "dll_folders", lambda path: folders)
     monkeypatch.setattr(sys, "platform", "win32")
     recorded[:] = nodes_from_sddl([OPENSC_DLL, OPENSC_DIR, PROGRAM_FILES, C_ROOT])
+    folders[:] = [OPENSC_DIR[0]]
     assert check_module(str(dll)) == dll
     recorded[:] = nodes_from_sddl([PROFILE_DLL, PROFILE_VENDOR, PROFILE, USERS, C_ROOT])
+    folders[:] = [PROFILE_VENDOR[0]]
     with pytest.raises(ModuleProblem) as e:
         check_module(str(dll))
     assert (e.value.rule, e.value.path) == ("owner", PROFILE_DLL[0])
     with pytest.raises(ModuleProblem):  # a digest the user's own file pins does not stand in
         check_module(str(dll), digest)
+    with pytest.raises(ModuleProblem) as e:  # issue 27: pinned, but in a folder the user owns (a DLL planted beside)
+        check_module(str(dll), digest, pinned_by_system=True)
+    assert (e.value.rule, e.value.path) == ("owner", PROFILE_VENDOR[0])
+    # pinned, a DLL the user may rewrite (its digest holds for it) in a folder only the administrators can change
+    recorded[:] = nodes_from_sddl([USER_WRITABLE_DLL, OPENSC_DIR, PROGRAM_FILES, C_ROOT])
+    folders[:] = [OPENSC_DIR[0]]
     assert check_module(str(dll), digest, pinned_by_system=True) == dll
+    with pytest.raises(ModuleProblem):
+        check_module(str(dll))
     with pytest.raises(ModuleProblem) as e:  # pinned, and replaced
         check_module(str(dll), "0" * 64, pinned_by_system=True)
     assert e.value.rule == "digest"
+    # issue 27: a vendor folder under ProgramData inherits the users' right to add files: a DLL planted there loads
+    recorded[:] = nodes_from_sddl([VENDOR_DLL, VENDOR_DIR, PROGRAMDATA, C_ROOT])
+    folders[:] = [VENDOR_DIR[0]]
+    with pytest.raises(ModuleProblem) as e:
+        check_module(str(dll))
+    assert (e.value.rule, e.value.path) == ("writable", VENDOR_DIR[0])
+    with pytest.raises(ModuleProblem) as e:
+        check_module(str(dll), digest, pinned_by_system=True)
+    assert (e.value.rule, e.value.path) == ("writable", VENDOR_DIR[0])
+    recorded[:] = nodes_from_sddl([VENDOR_DLL, VENDOR_DIR_CLOSED, PROGRAMDATA, C_ROOT])  # icacls /inheritance:r ...
+    folders[:] = [VENDOR_DIR_CLOSED[0]]
+    assert check_module(str(dll)) == dll
+
+
+def test_windows_dll_folder_counts_add_file_only_for_the_dll_folder() -> None:
+    """The system manifest's folder may let users add files (ProgramData's default); a DLL's folder may not."""
+    assert windows_verdict(nodes_from_sddl([MANIFEST, AOSIGN_DIR, PROGRAMDATA, C_ROOT])) is None
+    found = windows_verdict(nodes_from_sddl([VENDOR_DLL, VENDOR_DIR, PROGRAMDATA, C_ROOT]), dll_folders=[VENDOR_DIR[0]])
+    assert found == Distrust("writable", VENDOR_DIR[0], "S-1-5-32-545")
+    # C:\ and ProgramData above it grant add-file too, but no DLL is loaded from them
+    assert (
+        windows_verdict(
+            nodes_from_sddl([VENDOR_DLL, VENDOR_DIR_CLOSED, PROGRAMDATA, C_ROOT]), dll_folders=[VENDOR_DIR_CLOSED[0]]
+        )
+        is None
+    )
+    generic = (VENDOR_DIR_CLOSED[0], True, VENDOR_DIR_CLOSED[2] + "(A;;GW;;;S-1-5-11)")
+    found = windows_verdict(nodes_from_sddl([VENDOR_DLL, generic, PROGRAMDATA, C_ROOT]), dll_folders=[generic[0]])
+    assert found == Distrust("writable", generic[0], "S-1-5-11")
+
+
+def test_dll_folders_names_the_folder_as_given_and_through_a_link(tmp_path: Path) -> None:
+    from hostapp_stub.file_trust import dll_folders
+
+    tmp_path = Path(os.path.realpath(tmp_path))  # Windows' TEMP may be an 8.3 short name (RUNNER~1)
+    real = tmp_path / "vendor"
+    real.mkdir()
+    (real / "p11.dll").write_bytes(b"MZ")
+    (tmp_path / "link").mkdir()
+    (tmp_path / "link" / "p11.dll").symlink_to(real / "p11.dll")
+    assert dll_folders(real / "p11.dll") == [str(real)]
+    assert dll_folders(tmp_path / "link" / "p11.dll") == [str(real), str(tmp_path / "link")]
 
 
 def test_pinned_by_system_only_through_a_system_lock() -> None:
@@ -238,3 +315,59 @@ def test_pinned_by_system_only_through_a_system_lock() -> None:
         assert settings.pkcs11_pinned_by_system, locked
     settings, _ = parse_settings({"pkcs11": {}, "manifest": {"locked": ["pkcs11"]}})
     assert not settings.pkcs11_pinned_by_system  # locked, but nothing pinned
+
+
+# macOS extended ACLs as `acl_to_text` prints them (what `ls -le` shows; `chmod +a "everyone allow add_file"`): the
+# mode bits stay 0755 and say nothing of them
+EVERYONE_ADDS = (
+    "!#acl 1\ngroup:ABCDEFAB-CDEF-ABCD-EFAB-CDEF0000000C:everyone:12:allow:list,add_file,search,add_subdirectory\n"
+)
+STAFF_WRITES = "!#acl 1\ngroup:ABCDEFAB-CDEF-ABCD-EFAB-CDEF00000014:staff:20:allow:read,write,append\n"
+ROOT_ONLY = "!#acl 1\nuser:FFFFEEEE-DDDD-CCCC-BBBB-AAAA00000000:root:0:allow:read,write,delete,writesecurity,chown\n"
+INHERIT_ONLY = (
+    "!#acl 1\ngroup:ABCDEFAB-CDEF-ABCD-EFAB-CDEF0000000C:everyone:12:allow:write,delete,file_inherit,only_inherit\n"
+)
+DENY = "!#acl 1\ngroup:ABCDEFAB-CDEF-ABCD-EFAB-CDEF0000000C:everyone:12:deny:write,delete,writesecurity,chown\n"
+
+
+def mac_chain(file_acl: str = "", folder_acl: str = "") -> list[PosixNode]:
+    from hostapp_stub.file_trust import parse_macos_acl
+
+    return [
+        PosixNode("/Library/AOSign/manifest.toml", 0, FILE | 0o644, parse_macos_acl(file_acl)),
+        PosixNode("/Library/AOSign", 0, DIR | 0o755, parse_macos_acl(folder_acl)),
+        PosixNode("/Library", 0, DIR | 0o755),
+        PosixNode("/", 0, DIR | 0o755),
+    ]
+
+
+def test_macos_acls_count_though_the_mode_bits_do_not_show_them() -> None:
+    from hostapp_stub.file_trust import parse_macos_acl
+
+    [ace] = parse_macos_acl(EVERYONE_ADDS)
+    assert (ace.tag, ace.name, ace.id, ace.allow) == ("group", "everyone", 12, True)
+    assert "add_file" in ace.perms
+    assert posix_verdict(mac_chain()) is None
+    assert posix_verdict(mac_chain(folder_acl=EVERYONE_ADDS)) == Distrust(
+        "writable", "/Library/AOSign", "group:everyone"
+    )
+    assert posix_verdict(mac_chain(file_acl=STAFF_WRITES)) == Distrust(
+        "writable", "/Library/AOSign/manifest.toml", "group:staff"
+    )
+    assert posix_verdict(mac_chain(file_acl=ROOT_ONLY, folder_acl=ROOT_ONLY)) is None
+    assert posix_verdict(mac_chain(folder_acl=INHERIT_ONLY)) is None  # applies to what is made inside, not here
+    assert posix_verdict(mac_chain(file_acl=DENY, folder_acl=DENY)) is None
+
+
+def test_macos_acl_on_a_module_the_user_may_hold_but_no_one_else() -> None:
+    from hostapp_stub.file_trust import parse_macos_acl
+
+    user_acl = parse_macos_acl("!#acl 1\nuser:FFFFEEEE-DDDD-CCCC-BBBB-AAAA000001F5:taro:501:allow:write,delete\n")
+    module = [
+        PosixNode("/Users/taro/lib/p11.dylib", 501, FILE | 0o755, user_acl),
+        PosixNode("/Users/taro", 501, DIR | 0o755),
+    ]
+    assert posix_verdict(module, owners=(0, 501)) is None
+    assert posix_verdict(module, owners=(0,)) == Distrust("owner", "/Users/taro/lib/p11.dylib", "501")
+    tmp = [PosixNode("/private/tmp", 0, DIR | 0o1777, parse_macos_acl(EVERYONE_ADDS))]
+    assert posix_verdict(tmp, owners=(0, 501), sticky_folders=True) is None  # adding is what a sticky folder allows

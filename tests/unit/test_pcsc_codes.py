@@ -103,3 +103,10 @@ def test_the_window_says_card_reset_without_a_command(lang: str) -> None:
     [shown] = window_lines([cli], lang, detail=detail)
     assert shown == catalogs.text("gui.unavailable.card_reset", lang, detail=detail)
     assert "aosign-host" not in shown and detail in shown
+
+
+@pytest.mark.parametrize("code", [0x80100012, signed(0x80100012), 6, 0x6D])
+def test_windows_dead_context_while_listing_means_plug_the_reader(code: int) -> None:
+    # issue 27: the last reader unplugged cancels the wait and stops the service under the context
+    assert classify(code, Stage.READERS, "windows") == "no_reader"
+    assert classify(code, Stage.READERS, "linux") == "no_service"

@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
+BIN = Path(sysconfig.get_path("scripts"))  # where pip put the scripts (Windows: Scripts\, not beside python.exe)
 
 #: the modules checked, and what pulled each in before
 NOT_ON_START = (
@@ -74,7 +75,7 @@ def sim_env(tmp_path: Path) -> dict[str, str]:
         check=True,
     )
     manifest = tmp_path / "manifest.toml"
-    manifest.write_text(f'[plugin]\nbackend = "sim"\n\n[sim]\nstate = "{state}"\n', encoding="utf-8")
+    manifest.write_text(f'[plugin]\nbackend = "sim"\n\n[sim]\nstate = {json.dumps(str(state))}\n', encoding="utf-8")
     return {
         "HOME": str(tmp_path),
         "XDG_CACHE_HOME": str(tmp_path / "cache"),

@@ -46,19 +46,92 @@ def test_keys_as_the_console_delivers_them(keys: str, answer: bytes) -> None:
     assert shown == "PIN: \r\n"  # echo off: the label and the line end only
 
 
-def test_a_typed_a_grave_is_not_a_prefix() -> None:
-    """``'\\xe0'`` is the special keys' prefix and a typed 「à」: only a special key has its second half waiting."""
-    recorded = [("1", False), ("\xe0", False), ("2", False), ("\xe0", True), ("H", False), ("3", False), ("\r", False)]
-    keys = iter(recorded)
-    current: list[bool] = []
+def test_a_prefix_always_takes_its_second_code_without_kbhit() -> None:
+    """Issue 27: UCRT's ``_getwch`` returns a special key's second code from its own push-back buffer, which
+    ``_kbhit`` does not see. Typed 1, 2, ←, 3, 4: the old reader asked ``kbhit`` (false: the console queue is empty)
+    and made the PIN ``12àK34``."""
+    buf, _ = _run(f"12{LEFT}34\r")  # exactly as _getwch delivers it: '\xe0' then 'K' on the next call
+    assert buf == b"1234"
+    buf, _ = _run(f"{UP}{UP}12{DELETE}\x00\x3b34\r")
+    assert buf == b"1234"
+
+
+def test_a_typed_a_grave_is_kept_when_no_special_key_gives_what_follows() -> None:
+    """A typed 「à」 is U+00E0 alone; what follows it is then no enhanced key's second code: both are kept (the policy
+    names 「à」 as a character it does not accept: nothing reaches the card)."""
+    buf, _ = _run("1\xe02\r")
+    assert buf == "1à2".encode()
+    buf, _ = _run("1\xe0\r")  # à, then Enter
+    assert buf == "1à".encode()
+    buf, _ = _run("\xe0\xe0H3\r")  # à, then the up arrow
+    assert buf == "à3".encode()
+
+
+def test_weof_ends_the_answer_and_wipes_it() -> None:
+    """With no console ``_getwch`` returns WEOF (U+FFFF), again and again: the answer ends, nothing of it is used."""
+    calls: list[int] = []
 
     def getwch() -> str:
-        key, waiting = next(keys)
-        current[:] = [waiting]
-        return key
+        calls.append(1)
+        return "\uffff"  # every call, as UCRT answers without a console
 
-    buf = read_console_line("PIN: ", echo=False, getwch=getwch, putwch=lambda ch: None, kbhit=lambda: current[0])
-    assert buf == "1à23".encode()  # the policy then names 「à」 as a character it does not accept
+    with pytest.raises(EOFError):
+        read_console_line("PIN: ", echo=False, getwch=getwch, putwch=lambda ch: None)
+    assert len(calls) == 1
+    editor = KeyEditor(echo=False)
+    editor.feed("1")
+    editor.feed("2")
+    buf = editor.buf
+    with pytest.raises(EOFError):
+        editor.feed("\uffff")
+    assert buf == b"" and editor.buf is buf
+
+
+def test_an_answer_longer_than_the_limit_is_refused_and_wiped() -> None:
+    from hostapp_stub.terminal import MAX_ANSWER, AnswerTooLongError
+
+    keys = iter("7" * (MAX_ANSWER + 5) + "\r")
+    with pytest.raises(AnswerTooLongError):
+        read_console_line("PIN: ", echo=False, getwch=lambda: next(keys), putwch=lambda ch: None, limit=MAX_ANSWER)
+    assert next(keys) == "7"  # refused as soon as it grew too long, not at Enter
+    buf, _ = _run("7" * 16 + "\r")
+    assert buf == b"7" * 16
+
+
+class RecordedKernel32:
+    """``GetConsoleMode`` answering as recorded: a console handle gives its mode, ``NUL`` (a character device, for
+    which ``isatty`` is true) and a file or pipe fail (``ERROR_INVALID_HANDLE``)."""
+
+    def __init__(self, answers: dict[int, int | None]) -> None:
+        self.answers = answers
+        self.asked: list[int] = []
+
+    def GetConsoleMode(self, handle: object, mode: object) -> int:
+        import ctypes
+
+        value = handle.value if isinstance(handle, ctypes.c_void_p) else None
+        assert isinstance(value, int)
+        self.asked.append(value)
+        answer = self.answers[value]
+        if answer is None:
+            return 0
+        ctypes.cast(mode, ctypes.POINTER(ctypes.c_ulong))[0] = answer
+        return 1
+
+
+def test_nul_is_no_console() -> None:
+    from hostapp_stub.win_console import is_console
+
+    kernel32 = RecordedKernel32({0x50: 0x1F7, 0x60: None})  # ENABLE_*_INPUT of a cmd.exe console; NUL
+    handles = {0: 0x50, 3: 0x60}
+    assert is_console(0, kernel32=kernel32, get_osfhandle=handles.__getitem__) is True
+    assert is_console(3, kernel32=kernel32, get_osfhandle=handles.__getitem__) is False
+    assert kernel32.asked == [0x50, 0x60]
+
+    def closed(fd: int) -> int:
+        raise OSError(9, "Bad file descriptor")
+
+    assert is_console(0, kernel32=kernel32, get_osfhandle=closed) is False
 
 
 def test_echo_goes_through_putwch_and_erases_whole_columns() -> None:
@@ -93,8 +166,8 @@ def test_the_buffer_is_wiped_when_reading_fails() -> None:
     editors: list[KeyEditor] = []
 
     class Recording(KeyEditor):
-        def __init__(self, *, echo: bool) -> None:
-            super().__init__(echo=echo)
+        def __init__(self, *, echo: bool, limit: int = 1024) -> None:
+            super().__init__(echo=echo, limit=limit)
             editors.append(self)
 
     import hostapp_stub.win_console as wc

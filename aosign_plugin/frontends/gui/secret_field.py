@@ -4,6 +4,11 @@ Qt's ``QLineEdit`` refuses copy, cut and drag only while it masks the text (``Pa
 (``Normal``, the FAQ's 「入力内容を表示する」) Ctrl+C, Ctrl+Insert, Ctrl+X, Shift+Delete, the context menu, a drag and,
 on X11, selecting with the mouse (the primary selection) would each put the PIN on a clipboard that every other
 application can read.
+
+Nor to an input method: Qt's ``setEchoMode(Normal)`` clears the sensitive-data hints and turns the input method
+back on, so a Japanese IME (or a touch keyboard's prediction) would see, and could learn, a PIN shown in
+「入力内容を表示する」 mode. Here every echo mode keeps ``ImhSensitiveData | ImhNoPredictiveText | ImhHiddenText``
+(and no auto-capitals), and the input method off, as the masked field has it.
 """
 
 from __future__ import annotations
@@ -25,6 +30,20 @@ class SecretLineEdit(QLineEdit):
         from PySide6.QtCore import Qt
 
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        self._keep_private()
+
+    def _keep_private(self) -> None:
+        from PySide6.QtCore import Qt
+
+        hint = Qt.InputMethodHint
+        self.setInputMethodHints(
+            hint.ImhHiddenText | hint.ImhSensitiveData | hint.ImhNoPredictiveText | hint.ImhNoAutoUppercase
+        )
+        self.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+
+    def setEchoMode(self, mode: QLineEdit.EchoMode) -> None:
+        super().setEchoMode(mode)
+        self._keep_private()  # Qt resets both for Normal: a PIN shown is still a PIN
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if any(event.matches(key) for key in _NO_CLIPBOARD):
