@@ -19,6 +19,8 @@ extensions = ["myst_parser", "sphinx.ext.autodoc"]
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
+# no smart quotes or dashes: a man page shows options as typed (--json), whatever docutils version builds it
+smartquotes = False
 exclude_patterns = ["_build", "_generated", "Thumbs.db", ".DS_Store"]
 root_doc = "index"
 language = "en"
