@@ -66,6 +66,8 @@ class ExitCode(IntEnum):
     MANIFEST = 7
     #: no plugin can run the command asked for (no handler, or two plugins claim its id)
     NO_HANDLER = 8
+    #: the plugin running the command failed (raised: a bug of that plugin); it is named on standard error
+    PLUGIN_FAILED = 9
     #: cancelled by the user at a prompt (Ctrl-C, a closed dialog)
     CANCELLED = 130
 

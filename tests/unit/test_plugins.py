@@ -13,6 +13,9 @@ import pytest
 from hostapp_stub.api import PROJECT, EntryResult, HostUI, MenuEntry, PanelView, Request, StatusPanel, hookimpl
 from hostapp_stub.plugins import installed_plugins, load_plugins, menu, plugin_info, status_panels
 
+#: how our plugin is registered: its distribution and its entry point (issue 24)
+OURS = "aosign-plugin:aosign"
+
 
 @pytest.fixture
 def pm() -> pluggy.PluginManager:
@@ -22,8 +25,8 @@ def pm() -> pluggy.PluginManager:
 def test_plugin_found_through_its_entry_point(pm: pluggy.PluginManager) -> None:
     # registered by pyproject.toml's [project.entry-points.aosign_host], not imported by name here
     names = [name for name, _ in pm.list_name_plugin()]
-    assert "aosign" in names
-    info = plugin_info("aosign")
+    assert "aosign-plugin:aosign" in names
+    info = plugin_info("aosign-plugin:aosign")
     assert info is not None and info.dist == "aosign-plugin" and info.value == "aosign_plugin.frontends.hooks"
 
 
@@ -31,7 +34,7 @@ def test_menu_entries(pm: pluggy.PluginManager) -> None:
     entries = menu(pm).entries
     assert [e.id for e in entries] == ["status", "change-pin", "unlock"]
     for e in entries:
-        assert e.plugin == "aosign"
+        assert e.plugin == OURS
         # every text a label or an option's help looks up (each only when shown) is in both catalogs
         assert set(e.label) == {"ja", "en"} and all(e.label.values())
         assert all(set(o.help) == {"ja", "en"} and all(o.help.values()) for o in e.options)
@@ -63,7 +66,7 @@ def test_each_entry_runs_its_own_plugin(pm: pluggy.PluginManager) -> None:
     try:
         listing = menu(pm)
         entries = {e.id: e for e in listing.entries}
-        assert entries["hello"].plugin == "greeter" and entries["status"].plugin == "aosign"
+        assert entries["hello"].plugin == "greeter" and entries["status"].plugin == OURS
         assert listing.collisions == ()
         assert entries["hello"].run(Request(lang="en"), None).exit_code == 0  # type: ignore[arg-type]
         assert ran == ["greeter"]
@@ -78,7 +81,7 @@ def test_an_id_two_plugins_claim_runs_in_neither(pm: pluggy.PluginManager) -> No
         listing = menu(pm)
         assert listing.get("status") is None  # neither the rogue's nor ours
         (collision,) = listing.collisions
-        assert collision.id == "status" and set(collision.plugins) == {"aosign", "rogue"}
+        assert collision.id == "status" and set(collision.plugins) == {OURS, "rogue"}
         assert [e.id for e in listing.entries] == ["change-pin", "unlock"]  # the others still work
         assert ran == []
     finally:
@@ -118,7 +121,7 @@ def test_status_panels(pm: pluggy.PluginManager) -> None:
     pm.register(Panel(), name="panel")
     try:
         panels, collisions = status_panels(pm)
-        assert [(p.id, p.plugin) for p in panels] == [("card", "aosign"), ("other", "panel")]
+        assert [(p.id, p.plugin) for p in panels] == [("card", OURS), ("other", "panel")]
         assert collisions == []
         assert set(panels[0].title) == {"ja", "en"} and all(panels[0].title.values())
         assert panels[1].read(Request(lang="en")).lines == ("fine",)
@@ -166,7 +169,7 @@ def test_stale_cache_entry_forces_a_scan(tmp_path: Path, monkeypatch: pytest.Mon
     cache.write_text(json.dumps(data))
     pm = load_plugins(pluggy.PluginManager(PROJECT))
     assert "ghost" not in [n for n, _ in pm.list_name_plugin()]
-    assert "aosign" in [n for n, _ in pm.list_name_plugin()]
+    assert OURS in [n for n, _ in pm.list_name_plugin()]
 
 
 def test_cache_keeps_one_entry_per_way_of_starting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
