@@ -44,7 +44,7 @@ from aosign_plugin.domain.errors import (
     PinIncorrectError,
 )
 from aosign_plugin.domain.secret import Secret, wipe_bytearray
-from hostapp_stub.platforms import os_key
+from aosign_plugin.platforms import os_key
 
 if TYPE_CHECKING:
     from pkcs11 import Session, Slot, Token
