@@ -50,6 +50,7 @@ __all__ = [
     "PluginFailure",
     "PluginInfo",
     "call_each",
+    "clear_failures",
     "distribution",
     "failures",
     "guarded",
@@ -126,6 +127,11 @@ def visible(text: str) -> str:
 def on_failure(reporter: Callable[[PluginFailure], None]) -> None:
     """Have ``reporter`` told of each plugin failure as it happens (the command line prints it on stderr)."""
     _reporters.append(reporter)
+
+
+def clear_failures() -> None:
+    """Forget the failures recorded so far (a test, or a long-running host after its plugins were reloaded)."""
+    _failures.clear()
 
 
 def failures() -> list[PluginFailure]:
