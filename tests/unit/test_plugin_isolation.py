@@ -242,13 +242,13 @@ def test_named_like_ours_without_our_ids_both_work(tmp_path: Path, env: dict[str
 
 @pytest.mark.parametrize("listed", ["block", "allow"])
 def test_a_plugin_kept_out_is_never_imported(tmp_path: Path, env: dict[str, str], listed: str) -> None:
-    """Kept out by ``block`` (spelled another PEP 503 way) or by an allow-list without it: its import side effect
-    never happens, whatever the command."""
+    """Kept out by ``block`` (spelled another PEP 503 way: runs of ``-_.`` are one ``-``) or by an allow-list
+    without it: its import side effect never happens, whatever the command."""
     site = tmp_path / "site"
     marker = tmp_path / "imported"
     install_plugin(site, "kept-out-plugin", "kept", "kept_out_plugin", IMPORT_SIDE_EFFECT.format(marker=str(marker)))
     manifest = Path(env["AOSIGN_MANIFEST"])
-    table = 'block = ["Kept_Out.plugin"]' if listed == "block" else 'allow = ["aosign-plugin"]'
+    table = 'block = ["Kept__Out..plugin"]' if listed == "block" else 'allow = ["aosign-plugin"]'
     manifest.write_text(manifest.read_text(encoding="utf-8") + f"\n[plugins]\n{table}\n", encoding="utf-8")
     for args in (["menu"], ["plugins", "--json"], ["doctor", "--json"], ["status", "--json"]):
         done = host(site, env, *args)
@@ -260,3 +260,14 @@ def test_a_plugin_kept_out_is_never_imported(tmp_path: Path, env: dict[str, str]
     manifest.write_text(manifest.read_text(encoding="utf-8").split("[plugins]")[0], encoding="utf-8")
     assert host(site, env, "menu").returncode == 0
     assert marker.exists()
+
+
+def test_the_example_plugin_works_beside_a_broken_one(broken_site: Path, env: dict[str, str]) -> None:
+    """examples/hello-plugin, installed as written, beside the plugins that fail: its entry runs, ours too."""
+    source = (ROOT / "examples" / "hello-plugin" / "hello_plugin" / "__init__.py").read_text(encoding="utf-8")
+    install_plugin(broken_site, "hello-plugin", "hello", "hello_plugin", source, version="0.1")
+    done = host(broken_site, env, "hello", "--loud")
+    assert (done.returncode, done.stdout) == (0, "HELLO.\n")
+    assert "broken-plugin 2.3" in done.stderr  # the broken one is still named
+    listed = {e["id"]: e["plugin"] for e in json.loads(host(broken_site, env, "menu", "--json").stdout)}
+    assert listed["hello"] == "hello-plugin" and listed["status"] == "aosign-plugin"
