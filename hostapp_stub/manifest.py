@@ -463,11 +463,12 @@ def check_manifest(pm: Any, manifest: Manifest, lang: str) -> list[Problem]:
     from .plugins import call_each, failures, list_of  # each plugin's answer guarded (issue 24)
 
     owned = set(HOST_TABLES)
-    before = len(failures())
     for _plugin, tables in call_each(pm, "hostapp_manifest_tables", list_of(str)):
         owned.update(tables)
-    # a plugin that could not say its tables may own any of them: it is named as failed, not its tables as unknown
-    unowned = [] if len(failures()) > before else [name for name in manifest.data if name not in owned]
+    # a plugin that failed to load or to say its tables may own any of them: it is named as failed (and the commands
+    # of the others work), not its tables as unknown
+    silent = any(f.hook in ("import", "register", "hostapp_manifest_tables") for f in failures())
+    unowned = [] if silent else [name for name in manifest.data if name not in owned]
     problems = list(manifest.problems)
     found = [(name, text("manifest.unknown_table", lang)) for name in unowned]
     found += _host_problems(manifest, lang)

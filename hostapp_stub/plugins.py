@@ -311,7 +311,28 @@ def _import(value: str) -> object:
 
 def _register(pm: pluggy.PluginManager, info: PluginInfo, plugin: object) -> bool:
     """Register one imported plugin; one that pluggy refuses (an unknown hook, a bad signature, an object already
-    registered under another name) is recorded as failed and left out."""
+    registered under another name) is recorded as failed and left out.
+
+    Two entry points that load one object (a distribution pointing at another's module) must not make whichever
+    comes first on ``sys.path`` the owner of the other's entries: the distribution that ships the module keeps it and
+    the other is named as failed; when that cannot be told, neither is kept and both are named."""
+    existing = pm.get_name(plugin)
+    if existing is not None:
+        other = _infos.get(existing)
+        owner = _shipping(info.value, (other.dist if other else "", info.dist))
+        if owner is not None and other is not None and owner == other.dist:
+            record_failure(info.key, "register", ValueError(f"loads the plugin of {other.dist} ({existing})"))
+            return False
+        pm.unregister(plugin)
+        _infos.pop(existing, None)
+        if isinstance(pm, _HostPluginManager):
+            pm._pending_dists = [(p, d) for p, d in pm._pending_dists if p is not plugin]
+        if other is not None:
+            _states[existing] = (other, "failed")
+            record_failure(existing, "register", ValueError(f"loads the plugin of {info.dist} ({info.key})"))
+        if owner != info.dist:
+            record_failure(info.key, "register", ValueError(f"loads the same plugin as {existing}"))
+            return False
     with guarded(info.key, "register") as guard:
         pm.register(plugin, name=info.key)
         try:
@@ -320,6 +341,16 @@ def _register(pm: pluggy.PluginManager, info: PluginInfo, plugin: object) -> boo
             pm.unregister(plugin)
             raise
     return not guard.failed
+
+
+def _shipping(value: str, dists: tuple[str, str]) -> str | None:
+    """Which one of ``dists`` ships the top-level package of entry point ``value`` (None: neither, or both)."""
+    from importlib.metadata import packages_distributions
+
+    top = value.partition(":")[0].strip().split(".")[0]
+    shippers = {normalize(d) for d in packages_distributions().get(top, [])}
+    found = [d for d in dists if normalize(d) in shippers]
+    return found[0] if len(found) == 1 else None
 
 
 def load_plugins(

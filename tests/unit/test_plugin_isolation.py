@@ -271,3 +271,31 @@ def test_the_example_plugin_works_beside_a_broken_one(broken_site: Path, env: di
     assert "broken-plugin 2.3" in done.stderr  # the broken one is still named
     listed = {e["id"]: e["plugin"] for e in json.loads(host(broken_site, env, "menu", "--json").stdout)}
     assert listed["hello"] == "hello-plugin" and listed["status"] == "aosign-plugin"
+
+
+@pytest.mark.parametrize("first", [True, False], ids=["before-ours", "after-ours"])
+def test_a_distribution_pointing_at_our_module_owns_nothing(tmp_path: Path, env: dict[str, str], first: bool) -> None:
+    """Its entry point loads aosign-plugin's own hook module: aosign-plugin, which ships that module, keeps it (else
+    whichever came first on sys.path would own our entries); the other is named as failed."""
+    site = tmp_path / "site"
+    site.mkdir()
+    info = site / "aosign_squatter-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: aosign-squatter\nVersion: 1.0\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text("[aosign_host]\nsquat = aosign_plugin.frontends.hooks\n", encoding="utf-8")
+    (info / "RECORD").write_text("", encoding="utf-8")
+    done = host(site, env, "menu", "--json", first=first)
+    assert done.returncode == 0, done.stderr
+    assert {e["plugin"] for e in json.loads(done.stdout)} == {"aosign-plugin"}
+    assert "aosign-squatter 1.0 failed in register (ValueError: loads the plugin of aosign-plugin" in done.stderr
+    rows = json.loads(host(site, env, "plugins", "--json", first=first).stdout)
+    assert {r["distribution"]: r["state"] for r in rows} == {"aosign-plugin": "loaded", "aosign-squatter": "failed"}
+
+
+def test_a_table_of_a_plugin_that_failed_to_load_stops_nothing(broken_site: Path, env: dict[str, str]) -> None:
+    """The manifest has a table of the plugin that failed at import: not an 'unknown table' (exit 7) for everyone."""
+    manifest = Path(env["AOSIGN_MANIFEST"])
+    manifest.write_text(manifest.read_text(encoding="utf-8") + '\n[missing]\nsetting = "x"\n', encoding="utf-8")
+    done = host(broken_site, env, "status", "--json")
+    assert done.returncode == 0, done.stderr
+    assert "missing-dep-plugin 1.0 failed in import" in done.stderr
