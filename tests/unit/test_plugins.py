@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pluggy
@@ -181,3 +181,62 @@ def test_cache_keeps_one_entry_per_way_of_starting(tmp_path: Path, monkeypatch: 
     installed_plugins()
     cache = next((tmp_path / "cache").rglob("plugins.json"))
     assert len(json.loads(cache.read_text())["entries"]) == 2
+
+
+def test_pluggy_reports_the_distributions_it_loaded() -> None:
+    """pluggy's own list_plugin_distinfo names each plugin's distribution, for a fresh manager and the host's."""
+    for pm in (load_plugins(pluggy.PluginManager(PROJECT)), load_plugins()):
+        dists = {d.project_name for _, d in pm.list_plugin_distinfo()}
+        assert "aosign-plugin" in dists
+        plugin = pm.get_plugin(OURS)
+        assert any(p is plugin for p, _ in pm.list_plugin_distributions())
+
+
+def test_hooks_are_called_through_pm_hook(pm: pluggy.PluginManager) -> None:
+    """One plugin at a time, yet through pluggy's machinery: a hook wrapper and the call tracing see every call."""
+    seen: list[str] = []
+
+    class Wrapper:
+        @hookimpl(wrapper=True)
+        def hostapp_register_menu_entries(self, register: Callable[[MenuEntry], None]) -> Iterator[None]:
+            seen.append("wrapped")
+            return (yield)
+
+    traced: list[list[str]] = []
+    undo = pm.add_hookcall_monitoring(
+        lambda hook_name, impls, kwargs: traced.append([pm.get_name(i.plugin) or "" for i in impls]),
+        lambda outcome, hook_name, impls, kwargs: None,
+    )
+    pm.register(Wrapper(), name="wrapper")
+    try:
+        assert [e.id for e in menu(pm).entries] == ["status", "change-pin", "unlock"]
+        assert seen == ["wrapped"]
+        assert [OURS, "wrapper"] in traced or ["wrapper", OURS] in traced
+    finally:
+        undo()
+        pm.unregister(name="wrapper")
+
+
+def test_a_hook_that_raises_leaves_out_that_plugin_only(pm: pluggy.PluginManager) -> None:
+    from hostapp_stub.plugins import clear_failures, failures
+
+    class Raises:
+        @hookimpl
+        def hostapp_register_menu_entries(self, register: Callable[[MenuEntry], None]) -> None:
+            register(MenuEntry("half", {"ja": "半分", "en": "Half"}, lambda request, ui: EntryResult(0)))
+            raise RuntimeError("after one entry")
+
+    clear_failures()
+    pm.register(Raises(), name="raises")
+    try:
+        assert [e.id for e in menu(pm).entries] == ["status", "change-pin", "unlock"]  # not even its first entry
+        (failure,) = failures()
+        assert (failure.plugin, failure.hook, failure.error, failure.message) == (
+            "raises",
+            "hostapp_register_menu_entries",
+            "RuntimeError",
+            "after one entry",
+        )
+    finally:
+        pm.unregister(name="raises")
+        clear_failures()
