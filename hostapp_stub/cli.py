@@ -233,10 +233,14 @@ def _pre_verbose(argv: Sequence[str]) -> bool:
 def _failure_reporter(lang: str, *, verbose: bool) -> Callable[[PluginFailure], None]:
     """Says on standard error which plugin failed where (the traceback only with ``-v``)."""
 
+    hinted: list[bool] = []
+
     def report(failure: PluginFailure) -> None:
         params = {k: getattr(failure, k) for k in ("dist", "version", "hook", "error", "message")}
         print(text("plugin.failed", lang, **params), file=sys.stderr)
-        print(failure.trace if verbose else text("plugin.trace_hint", lang), file=sys.stderr)
+        if verbose or not hinted:  # the hint once, the traceback of each
+            print(failure.trace if verbose else text("plugin.trace_hint", lang), file=sys.stderr)
+            hinted.append(True)
 
     return report
 
