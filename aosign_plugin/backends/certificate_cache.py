@@ -35,7 +35,7 @@ CACHE_ENTRIES = 64
 
 def default_cache_path() -> Path:
     """``certificates.json`` in the user's cache folder (``~/.cache/aosign`` and the like)."""
-    from aosign_plugin.platforms import cache_dir
+    from aosign_plugin.config.platforms import cache_dir
 
     return cache_dir() / "certificates.json"
 

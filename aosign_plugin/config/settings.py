@@ -16,7 +16,7 @@ from aosign_plugin.config import keys as declared
 from aosign_plugin.config.audit import AuditSettings
 from aosign_plugin.config.dialect import CardDialect, ChangeStyle, Release, UnblockStatus
 from aosign_plugin.config.keys import OS_KEYS, Key, tables
-from aosign_plugin.platforms import os_key
+from aosign_plugin.config.platforms import os_key
 from aosign_plugin.policy.rules import CARD_MAX_LENGTH, CARD_MIN_LENGTH, Guessable, PolicySettings
 from hostapp_stub.api import Record, field
 

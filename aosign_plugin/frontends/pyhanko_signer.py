@@ -147,8 +147,8 @@ def _overridden(
     slot_no: int | None,
 ) -> Settings:
     """The settings with the command line's module and token, where the administrator allows it."""
+    from aosign_plugin.config.platforms import os_key
     from aosign_plugin.config.token_uri import Pkcs11Uri
-    from aosign_plugin.platforms import os_key
 
     changes: dict[str, Any] = {}
     token_given = token_label is not None or slot_no is not None

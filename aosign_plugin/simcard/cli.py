@@ -39,7 +39,7 @@ _STDIN_MAX = 4096
 
 def default_state_path() -> Path:
     """The user's data folder's ``sim-card.json``: the same file the sim backend reads (one source for both)."""
-    from aosign_plugin.platforms import default_sim_state
+    from aosign_plugin.config.platforms import default_sim_state
 
     return default_sim_state()
 

@@ -66,6 +66,11 @@ RAISES_EVERYWHERE = """
 
 
     @hookimpl
+    def hostapp_manifest_schema():
+        _boom("schema")
+
+
+    @hookimpl
     def hostapp_doctor_checks(request):
         _boom("doctor")
 """

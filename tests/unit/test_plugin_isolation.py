@@ -122,6 +122,7 @@ def broken_site(tmp_path: Path) -> Path:
         ["--help"],
         ["status", "--help"],
         ["manifest", "check"],
+        ["manifest", "schema"],
     ],
 )
 def test_a_plugin_that_raises_everywhere_stops_nothing_else(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from aosign_plugin import platforms as ours
+from aosign_plugin.config import platforms as ours
 from hostapp_stub import platforms as host
 
 
