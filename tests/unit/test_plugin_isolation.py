@@ -300,3 +300,52 @@ def test_a_table_of_a_plugin_that_failed_to_load_stops_nothing(broken_site: Path
     done = host(broken_site, env, "status", "--json")
     assert done.returncode == 0, done.stderr
     assert "missing-dep-plugin 1.0 failed in import" in done.stderr
+
+
+GOOD_NEIGHBOUR = """
+    from hostapp_stub.api import Check, EntryResult, MenuEntry, hookimpl
+
+
+    def run(request, ui):
+        ui.say("stamp: " + str(request.manifest.get("stamp", {}).get("colour", "none")))
+        return EntryResult(0)
+
+
+    @hookimpl
+    def hostapp_register_menu_entries(register):
+        register(MenuEntry("stamp", {"ja": "印", "en": "Stamp"}, run))
+
+
+    @hookimpl
+    def hostapp_manifest_tables():
+        return ["stamp"]
+
+
+    @hookimpl
+    def hostapp_manifest_problems(manifest, lang):
+        colour = manifest.get("stamp", {}).get("colour")
+        return [] if colour in (None, "red", "blue") else [("stamp.colour", "red or blue")]
+
+
+    @hookimpl
+    def hostapp_doctor_checks(request):
+        return [Check("stamp.ink", True, "ink: full")]
+"""
+
+
+def test_a_healthy_neighbour_with_a_table_and_a_check_works_beside_the_broken_ones(
+    broken_site: Path, env: dict[str, str]
+) -> None:
+    install_plugin(broken_site, "stamp-plugin", "stamp", "stamp_plugin", GOOD_NEIGHBOUR)
+    manifest = Path(env["AOSIGN_MANIFEST"])
+    manifest.write_text(manifest.read_text(encoding="utf-8") + '\n[stamp]\ncolour = "red"\n', encoding="utf-8")
+    done = host(broken_site, env, "stamp")
+    assert (done.returncode, done.stdout) == (0, "stamp: red\n"), done.stderr
+    check = host(broken_site, env, "manifest", "check")
+    assert check.returncode == 0 and "broken-plugin 2.3" in check.stderr
+    report = json.loads(host(broken_site, env, "doctor", "--json").stdout)
+    ids = {c["id"]: c["ok"] for c in report["checks"]}
+    assert ids["stamp.ink"] is True and ids["plugin.broken-plugin"] is False
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace('"red"', '"green"'), encoding="utf-8")
+    bad = host(broken_site, env, "stamp")
+    assert bad.returncode == 7 and "stamp.colour: red or blue" in bad.stderr  # its own check still holds
