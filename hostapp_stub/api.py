@@ -3,19 +3,23 @@
 A plugin registers :class:`MenuEntry` items, each carrying the function that runs it (so the host only ever runs an
 entry with the code of the plugin that registered it), and may offer :class:`StatusPanel` items for the window.
 
-This module imports only pluggy's markers (no plugin loading, no I/O), so a plugin's hook module stays cheap.
+This module (with :mod:`.hookspecs`, for types) is all a plugin imports of the host: the import-linter contracts of
+``pyproject.toml`` hold every plugin to it. It imports only pluggy's markers and the frozen :class:`Record` base (no
+plugin loading, no I/O), so a plugin's hook module stays cheap. The functions at its end are the host's services for
+a plugin's programs that run outside any host (a command of its own, a pyHanko signer): each imports the host's
+code it needs when it is called, never before.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from enum import Enum, IntEnum, unique
 from pathlib import Path
 from typing import Any, Protocol
 
 from pluggy import HookimplMarker
 
-from .records import Record, field
+from .records import Record, field, replace
 
 __all__ = [
     "HOST_COMMANDS",
@@ -26,13 +30,23 @@ __all__ = [
     "EntryResult",
     "ExitCode",
     "HostUI",
+    "ManifestUnreadable",
+    "ManifestView",
     "MenuEntry",
     "PanelView",
     "PanelWatch",
+    "Record",
     "Request",
     "StatusPanel",
     "Tone",
+    "expand_path",
+    "field",
     "hookimpl",
+    "read_manifest",
+    "replace",
+    "system_language",
+    "terminal_ui",
+    "untrusted_file",
 ]
 
 #: the pluggy project name, also the entry-point group plugins register under
@@ -66,6 +80,8 @@ class ExitCode(IntEnum):
     MANIFEST = 7
     #: no plugin can run the command asked for (no handler, or two plugins claim its id)
     NO_HANDLER = 8
+    #: the plugin running the command failed (raised: a bug of that plugin); it is named on standard error
+    PLUGIN_FAILED = 9
     #: cancelled by the user at a prompt (Ctrl-C, a closed dialog)
     CANCELLED = 130
 
@@ -223,3 +239,100 @@ class Check(Record):
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "ok": self.ok, "summary": self.summary, "fix": self.fix}
+
+
+# --- the host's services for a plugin's programs outside a host (issue 24) -------------------------------------------
+
+
+class ManifestUnreadable(Exception):
+    """The deployment manifest could not be read (its text names the file and why)."""
+
+
+class ManifestView(Record):
+    """The deployment manifest in force, as a program outside the host reads it (:func:`read_manifest`).
+
+    :param data: the merged tables, the paths of ``path_keys`` made absolute.
+    :param problems: the host's own findings, one line each (file, line, key, text).
+    :param locked_by: the system manifest that locks a dotted key, or None.
+    :param describe: ``describe(key, text)``: a problem line for a key, with the file and line it came from.
+    """
+
+    data: Mapping[str, Any]
+    path: Path | None
+    problems: tuple[str, ...]
+    locked_by: Callable[[str], Path | None]
+    describe: Callable[[str, str], str]
+
+
+def read_manifest(explicit: str | None, lang: str, path_keys: Sequence[str] = ()) -> ManifestView:
+    """The deployment manifest found and merged as the host does (``explicit``, else ``$AOSIGN_MANIFEST``, else the
+    user's file, over the system file whose locks win).
+
+    :param path_keys: the caller's dotted keys that hold paths (made absolute as the host does for its plugins).
+    :raises ManifestUnreadable: a file that cannot be read, parsed or trusted.
+    """
+    from .manifest import ManifestError, Problem, load_manifest, resolve_paths
+
+    try:
+        manifest = resolve_paths(load_manifest(explicit, lang), list(path_keys), lang)
+    except ManifestError as e:
+        raise ManifestUnreadable(str(e)) from None
+
+    def describe(key: str, message: str) -> str:
+        path, position = manifest.place(key)
+        return Problem(path, position, key, message).format(lang)
+
+    problems = tuple(p.format(lang) for p in manifest.problems)
+    return ManifestView(manifest.data, manifest.path, problems, manifest.locked_by, describe)
+
+
+def terminal_ui(lang: str) -> HostUI:
+    """The host's terminal (echo-off prompts on a terminal, one line of standard input otherwise)."""
+    from .terminal import TerminalUI
+
+    return TerminalUI(lang)
+
+
+def system_language() -> str:
+    """``ja`` when the user's language is Japanese, else ``en``, as the host reads it from the OS."""
+    from .platforms import system_language as from_os
+
+    return from_os()
+
+
+def expand_path(value: str, folder: Path | None = None) -> Path:
+    """A path as the host reads one in a manifest: ``~``, ``%VAR%`` on Windows, then relative to ``folder``.
+
+    :raises ValueError: ``%VAR%`` is not set, or the path stays relative with no folder.
+    :raises RuntimeError: ``~user`` names an account that has no home here.
+    """
+    from .platforms import expand_manifest_path
+
+    return expand_manifest_path(value, folder)
+
+
+def untrusted_file(path: Path, *, pinned: bool = False) -> tuple[str, str] | None:
+    """The host's rule for a file that code is loaded from (the system manifest's, applied to it): None when no
+    other account can change or replace it, else ``(rule, path)``: ``owner`` or ``writable`` for the file or the
+    folder named, ``unreadable`` when its owner or rights could not be read. On Windows the folders a DLL loads its
+    siblings from must also refuse other accounts the right to *add* files (DLL planting).
+
+    :param pinned: (Windows) the system manifest pins the file's digest: the file itself is vouched for by it, its
+        folders are judged all the same.
+    """
+    import os
+    import sys
+
+    from .file_trust import dll_folders, posix_chain, posix_verdict, windows_chain, windows_verdict
+
+    try:
+        if sys.platform == "win32":
+            nodes = windows_chain(path)
+            if pinned:
+                nodes = [node for node in nodes if node.is_dir]
+            found = windows_verdict(nodes, dll_folders=dll_folders(path))
+        else:
+            found = posix_verdict(posix_chain(path), owners=(0, os.getuid()), sticky_folders=True)
+    except OSError as e:
+        return ("unreadable", str(e.filename or path))
+    return None if found is None else (found.rule, found.path)

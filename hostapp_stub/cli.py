@@ -15,11 +15,14 @@ from .api import HOST_COMMANDS, ExitCode
 from .messages import text
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import pluggy
 
     from .api import Check, MenuEntry
     from .argparse_texts import ArgumentParser
     from .manifest import Manifest, Problem
+    from .plugins import PluginFailure
 
 __all__ = ["main"]
 
@@ -124,8 +127,9 @@ def _main(args_in: list[str]) -> int:
         return ExitCode.MANIFEST
     help_lang = pick_language(early, env_lang, _manifest_lang(manifest.data))
 
-    from .plugins import distribution, load_plugins, menu
+    from .plugins import distribution, load_plugins, menu, on_failure
 
+    on_failure(_failure_reporter(help_lang, verbose=_pre_verbose(args_in)))  # a failing plugin is named, left out
     pm = load_plugins(allowed=manifest.plugin_allowed)
     the_menu = menu(pm)
     entries = the_menu.entries
@@ -232,7 +236,7 @@ def _main(args_in: list[str]) -> int:
 
         return run_window(pm, entries, manifest.data, manifest.path, lang, support)
 
-    from .api import Request
+    from .api import EntryResult, Request
     from .terminal import TerminalUI
 
     entry = by_id[args.command]
@@ -245,11 +249,46 @@ def _main(args_in: list[str]) -> int:
     except BaseException as e:  # Ctrl-C, or SIGTERM/SIGHUP at a prompt (terminal.PromptSignalled)
         from .terminal import PromptSignalled, end_cancelled
 
-        if not isinstance(e, (KeyboardInterrupt, PromptSignalled)):
+        if isinstance(e, (KeyboardInterrupt, PromptSignalled)):
+            return end_cancelled(e, text("cancelled", lang))
+        if not isinstance(e, Exception):
             raise
-
-        return end_cancelled(e, text("cancelled", lang))
+        return _entry_failed(entry, e, lang, verbose=bool(args.verbose))
+    if not isinstance(result, EntryResult) or not isinstance(result.exit_code, int):
+        return _entry_failed(entry, TypeError(f"run() returned {type(result).__name__}"), lang, verbose=False)
     return int(result.exit_code)
+
+
+def _pre_verbose(argv: Sequence[str]) -> bool:
+    """Whether ``-v`` was given, read before the parser exists (a plugin may fail while the menu is built)."""
+    return any(a == "--verbose" or (a.startswith("-v") and set(a[1:]) == {"v"}) for a in argv)
+
+
+def _failure_reporter(lang: str, *, verbose: bool) -> Callable[[PluginFailure], None]:
+    """Says on standard error which plugin failed where (the traceback only with ``-v``)."""
+
+    hinted: list[bool] = []
+
+    def report(failure: PluginFailure) -> None:
+        params = {k: getattr(failure, k) for k in ("dist", "version", "hook", "error", "message")}
+        print(text("plugin.failed", lang, **params), file=sys.stderr)
+        if verbose or not hinted:  # the hint once, the traceback of each
+            print(failure.trace if verbose else text("plugin.trace_hint", lang), file=sys.stderr)
+            hinted.append(True)
+
+    return report
+
+
+def _entry_failed(entry: MenuEntry, error: Exception, lang: str, *, verbose: bool) -> int:
+    """An entry's own function raised: its plugin is named (exit 9, CONTRACT.md), never a traceback."""
+    from .plugins import record_failure
+
+    failure = record_failure(entry.plugin, f"run {entry.id}", error, report=False)  # said here, with what to do
+    params = {k: getattr(failure, k) for k in ("dist", "version", "error", "message")}
+    print(text("plugin.failed_run", lang, entry=entry.id, **params), file=sys.stderr)
+    if verbose:
+        print(failure.trace, file=sys.stderr)
+    return ExitCode.PLUGIN_FAILED
 
 
 def _doctor(
@@ -354,19 +393,46 @@ def _lookup(data: object, key: str) -> object:
 
 
 def _plugins(lang: str, *, as_json: bool) -> int:
-    from .plugins import plugin_states
+    from .plugins import failures, plugin_states, shared_names, visible
 
     states = plugin_states()
+    failed = failures()
+    shared = shared_names()
     if as_json:
         import json
 
-        data = [{"name": i.name, "distribution": i.dist, "version": i.version, "state": st} for i, st in states]
+        data = [
+            {
+                "name": i.name,
+                "distribution": i.dist,
+                "version": i.version,
+                "state": st,
+                # issue 24: where it failed, and the other distributions using its entry-point name
+                "failures": [
+                    {"hook": f.hook, "error": f.error, "message": f.message} for f in failed if f.plugin == i.key
+                ],
+                "shares_name_with": [o.dist for o in shared.get(i.name, []) if o.key != i.key],
+            }
+            for i, st in states
+        ]
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return ExitCode.OK
     if not states:
         print(text("plugins.none", lang))
     for info, state in states:
-        print(f"{info.name}  {info.dist} {info.version}  {text(f'plugins.{state}', lang)}")
+        print(visible(f"{info.name}  {info.dist} {info.version}  {text(f'plugins.{state}', lang)}"))
+        for f in failed:
+            if f.plugin == info.key:
+                print(
+                    "  "
+                    + text(
+                        "plugin.failed",
+                        lang,
+                        **{k: getattr(f, k) for k in ("dist", "version", "hook", "error", "message")},
+                    )
+                )
+    for name, infos in shared.items():
+        print(text("plugins.shared", lang, name=visible(name), dists=visible(", ".join(i.dist for i in infos))))
     return ExitCode.OK
 
 

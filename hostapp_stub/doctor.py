@@ -55,20 +55,24 @@ def host_check(lang: str) -> Check:
 def plugins_check(pm: pluggy.PluginManager, lang: str) -> Check:
     """The plugins loaded and those the manifest keeps out, with versions; fails when none loaded or two claim one
     menu entry."""
-    from .plugins import distribution, menu, plugin_states
+    from .plugins import distribution, menu, plugin_states, shared_names
 
     def dists(names: tuple[str, ...]) -> str:
         return ", ".join(distribution(name) for name in names)
 
     states = plugin_states()
     loaded = [f"{i.dist} {i.version}" for i, state in states if state == "loaded"]
-    kept_out = [f"{i.dist} {i.version}" for i, state in states if state != "loaded"]
+    kept_out = [f"{i.dist} {i.version}" for i, state in states if state == "blocked"]
     summary = text(
         "doctor.plugins",
         lang,
         loaded=", ".join(loaded) or "-",
         kept_out=", ".join(kept_out) or "-",
     )
+    shared = shared_names()  # several distributions, one entry-point name: each loads, none replaces another
+    if shared:
+        names = "; ".join(f"{name}: {', '.join(i.dist for i in infos)}" for name, infos in shared.items())
+        summary += " " + text("doctor.plugins.shared", lang, names=names)
     listing = menu(pm)
     if listing.reserved:
         names = "; ".join(f"{c.id}: {dists(c.plugins)}" for c in listing.reserved)
@@ -128,20 +132,30 @@ def manifest_check(
 
 
 def plugin_checks(pm: pluggy.PluginManager, request: Request) -> list[Check]:
-    """Every plugin's checks, in the order the plugins were loaded; a plugin whose checks raise gets one failed
-    check saying so (the others still run)."""
-    found: list[Check] = []
-    for impl in pm.hook.hostapp_doctor_checks.get_hookimpls():
-        name: str = pm.get_name(impl.plugin) or impl.plugin_name
-        try:
-            checks = impl.function(request=request)
-            if not isinstance(checks, list) or not all(isinstance(c, Check) for c in checks):
-                raise TypeError("hostapp_doctor_checks must return a list of Check")
-            found.extend(checks)
-        except Exception as e:  # a plugin's bug must not hide the rest of the report
-            summary = text("doctor.plugin_failed", request.lang, plugin=name, error=f"{type(e).__name__}: {e}")
-            found.append(Check(f"plugin.{name}", False, summary, text("doctor.plugin_failed_fix", request.lang)))
-    return found
+    """Every plugin's checks, in the order the plugins were loaded, through ``pm.hook`` one plugin at a time; a
+    plugin whose checks raise (or are not checks) is left out and reported by :func:`failure_checks`."""
+    from .plugins import call_each, list_of
+
+    return [check for _plugin, checks in call_each(pm, "hostapp_doctor_checks", list_of(Check), request=request)
+            for check in checks]  # fmt: skip
+
+
+def failure_checks(lang: str) -> list[Check]:
+    """One failed check per plugin that failed anywhere in this process (import, a hook, an entry, a panel):
+    where, the exception's type and first line, and the fix: update or remove that distribution."""
+    from .plugins import failures
+
+    by_plugin: dict[str, list[str]] = {}
+    first: dict[str, tuple[str, str]] = {}
+    for f in failures():
+        by_plugin.setdefault(f.plugin, []).append(f"{f.hook}: {f.error}: {f.message}")
+        first.setdefault(f.plugin, (f.dist, f.version))
+    checks = []
+    for plugin, where in by_plugin.items():
+        dist, version = first[plugin]
+        summary = text("doctor.plugin_broken", lang, dist=dist, version=version, failures="; ".join(where))
+        checks.append(Check(f"plugin.{dist}", False, summary, text("doctor.plugin_broken_fix", lang, dist=dist)))
+    return checks
 
 
 def run_checks(
@@ -160,10 +174,10 @@ def run_checks(
     :param problems: what ``manifest check`` reports for it.
     """
     checks = [host_check(lang), plugins_check(pm, lang), manifest_check(manifest, load_error, problems, lang)]
-    if manifest is None:
-        return checks
-    request = Request(lang=lang, manifest=manifest.data, manifest_path=manifest.path, surface=surface)
-    return checks + plugin_checks(pm, request)
+    if manifest is not None:
+        request = Request(lang=lang, manifest=manifest.data, manifest_path=manifest.path, surface=surface)
+        checks += plugin_checks(pm, request)
+    return checks + failure_checks(lang)
 
 
 def render(checks: Sequence[Check], lang: str) -> list[str]:

@@ -2,7 +2,15 @@
 
 The host is generic: its hooks know menu entries, status panels and manifest tables, never what a plugin does. An
 entry carries the function that runs it, so no hook is called to run an entry and no plugin can answer for
-another's. All hooks are called with keyword arguments only.
+another's. All hooks are called with keyword arguments only, through ``pm.hook``, one plugin at a time.
+
+Every call the host makes into a plugin is guarded (``hostapp_stub.plugins``): a plugin that raises while it is
+imported, in a hook, or in an entry's ``run``, a panel's ``read`` or ``watch``, is named on standard error (its
+distribution, version, the hook, the exception's type and first line; the traceback with ``-v``) and what it would
+have added is left out; everything else works. ``doctor`` and the window's support information list it as a failed
+check whose fix is to update or remove that distribution. An entry whose ``run`` raises ends the command with exit
+9. A registration hook that hands ``register`` something other than a :class:`~hostapp_stub.api.MenuEntry` or
+:class:`~hostapp_stub.api.StatusPanel` (or one without an id, texts per language and a function) counts as raising.
 """
 
 from __future__ import annotations

@@ -157,7 +157,9 @@ class Manifest(Record):
 
 
 def _norm(name: str) -> str:
-    return name.lower().replace("_", "-").replace(".", "-")
+    from .plugins import normalize  # PEP 503: runs of -_. are one - (issue 24)
+
+    return normalize(name)
 
 
 def locate_manifest(explicit: str | None, lang: str = "en") -> tuple[list[tuple[Path, str]], bool]:
@@ -458,13 +460,20 @@ def _host_problems(manifest: Manifest, lang: str) -> list[tuple[str, str]]:
 
 def check_manifest(pm: Any, manifest: Manifest, lang: str) -> list[Problem]:
     """Every problem of the manifest: merge conflicts, unknown tables, the host's tables, each plugin's findings."""
+    from .plugins import call_each, failures, list_of  # each plugin's answer guarded (issue 24)
+
     owned = set(HOST_TABLES)
-    for tables in pm.hook.hostapp_manifest_tables():
+    for _plugin, tables in call_each(pm, "hostapp_manifest_tables", list_of(str)):
         owned.update(tables)
+    # a plugin that failed to load or to say its tables may own any of them: it is named as failed (and the commands
+    # of the others work), not its tables as unknown
+    silent = any(f.hook in ("import", "register", "hostapp_manifest_tables") for f in failures())
+    unowned = [] if silent else [name for name in manifest.data if name not in owned]
     problems = list(manifest.problems)
-    found = [(name, text("manifest.unknown_table", lang)) for name in manifest.data if name not in owned]
+    found = [(name, text("manifest.unknown_table", lang)) for name in unowned]
     found += _host_problems(manifest, lang)
-    for plugin_found in pm.hook.hostapp_manifest_problems(manifest=manifest.data, lang=lang):
+    pairs = list_of(tuple)
+    for _plugin, plugin_found in call_each(pm, "hostapp_manifest_problems", pairs, manifest=manifest.data, lang=lang):
         found.extend(plugin_found)
     for key, message in found:
         path, position = manifest.place(key)
@@ -474,14 +483,21 @@ def check_manifest(pm: Any, manifest: Manifest, lang: str) -> list[Problem]:
 
 def plugin_path_keys(pm: Any) -> list[str]:
     """Every plugin's path keys (:func:`resolve_paths`)."""
-    return [key for keys in pm.hook.hostapp_manifest_paths() for key in keys]
+    from .plugins import call_each, list_of
+
+    return [key for _plugin, keys in call_each(pm, "hostapp_manifest_paths", list_of(str)) for key in keys]
 
 
 def manifest_warnings(pm: Any, manifest: Manifest, lang: str) -> list[Problem]:
     """What ``manifest check`` warns about: ignored values, then the plugins' warnings, each at its place."""
     system = frozenset(key for key, source in manifest.origins.items() if source.origin == "system")
     found = list(manifest.warnings)
-    for plugin_found in pm.hook.hostapp_manifest_warnings(manifest=manifest.data, system_keys=system, lang=lang):
+    from .plugins import call_each, list_of
+
+    answers = call_each(
+        pm, "hostapp_manifest_warnings", list_of(tuple), manifest=manifest.data, system_keys=system, lang=lang
+    )
+    for _plugin, plugin_found in answers:
         for key, message in plugin_found:
             path, position = manifest.place(key)
             found.append(Problem(path, position, key, message))

@@ -37,8 +37,11 @@ HOST_SCHEMAS: dict[str, dict[str, Any]] = {
 
 def manifest_schema(pm: Any) -> dict[str, Any]:
     """The whole manifest's schema: the host's tables, then every loaded plugin's (unknown tables are errors)."""
+    from .plugins import call_each  # each plugin's answer guarded (issue 24)
+
     properties: dict[str, Any] = dict(HOST_SCHEMAS)
-    for fragment in pm.hook.hostapp_manifest_schema():
+    tables = call_each(pm, "hostapp_manifest_schema", lambda found: isinstance(found, dict))
+    for _plugin, fragment in tables:
         for table, schema in sorted(fragment.items()):
             properties.setdefault(table, schema)
     return {

@@ -119,6 +119,21 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "help.version": "バージョンを表示して終了します",
         "output.failed": "出力ファイル {path} に書き込めませんでした: {error}",
         "window.start_failed_code": "終了コード {code} で終了しました。コマンドプロンプトで aosign-host doctor を実行すると、原因がわかります。",
+        # issue 24: a plugin that fails is named, left out, and everything else works
+        "plugin.failed": (
+            "プラグイン {dist} {version} が {hook} で失敗しました({error}: {message})。"
+            "このプラグインの機能を除いて続けます。"
+        ),
+        "plugin.failed_run": (
+            "プラグイン {dist} {version} が「{entry}」の実行中に失敗しました({error}: {message})。"
+            "{dist} を更新するか削除してください。詳細は -v を付けて実行すると表示されます。"
+        ),
+        "plugin.trace_hint": "(詳細は -v を付けて実行すると表示されます)",
+        "plugins.failed": "失敗",
+        "plugins.shared": "エントリポイント名 {name} を複数のディストリビューションが使っています: {dists}(置き換えずに、それぞれを読み込みます)",
+        "doctor.plugins.shared": "同じエントリポイント名を使うディストリビューション(それぞれ読み込み済み): {names}",
+        "doctor.plugin_broken": "プラグイン {dist} {version} が失敗しました(その機能は使えません): {failures}",
+        "doctor.plugin_broken_fix": "{dist} を更新するか削除してください(またはマニフェストの [plugins] block に {dist} を加えてください)。",
     },
     "en": {
         "window.window.title": "AOSign host app",
@@ -240,6 +255,20 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "help.version": "show the version and exit",
         "output.failed": "could not write the output file {path}: {error}",
         "window.start_failed_code": "It ended with exit code {code}. Run aosign-host doctor in a command prompt to find out why.",
+        # issue 24: a plugin that fails is named, left out, and everything else works
+        "plugin.failed": (
+            "The plugin {dist} {version} failed in {hook} ({error}: {message}); going on without what it adds."
+        ),
+        "plugin.failed_run": (
+            "The plugin {dist} {version} failed while running '{entry}' ({error}: {message}). "
+            "Update or remove {dist}; run with -v for the details."
+        ),
+        "plugin.trace_hint": "(run with -v for the details)",
+        "plugins.failed": "failed",
+        "plugins.shared": "the entry-point name {name} is used by several distributions: {dists} (each loads; none replaces another)",
+        "doctor.plugins.shared": "distributions sharing an entry-point name (each loaded): {names}",
+        "doctor.plugin_broken": "the plugin {dist} {version} failed (what it adds is left out): {failures}",
+        "doctor.plugin_broken_fix": "Update or remove {dist} (or add {dist} to the manifest's [plugins] block).",
     },
 }
 

@@ -19,7 +19,7 @@ from aosign_plugin.domain.errors import CardStateChangedError, CardUnavailableEr
 from aosign_plugin.domain.secret import Secret
 from aosign_plugin.session.pin_session import PinSession
 from aosign_plugin.transport import SmartCardConnection, TransportError
-from hostapp_stub.records import replace
+from hostapp_stub.api import replace
 
 if TYPE_CHECKING:
     from aosign_plugin.transport.presence import Presence, PresenceWatch

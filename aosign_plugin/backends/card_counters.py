@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from aosign_plugin.domain.card_status import CardStatus
 from aosign_plugin.domain.errors import AosignError
-from hostapp_stub.records import replace
+from hostapp_stub.api import replace
 
 if TYPE_CHECKING:
     from aosign_plugin.backends import CardBackend

@@ -24,7 +24,7 @@ from aosign_plugin.domain.certificates import (
     assess,
     parse_certificate,
 )
-from hostapp_stub.records import replace
+from hostapp_stub.api import replace
 
 __all__ = ["CACHE_ENTRIES", "CertificateCache", "default_cache_path", "evaluate"]
 
@@ -35,7 +35,7 @@ CACHE_ENTRIES = 64
 
 def default_cache_path() -> Path:
     """``certificates.json`` in the user's cache folder (``~/.cache/aosign`` and the like)."""
-    from hostapp_stub.platforms import cache_dir
+    from aosign_plugin.config.platforms import cache_dir
 
     return cache_dir() / "certificates.json"
 

@@ -31,7 +31,7 @@ class SimBackend(ApduBackend):
         if settings.sim_state is not None:
             self.state_path = settings.sim_state
         else:
-            from hostapp_stub.platforms import default_sim_state
+            from aosign_plugin.config.platforms import default_sim_state
 
             self.state_path = default_sim_state()
         self.log_path: Path | None = settings.sim_log

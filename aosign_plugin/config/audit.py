@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hostapp_stub.records import Record
+from hostapp_stub.api import Record
 
 __all__ = ["AuditSettings"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import Enum, unique
 
 from aosign_plugin.domain.secret import Secret
-from hostapp_stub.records import Record
+from hostapp_stub.api import Record
 
 __all__ = ["DEFAULT_AID", "CardDialect", "ChangeStyle", "Release", "UnblockStatus"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hostapp_stub.records import Record
+from hostapp_stub.api import Record
 
 __all__ = ["KEYS", "OS_KEYS", "SCHEMA_CANNOT_SAY", "Key", "allowed", "key", "table_schemas", "tables"]
 

@@ -3,7 +3,7 @@
 A PKCS#11 module runs inside the signing application with the user's card: loading one that another account (or
 a program running as the user from a folder it can write) could replace would hand it the PIN. So the module must
 be an absolute path to a regular file and, when the manifest pins a SHA-256, have that digest. Then, per OS (the
-decisions are :mod:`hostapp_stub.file_trust`'s):
+decisions are the host's, through :func:`hostapp_stub.api.untrusted_file`):
 
 - POSIX: the file and the folders above it (through any symlink, and above the link itself) owned by root or the
   user and not writable by group or others (a sticky folder such as /tmp is allowed);
@@ -24,10 +24,6 @@ import os
 import stat
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from hostapp_stub.file_trust import Distrust
 
 __all__ = ["ModuleProblem", "check_module", "p11kit_module"]
 
@@ -70,35 +66,15 @@ def check_module(path: str, sha256: str | None = None, *, pinned_by_system: bool
         raise ModuleProblem("missing", path) from None
     if not stat.S_ISREG(st.st_mode):
         raise ModuleProblem("not_a_file", path)
-    found = _distrust(p, pinned=sys.platform == "win32" and pinned_by_system and sha256 is not None)
+    from hostapp_stub.api import untrusted_file
+
+    found = untrusted_file(p, pinned=sys.platform == "win32" and pinned_by_system and sha256 is not None)
     if found is not None:
-        raise ModuleProblem(found.rule if found.rule in ("owner", "writable") else "missing", found.path)
+        rule, where = found
+        raise ModuleProblem(rule if rule in ("owner", "writable") else "missing", where)
     if sha256 is not None and _digest(p) != sha256.lower():
         raise ModuleProblem("digest", path)
     return p
-
-
-def _distrust(p: Path, *, pinned: bool = False) -> Distrust | None:
-    """The first node failing the rule; ``pinned`` (Windows, the system manifest's digest): the file itself is
-    vouched for by its digest, its folders are judged all the same."""
-    from hostapp_stub.file_trust import (
-        Distrust,
-        dll_folders,
-        posix_chain,
-        posix_verdict,
-        windows_chain,
-        windows_verdict,
-    )
-
-    try:
-        if sys.platform == "win32":
-            nodes = windows_chain(p)
-            if pinned:
-                nodes = [node for node in nodes if node.is_dir]
-            return windows_verdict(nodes, dll_folders=dll_folders(p))
-        return posix_verdict(posix_chain(p), owners=(0, os.getuid()), sticky_folders=True)
-    except OSError as e:
-        return Distrust("unreadable", str(e.filename or p), e.strerror or str(e))
 
 
 def _p11kit_dirs() -> list[Path]:

@@ -16,11 +16,21 @@ from aosign_plugin.config import keys as declared
 from aosign_plugin.config.audit import AuditSettings
 from aosign_plugin.config.dialect import CardDialect, ChangeStyle, Release, UnblockStatus
 from aosign_plugin.config.keys import OS_KEYS, Key, tables
+from aosign_plugin.config.platforms import os_key
 from aosign_plugin.policy.rules import CARD_MAX_LENGTH, CARD_MIN_LENGTH, Guessable, PolicySettings
-from hostapp_stub.platforms import os_key
-from hostapp_stub.records import Record, field
+from hostapp_stub.api import Record, field
 
-__all__ = ["PATH_KEYS", "TABLES", "Backend", "SettingProblem", "Settings", "parse_settings"]
+__all__ = [
+    "PATH_KEYS",
+    "TABLES",
+    "Backend",
+    "DeployedSettings",
+    "SettingProblem",
+    "Settings",
+    "SettingsUnusable",
+    "load_deployed_settings",
+    "parse_settings",
+]
 
 
 @unique
@@ -386,7 +396,7 @@ def _check_this_os_module(
 ) -> str | None:
     """The rules of :mod:`.module_rules` for this OS's module, when the manifest names or finds one."""
     from aosign_plugin.config.module_rules import ModuleProblem, check_module, p11kit_module
-    from hostapp_stub.platforms import expand_manifest_path
+    from hostapp_stub.api import expand_path as expand_manifest_path
 
     here = os_key()
     key = f"pkcs11.module.{here}"
@@ -416,3 +426,50 @@ def _check_this_os_module(
 def _is_absolute(path: str) -> bool:
     # absolute on the OS it is meant for: POSIX "/..." or Windows "C:\..." / "\\server\share"
     return path.startswith("/") or path.startswith("\\\\") or (len(path) > 2 and path[1] == ":" and path[2] in "\\/")
+
+
+# --- the settings for a program of the plugin that runs outside a host (issue 24) ------------------------------------
+
+
+class SettingsUnusable(Exception):
+    """The deployment manifest cannot be read, or the plugin's tables in it have problems: ``lines`` says each, with
+    its file and line, in the language asked for."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+class DeployedSettings(Record):
+    """The plugin's settings from the manifest in force, and which keys the administrator's system manifest locks.
+
+    :param locked_by: the system manifest that locks a dotted key (``pkcs11.token``), or None.
+    """
+
+    settings: Settings
+    locked_by: Callable[[str], Path | None]
+
+
+def load_deployed_settings(explicit: str | None, lang: str) -> DeployedSettings:
+    """The plugin's settings for a program of the plugin that runs outside a host (the pyHanko signer): the
+    deployment manifest found and merged as the host finds it (:func:`hostapp_stub.api.read_manifest`: ``explicit``,
+    else ``$AOSIGN_MANIFEST``, else the user's file, over the system file), this plugin's tables checked as
+    ``aosign-host manifest check`` checks them.
+
+    :param explicit: a manifest file named by the user (``--manifest``), or None.
+    :param lang: the language of the problem texts.
+    :raises SettingsUnusable: the manifest cannot be read, or it has problems (CONTRACT.md: exit 7).
+    """
+    from aosign_plugin import catalogs
+    from hostapp_stub.api import ManifestUnreadable, read_manifest
+
+    try:
+        view = read_manifest(explicit, lang, PATH_KEYS)
+    except ManifestUnreadable as e:
+        raise SettingsUnusable([str(e)]) from None
+    settings, found = parse_settings(view.data)
+    problems = list(view.problems)
+    problems += [view.describe(p.key, catalogs.text(p.message, lang, **p.params)) for p in found]
+    if problems:
+        raise SettingsUnusable(problems)
+    return DeployedSettings(settings, view.locked_by)

@@ -18,7 +18,7 @@ only when it is one RFC 7512 defines; other attributes are named by their positi
 
 from __future__ import annotations
 
-from hostapp_stub.records import Record
+from hostapp_stub.api import Record
 
 __all__ = ["SCHEME", "Pkcs11Uri", "UriError", "parse_uri", "validate_uri"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import Enum, unique
 
 from aosign_plugin.domain.certificates import CertificateStatus, CertState, UnreadableCertificate
-from hostapp_stub.records import Record
+from hostapp_stub.api import Record
 
 __all__ = [
     "ADVICE_URGENCY",

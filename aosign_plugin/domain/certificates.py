@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from enum import Enum, unique
 from typing import Any
 
-from hostapp_stub.records import Record, field
+from hostapp_stub.api import Record, field
 
 __all__ = [
     "DEFAULT_EXPIRY_WARN_DAYS",

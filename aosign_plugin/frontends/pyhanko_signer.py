@@ -7,7 +7,8 @@ Signing is pyHanko's (:class:`pyhanko.sign.pkcs11.PKCS11Signer`); this module on
 guards it the way the plugin guards every PIN use:
 
 - The module and token come from the deployment manifest (the ``[pkcs11]`` table, the manifest found as the host
-  finds it), with pyHanko-style options to override them (``--lib``, ``--token-label``, ``--slot-no``), refused
+  finds it, through the plugin's :func:`~aosign_plugin.config.settings.load_deployed_settings`), with
+  pyHanko-style options to override them (``--lib``, ``--token-label``, ``--slot-no``), refused
   where the administrator's system manifest locks the key.
 - Before anything is asked, the token is found (absent: a clear error, nothing asked) and its state read without
   spending a try: a locked card is reported with how to unlock it (``aosign-host unlock``), a dead one with the
@@ -44,8 +45,7 @@ from aosign_plugin.domain.errors import (
 from aosign_plugin.frontends.terminal_view import error_report, notice_text, status_lines
 from aosign_plugin.policy.rules import Field
 from aosign_plugin.service.outcomes import Consent, Notice
-from hostapp_stub.api import ExitCode
-from hostapp_stub.records import replace
+from hostapp_stub.api import ExitCode, replace
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -53,8 +53,8 @@ if TYPE_CHECKING:
     from pyhanko.cli._ctx import CLIContext
     from pyhanko.sign.signers.pdf_cms import Signer
 
+    from aosign_plugin.config.settings import DeployedSettings
     from aosign_plugin.service.pin_service import PinService
-    from hostapp_stub.manifest import Manifest
 
 __all__ = ["AosignSigningPlugin", "SignerRefused"]
 
@@ -66,7 +66,7 @@ def _env_lang() -> str | None:
 
 def _help_lang() -> str:
     """The language of ``--help``: ``$AOSIGN_LANG``, else the system's (the manifest is not read for help)."""
-    from hostapp_stub.platforms import system_language
+    from hostapp_stub.api import system_language
 
     return _env_lang() or system_language()
 
@@ -124,34 +124,31 @@ def _hex_id(value: str | None, option: str, lang: str) -> bytes | None:
 # --- the manifest -------------------------------------------------------------------------------------------------
 
 
-def _load_settings(explicit: str | None, lang: str) -> tuple[Settings, Manifest]:
-    """The manifest in force, found and merged as the host does, and this plugin's settings from it.
+def _load_settings(explicit: str | None, lang: str) -> DeployedSettings:
+    """The plugin's settings from the manifest in force (:func:`.settings.load_deployed_settings`).
 
     :raises SignerRefused: unreadable or invalid (exit 7), every problem with its file and line.
     """
-    from aosign_plugin.config.settings import PATH_KEYS, parse_settings
-    from hostapp_stub.manifest import ManifestError, Problem, load_manifest, resolve_paths
+    from aosign_plugin.config.settings import SettingsUnusable, load_deployed_settings
 
     try:
-        manifest = resolve_paths(load_manifest(explicit, lang), PATH_KEYS, lang)
-    except ManifestError as e:
-        raise SignerRefused(ExitCode.MANIFEST, [str(e)]) from None
-    settings, found = parse_settings(manifest.data)
-    problems = list(manifest.problems)
-    for p in found:
-        path, position = manifest.place(p.key)
-        problems.append(Problem(path, position, p.key, catalogs.text(p.message, lang, **p.params)))
-    if problems:
-        raise SignerRefused(ExitCode.MANIFEST, [p.format(lang) for p in problems])
-    return settings, manifest
+        return load_deployed_settings(explicit, lang)
+    except SettingsUnusable as e:
+        raise SignerRefused(ExitCode.MANIFEST, e.lines) from None
 
 
 def _overridden(
-    settings: Settings, manifest: Manifest, lang: str, *, lib: str | None, token_label: str | None, slot_no: int | None
+    settings: Settings,
+    manifest: DeployedSettings,
+    lang: str,
+    *,
+    lib: str | None,
+    token_label: str | None,
+    slot_no: int | None,
 ) -> Settings:
     """The settings with the command line's module and token, where the administrator allows it."""
+    from aosign_plugin.config.platforms import os_key
     from aosign_plugin.config.token_uri import Pkcs11Uri
-    from hostapp_stub.platforms import os_key
 
     changes: dict[str, Any] = {}
     token_given = token_label is not None or slot_no is not None
@@ -214,10 +211,10 @@ class _SignerAsker:
 
     def ask_secret(self, field: Field, *, echo: bool) -> bytearray:
         """pyHanko's prompter returns a ``str``, which cannot be wiped: it is copied into a bytearray at once."""
-        from hostapp_stub.terminal import TerminalUI
+        from hostapp_stub.api import terminal_ui
 
         label = catalogs.text("pyhanko.prompt", self.lang)
-        ui = TerminalUI(self.lang)
+        ui = terminal_ui(self.lang)
         if not ui.interactive:
             return ui.ask_secret(label)
         from pyhanko.cli.plugin_api import prompt_for_password
@@ -282,10 +279,11 @@ def _aosign_signer(
     final_try: bool = False,
     lang: str | None = None,
 ) -> Iterator[Signer]:
-    from hostapp_stub.platforms import system_language
+    from hostapp_stub.api import system_language
 
     first_lang = lang or _env_lang() or system_language()
-    settings, in_force = _load_settings(manifest, first_lang)
+    in_force = _load_settings(manifest, first_lang)
+    settings = in_force.settings
     lang = lang or _env_lang() or settings.language or first_lang
     if not (cert_label or cert_id or key_label or key_id):
         raise SignerRefused(ExitCode.USAGE, [catalogs.text("pyhanko.need_cert", lang)])

@@ -29,7 +29,7 @@ from aosign_plugin.policy.guessable import (
     is_repeated_block,
     is_year,
 )
-from hostapp_stub.records import Record
+from hostapp_stub.api import Record
 
 __all__ = [
     "CARD_MAX_LENGTH",

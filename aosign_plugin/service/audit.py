@@ -58,13 +58,13 @@ def outcome_fields(operation: str, exit_code: int, error: object | None = None) 
 
 def default_audit_path() -> Path:
     """The user's state folder (``~/.local/state/aosign/audit.jsonl`` on Linux)."""
-    from hostapp_stub.platforms import default_audit_path as default
+    from aosign_plugin.config.platforms import default_audit_path as default
 
     return default()
 
 
 def _user() -> str:
-    from hostapp_stub.platforms import login_name
+    from aosign_plugin.config.platforms import login_name
 
     return login_name()
 
@@ -144,7 +144,7 @@ def record(settings: AuditSettings, fields: Mapping[str, object]) -> str | None:
     """
     if not settings.enabled:
         return None
-    from hostapp_stub.platforms import make_folder
+    from aosign_plugin.config.platforms import make_folder
 
     path = audit_path(settings)
     entry = {"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "user": _user(), **fields}

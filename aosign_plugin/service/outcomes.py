@@ -20,8 +20,7 @@ from aosign_plugin.domain.errors import (
     PinIncorrectError,
     PinPolicyError,
 )
-from hostapp_stub.api import ExitCode
-from hostapp_stub.records import Record
+from hostapp_stub.api import ExitCode, Record
 
 if TYPE_CHECKING:
     from aosign_plugin.domain.card_status import Advice, CardStatus

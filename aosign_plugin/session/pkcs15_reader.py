@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 
 from aosign_plugin.apdu.iso7816 import INS_SELECT, ApduError, ApduProtocol
 from aosign_plugin.domain.certificates import RawCertificate, UnreadableCertificate
-from hostapp_stub.records import Record
+from hostapp_stub.api import Record
 
 __all__ = [
     "MAX_CERTIFICATES",

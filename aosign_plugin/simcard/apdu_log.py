@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from hostapp_stub.records import Record, field
+from hostapp_stub.api import Record, field
 
 __all__ = [
     "LOG_FORMAT",

@@ -23,7 +23,7 @@ from aosign_plugin.domain.secret import wipe_bytearray
 from aosign_plugin.simcard.apdu_log import ApduLog
 from aosign_plugin.simcard.pkcs15_files import APP_FID, MF_FID, PKCS15_AID, CardFile, FileSystem, build_file_system
 from aosign_plugin.simcard.store import SecretRecord, SimCardState, StateStore
-from hostapp_stub.records import Record
+from hostapp_stub.api import Record
 
 __all__ = [
     "ATR",

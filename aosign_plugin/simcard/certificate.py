@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from hostapp_stub.records import Record, field
+from hostapp_stub.api import Record, field
 
 __all__ = [
     "CA_CERT_NAME",

@@ -39,7 +39,7 @@ _STDIN_MAX = 4096
 
 def default_state_path() -> Path:
     """The user's data folder's ``sim-card.json``: the same file the sim backend reads (one source for both)."""
-    from hostapp_stub.platforms import default_sim_state
+    from aosign_plugin.config.platforms import default_sim_state
 
     return default_sim_state()
 
@@ -142,7 +142,7 @@ def _language(chosen: str | None) -> str:
     env = os.environ.get("AOSIGN_LANG", "")
     if env in ("ja", "en"):
         return env
-    from hostapp_stub.platforms import system_language
+    from hostapp_stub.api import system_language
 
     return system_language()
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 
 from aosign_plugin.config.dialect import CardDialect
-from hostapp_stub.records import Record, field
+from hostapp_stub.api import Record, field
 
 __all__ = [
     "AODF_FID",

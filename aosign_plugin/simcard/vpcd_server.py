@@ -25,7 +25,7 @@ from aosign_plugin.domain.secret import wipe_bytearray
 from aosign_plugin.simcard.apdu_log import ApduLog
 from aosign_plugin.simcard.card import SimCard
 from aosign_plugin.simcard.store import CardStore
-from hostapp_stub.records import Record
+from hostapp_stub.api import Record
 
 __all__ = [
     "DEFAULT_HOST",

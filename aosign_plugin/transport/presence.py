@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from aosign_plugin.domain.card_status import CardIdentity
 from aosign_plugin.domain.logs import get_logger
-from hostapp_stub.records import Record
+from hostapp_stub.api import Record
 
 __all__ = ["Presence", "PresenceWatch"]
 

@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any
 
+from aosign_plugin.config.platforms import os_key
 from aosign_plugin.domain.card_status import CardIdentity
 from aosign_plugin.transport import CardGoneError, SmartCardConnection, TransportError
 from aosign_plugin.transport.pcsc_codes import Stage, classify, context_dead, describe
 from aosign_plugin.transport.presence import Presence, PresenceWatch
-from hostapp_stub.platforms import os_key
 
 __all__ = [
     "PcscConnection",

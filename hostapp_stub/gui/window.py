@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..api import Check, Closeable, EntryResult, MenuEntry, Request, StatusPanel, Tone
+from ..plugins import record_failure
 from .contrast import note_style, status_style
 from .texts import LANGUAGE_NAMES, text
 
@@ -279,6 +280,7 @@ class MainWindow(QMainWindow):
             try:
                 self._watches[panel.id] = panel.watch(self.request(), self._notifier(panel.id))
             except Exception as e:  # a plugin's bug must not take the window down with it
+                record_failure(panel.plugin, f"watch {panel.id}", e)  # for the support information (issue 24)
                 failed = text("status.failed", self.lang, plugin=panel.plugin, error=f"{type(e).__name__}: {e}")
                 self._panel_labels[panel.id].setText(failed)
 
@@ -318,8 +320,9 @@ class MainWindow(QMainWindow):
                 view = panel.read(self.request())
                 shown = ("\n".join(view.lines), view.tone)
             except Exception as e:  # a plugin's bug must not take the window down with it
-                failed = text("status.failed", self.lang, plugin=panel.plugin, error=f"{type(e).__name__}: {e}")
-                shown = (failed, Tone.ERROR)
+                failure = record_failure(panel.plugin, f"read {panel.id}", e)  # for the support information
+                error = f"{failure.error}: {failure.message}"
+                shown = (text("status.failed", self.lang, plugin=failure.dist, error=error), Tone.ERROR)
             if shown != self._status_seen.get(panel.id):  # repaint only on a change
                 self._status_seen[panel.id] = shown
                 label = self._panel_labels[panel.id]
@@ -370,7 +373,9 @@ class MainWindow(QMainWindow):
             if result is None:
                 result = self._run_with_window_ui(entry, label)
         except Exception as e:  # shown, not raised: the window stays usable
-            QMessageBox.critical(self, label, text("failed", self.lang, entry=label, error=f"{type(e).__name__}: {e}"))
+            failure = record_failure(entry.plugin, f"run {entry.id}", e)  # for the support information (issue 24)
+            error = f"{failure.dist} {failure.version}: {failure.error}: {failure.message}"
+            QMessageBox.critical(self, label, text("failed", self.lang, entry=label, error=error))
         finally:
             self._running = False
         self.last_result = result

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pluggy
@@ -12,6 +12,9 @@ import pytest
 
 from hostapp_stub.api import PROJECT, EntryResult, HostUI, MenuEntry, PanelView, Request, StatusPanel, hookimpl
 from hostapp_stub.plugins import installed_plugins, load_plugins, menu, plugin_info, status_panels
+
+#: how our plugin is registered: its distribution and its entry point (issue 24)
+OURS = "aosign-plugin:aosign"
 
 
 @pytest.fixture
@@ -22,8 +25,8 @@ def pm() -> pluggy.PluginManager:
 def test_plugin_found_through_its_entry_point(pm: pluggy.PluginManager) -> None:
     # registered by pyproject.toml's [project.entry-points.aosign_host], not imported by name here
     names = [name for name, _ in pm.list_name_plugin()]
-    assert "aosign" in names
-    info = plugin_info("aosign")
+    assert "aosign-plugin:aosign" in names
+    info = plugin_info("aosign-plugin:aosign")
     assert info is not None and info.dist == "aosign-plugin" and info.value == "aosign_plugin.frontends.hooks"
 
 
@@ -31,7 +34,7 @@ def test_menu_entries(pm: pluggy.PluginManager) -> None:
     entries = menu(pm).entries
     assert [e.id for e in entries] == ["status", "change-pin", "unlock"]
     for e in entries:
-        assert e.plugin == "aosign"
+        assert e.plugin == OURS
         # every text a label or an option's help looks up (each only when shown) is in both catalogs
         assert set(e.label) == {"ja", "en"} and all(e.label.values())
         assert all(set(o.help) == {"ja", "en"} and all(o.help.values()) for o in e.options)
@@ -63,7 +66,7 @@ def test_each_entry_runs_its_own_plugin(pm: pluggy.PluginManager) -> None:
     try:
         listing = menu(pm)
         entries = {e.id: e for e in listing.entries}
-        assert entries["hello"].plugin == "greeter" and entries["status"].plugin == "aosign"
+        assert entries["hello"].plugin == "greeter" and entries["status"].plugin == OURS
         assert listing.collisions == ()
         assert entries["hello"].run(Request(lang="en"), None).exit_code == 0  # type: ignore[arg-type]
         assert ran == ["greeter"]
@@ -78,7 +81,7 @@ def test_an_id_two_plugins_claim_runs_in_neither(pm: pluggy.PluginManager) -> No
         listing = menu(pm)
         assert listing.get("status") is None  # neither the rogue's nor ours
         (collision,) = listing.collisions
-        assert collision.id == "status" and set(collision.plugins) == {"aosign", "rogue"}
+        assert collision.id == "status" and set(collision.plugins) == {OURS, "rogue"}
         assert [e.id for e in listing.entries] == ["change-pin", "unlock"]  # the others still work
         assert ran == []
     finally:
@@ -118,7 +121,7 @@ def test_status_panels(pm: pluggy.PluginManager) -> None:
     pm.register(Panel(), name="panel")
     try:
         panels, collisions = status_panels(pm)
-        assert [(p.id, p.plugin) for p in panels] == [("card", "aosign"), ("other", "panel")]
+        assert [(p.id, p.plugin) for p in panels] == [("card", OURS), ("other", "panel")]
         assert collisions == []
         assert set(panels[0].title) == {"ja", "en"} and all(panels[0].title.values())
         assert panels[1].read(Request(lang="en")).lines == ("fine",)
@@ -166,7 +169,7 @@ def test_stale_cache_entry_forces_a_scan(tmp_path: Path, monkeypatch: pytest.Mon
     cache.write_text(json.dumps(data))
     pm = load_plugins(pluggy.PluginManager(PROJECT))
     assert "ghost" not in [n for n, _ in pm.list_name_plugin()]
-    assert "aosign" in [n for n, _ in pm.list_name_plugin()]
+    assert OURS in [n for n, _ in pm.list_name_plugin()]
 
 
 def test_cache_keeps_one_entry_per_way_of_starting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -178,3 +181,62 @@ def test_cache_keeps_one_entry_per_way_of_starting(tmp_path: Path, monkeypatch: 
     installed_plugins()
     cache = next((tmp_path / "cache").rglob("plugins.json"))
     assert len(json.loads(cache.read_text())["entries"]) == 2
+
+
+def test_pluggy_reports_the_distributions_it_loaded() -> None:
+    """pluggy's own list_plugin_distinfo names each plugin's distribution, for a fresh manager and the host's."""
+    for pm in (load_plugins(pluggy.PluginManager(PROJECT)), load_plugins()):
+        dists = {d.project_name for _, d in pm.list_plugin_distinfo()}
+        assert "aosign-plugin" in dists
+        plugin = pm.get_plugin(OURS)
+        assert any(p is plugin for p, _ in pm.list_plugin_distributions())
+
+
+def test_hooks_are_called_through_pm_hook(pm: pluggy.PluginManager) -> None:
+    """One plugin at a time, yet through pluggy's machinery: a hook wrapper and the call tracing see every call."""
+    seen: list[str] = []
+
+    class Wrapper:
+        @hookimpl(wrapper=True)
+        def hostapp_register_menu_entries(self, register: Callable[[MenuEntry], None]) -> Iterator[None]:
+            seen.append("wrapped")
+            return (yield)
+
+    traced: list[list[str]] = []
+    undo = pm.add_hookcall_monitoring(
+        lambda hook_name, impls, kwargs: traced.append([pm.get_name(i.plugin) or "" for i in impls]),
+        lambda outcome, hook_name, impls, kwargs: None,
+    )
+    pm.register(Wrapper(), name="wrapper")
+    try:
+        assert [e.id for e in menu(pm).entries] == ["status", "change-pin", "unlock"]
+        assert seen == ["wrapped"]
+        assert [OURS, "wrapper"] in traced or ["wrapper", OURS] in traced
+    finally:
+        undo()
+        pm.unregister(name="wrapper")
+
+
+def test_a_hook_that_raises_leaves_out_that_plugin_only(pm: pluggy.PluginManager) -> None:
+    from hostapp_stub.plugins import clear_failures, failures
+
+    class Raises:
+        @hookimpl
+        def hostapp_register_menu_entries(self, register: Callable[[MenuEntry], None]) -> None:
+            register(MenuEntry("half", {"ja": "半分", "en": "Half"}, lambda request, ui: EntryResult(0)))
+            raise RuntimeError("after one entry")
+
+    clear_failures()
+    pm.register(Raises(), name="raises")
+    try:
+        assert [e.id for e in menu(pm).entries] == ["status", "change-pin", "unlock"]  # not even its first entry
+        (failure,) = failures()
+        assert (failure.plugin, failure.hook, failure.error, failure.message) == (
+            "raises",
+            "hostapp_register_menu_entries",
+            "RuntimeError",
+            "after one entry",
+        )
+    finally:
+        pm.unregister(name="raises")
+        clear_failures()

@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from enum import Enum, unique
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from aosign_plugin.config.platforms import os_key
 from aosign_plugin.config.token_uri import Pkcs11Uri, UriError, parse_uri
 from aosign_plugin.domain.card_status import CardIdentity, CardStatus, Counter, CounterSource, SecretKind
 from aosign_plugin.domain.certificates import RawCertificate, UnreadableCertificate
@@ -44,7 +45,6 @@ from aosign_plugin.domain.errors import (
     PinIncorrectError,
 )
 from aosign_plugin.domain.secret import Secret, wipe_bytearray
-from hostapp_stub.platforms import os_key
 
 if TYPE_CHECKING:
     from pkcs11 import Session, Slot, Token

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import struct
 
-from hostapp_stub.records import Record
+from hostapp_stub.api import Record
 
 __all__ = ["HEADER_BYTES", "BinaryInfo", "LoadCause", "diagnose", "python_arch", "read_binary_info"]
 

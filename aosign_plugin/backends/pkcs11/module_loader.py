@@ -30,7 +30,7 @@ _preloaded: dict[str, Any] = {}
 
 
 def _os_key() -> str:
-    from hostapp_stub.platforms import os_key
+    from aosign_plugin.config.platforms import os_key
 
     return os_key()
 
