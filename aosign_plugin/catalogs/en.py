@@ -38,7 +38,8 @@ MESSAGES: dict[str, str] = {
         "date or a phone number."
     ),
     "policy.sequence": (
-        "A plain run of digits or letters (such as 1234, abcd or 9876) is easy to guess and is not accepted: "
+        "A run of digits or letters, one step apart or any equal step (such as 1234, abcd, 9876 or 13579), or such a "
+        "run with one character added (such as H01234), is easy to guess and is not accepted: "
         "choose a PIN that is easy for you to remember but hard for others to guess."
     ),
     "policy.same_as_current": "The new PIN is the same as the current one: choose a different PIN.",
@@ -52,7 +53,8 @@ MESSAGES: dict[str, str] = {
         "date or a phone number is safer."
     ),
     "policy.warn.sequence": (
-        "This PIN is a plain run of digits or letters (such as 1234, abcd or 9876), which is easy to guess. "
+        "This PIN is a run of digits or letters with an equal step (such as 1234, abcd, 9876 or 13579), or such a "
+        "run with one character added (such as H01234), which is easy to guess. "
         "It is accepted, but a PIN that is easy for you to remember and hard for others to guess is safer."
     ),
     "policy.date_order": (
