@@ -35,6 +35,7 @@ __all__ = [
     "make_folder",
     "manifest_locations",
     "os_key",
+    "shell_word",
     "system_language",
 ]
 
@@ -53,6 +54,17 @@ def os_key() -> str:
     if sys.platform == "darwin":
         return "macos"
     return "linux"
+
+
+def shell_word(word: str) -> str:
+    """``word`` as one argument of a command line the user types in this OS's usual shell, quoted only when it
+    must be: POSIX shells get :func:`shlex.quote`; Windows (cmd.exe and PowerShell alike) double quotes around a
+    word with spaces or shell characters (a path holds no ``"`` there)."""
+    if sys.platform == "win32":
+        return f'"{word}"' if not word or any(c in word for c in " \t&|<>^()%!;,='`$@{}[]") else word
+    import shlex
+
+    return shlex.quote(word)
 
 
 #: Linux: each user folder's XDG variable, and its place under the home folder when the variable is unset

@@ -204,5 +204,8 @@ def error_lines(error: AosignError, lang: str) -> list[str]:
             key = "unlock.not_confirmed_asked" if error.asked else "unlock.not_confirmed"
         return [t(key, lang), t("nothing_sent", lang)]
     if isinstance(error, CardUnavailableError):
-        return [t(f"unavailable.{error.reason.value}", lang, detail=error.detail or "-")]
+        from aosign_plugin.frontends.fault_fixes import fault_fix
+
+        fix = fault_fix(error.reason, error.sim_state, lang)  # the command that fixes it, naming its file
+        return [t(f"unavailable.{error.reason.value}", lang, detail=error.detail or "-"), *([fix] if fix else [])]
     return [str(error)]

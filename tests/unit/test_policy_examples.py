@@ -7,7 +7,7 @@ import pytest
 
 from aosign_plugin import catalogs
 from aosign_plugin.domain.secret import Secret
-from aosign_plugin.service.policy import Guessable, PolicySettings, Reason, check_new_pin
+from aosign_plugin.policy.rules import Guessable, PolicySettings, Reason, check_new_pin
 
 R = Reason
 
