@@ -17,7 +17,11 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "window.quit": "終了",
         "window.cancelled": "中止しました。",
         "window.failed": "「{entry}」の実行中にエラーが発生しました: {error}",
-        "window.missing_qt": "aosign-host gui には PySide6 が必要です: pip install 'aosign-plugin[gui]'",
+        "window.missing_qt": (
+            "aosign-host gui のウィンドウには PySide6 が必要ですが、インストールされていません。"
+            'インストールするには: pip install "aosign-plugin[gui]"'
+            "(ソースから使っている場合は scripts/bootstrap --gui)。"
+        ),
         "window.start_failed": "AOSign ホストアプリを開始できませんでした",
         "window.support.button": "サポート情報",
         "window.support.title": "サポート情報(aosign-host doctor)",
@@ -60,7 +64,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "plugins.none": "インストールされているプラグインはありません。",
         "help.manifest_show": "使われているマニフェストと、各キーの出どころを表示します",
         "help.plugins": "インストール済み・読み込み済み・禁止のプラグインを表示します",
-        "help.gui": "ウィンドウで開きます(PySide6が必要です: pip install 'aosign-plugin[gui]')",
+        "help.gui": 'ウィンドウで開きます(PySide6が必要です: pip install "aosign-plugin[gui]")',
         "manifest.ok": "{path}: 問題はありません。",
         "manifest.builtin": "(マニフェストのファイルはありません: 組み込みの既定値)",
         "manifest.problems": "{path}: {count}件の問題があります。",
@@ -132,7 +136,10 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "window.quit": "Quit",
         "window.cancelled": "Cancelled.",
         "window.failed": "'{entry}' failed: {error}",
-        "window.missing_qt": "aosign-host gui needs PySide6: pip install 'aosign-plugin[gui]'",
+        "window.missing_qt": (
+            "The window of aosign-host gui needs PySide6, which is not installed. To install it: "
+            'pip install "aosign-plugin[gui]" (from a source checkout: scripts/bootstrap --gui).'
+        ),
         "window.start_failed": "The AOSign host app could not start",
         "window.support.button": "Support information",
         "window.support.title": "Support information (aosign-host doctor)",
@@ -175,7 +182,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "plugins.none": "No plugin is installed.",
         "help.manifest_show": "show the manifest in force and where each key comes from",
         "help.plugins": "list installed, loaded and blocked plugins",
-        "help.gui": "open the window (needs PySide6: pip install 'aosign-plugin[gui]')",
+        "help.gui": 'open the window (needs PySide6: pip install "aosign-plugin[gui]")',
         "manifest.ok": "{path}: no problems.",
         "manifest.builtin": "(no manifest file: the built-in defaults)",
         "manifest.problems": "{path}: {count} problems.",
