@@ -123,6 +123,18 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "help.version": "バージョンを表示して終了します",
         "output.failed": "出力ファイル {path} に書き込めませんでした: {error}",
         "window.start_failed_code": "終了コード {code} で終了しました。コマンドプロンプトで aosign-host doctor を実行すると、原因がわかります。",
+        # --- issue 32: tomllib's syntax errors in the user's language (hostapp_stub.manifest._parse) ---
+        "manifest.toml.expected_equals": "キーの後に = がありません",
+        "manifest.toml.unclosed_table": "表の見出しが ] で閉じられていません",
+        "manifest.toml.unclosed_array_table": "表の配列の見出しが ]] で閉じられていません",
+        "manifest.toml.invalid_value": '値が正しくありません(文字列は "..." で囲みます。true/false は小文字です)',
+        "manifest.toml.unterminated_string": "文字列が閉じられていません(最後の引用符がありません)",
+        "manifest.toml.unclosed_array": "配列が ] で閉じられていません",
+        "manifest.toml.unclosed_inline_table": "インラインテーブルが } で閉じられていません",
+        "manifest.toml.twice": "同じキーまたは表が2回あります",
+        "manifest.toml.invalid_statement": "TOMLの行として読めません",
+        "manifest.toml.illegal_character": "使えない文字があります",
+        # --- end issue 32 ---
     },
     "en": {
         "window.window.title": "AOSign host app",
@@ -247,6 +259,18 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "help.version": "show the version and exit",
         "output.failed": "could not write the output file {path}: {error}",
         "window.start_failed_code": "It ended with exit code {code}. Run aosign-host doctor in a command prompt to find out why.",
+        # --- issue 32: tomllib's syntax errors in the user's language (hostapp_stub.manifest._parse) ---
+        "manifest.toml.expected_equals": "expected '=' after a key",
+        "manifest.toml.unclosed_table": "the table header is not closed with ']'",
+        "manifest.toml.unclosed_array_table": "the array-of-tables header is not closed with ']]'",
+        "manifest.toml.invalid_value": 'invalid value (a string is written in "...", true/false in lower case)',
+        "manifest.toml.unterminated_string": "the string is not closed (its last quote is missing)",
+        "manifest.toml.unclosed_array": "the array is not closed with ']'",
+        "manifest.toml.unclosed_inline_table": "the inline table is not closed with '}'",
+        "manifest.toml.twice": "the same key or table is given twice",
+        "manifest.toml.invalid_statement": "not a TOML line",
+        "manifest.toml.illegal_character": "a character that is not allowed here",
+        # --- end issue 32 ---
     },
 }
 
