@@ -38,7 +38,7 @@ MESSAGES: dict[str, str] = {
         "date or a phone number."
     ),
     "policy.sequence": (
-        "A run of digits or letters, one step apart or any equal step (such as 1234, abcd, 9876 or 13579), or such a "
+        "A run of digits or letters with an equal step (such as 1234, abcd, 9876 or 13579), or such a "
         "run with one character added (such as H01234), is easy to guess and is not accepted: "
         "choose a PIN that is easy for you to remember but hard for others to guess."
     ),
@@ -593,5 +593,7 @@ MESSAGES: dict[str, str] = {
     "doctor.problem.not_a_file": "not a regular file",
     "doctor.problem.not_a_folder": "{folder} is not a folder",
     "doctor.problem.other": "cannot be written ({error})",
+    "policy.ask_again": "Type another new PIN (up to {left} more times; nothing was sent to the card).",
+    "policy.ask_again.one": "Type another new PIN (once more at most; nothing was sent to the card).",
     # --- end issue 32 ---
 }

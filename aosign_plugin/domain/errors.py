@@ -97,7 +97,12 @@ class NotConfirmedError(AosignError):
 
 
 class NoAnswerError(NotConfirmedError):
-    """Input ended before every answer was given: nothing was sent."""
+    """Input ended before every answer was given: nothing was sent. ``reported``: the front end already said why
+    (an answer too long to be one), so "no answer" is not said again."""
+
+    def __init__(self, message: str, *, reported: bool = False) -> None:
+        super().__init__(message)
+        self.reported = reported
 
 
 class CardStateChangedError(AosignError):

@@ -57,6 +57,11 @@ class HostAsker:
     def interactive(self) -> bool:
         return self.ui.interactive
 
+    @property
+    def asks_again(self) -> bool:
+        """Each answer is typed as it is asked (not a script's lines): a refused new PIN can be asked again."""
+        return self.ui.interactive
+
     def notify(self, notice: Notice) -> None:
         from aosign_plugin.frontends.terminal_view import notice_text
 
