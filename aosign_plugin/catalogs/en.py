@@ -586,6 +586,8 @@ MESSAGES: dict[str, str] = {
     "doctor.sim.unwritable": "the simulated card {path} cannot save its state: {problem}",
     "doctor.fix.sim_unwritable": "Free disk space and check that this user can write in the folder {folder} (or set the manifest's [sim] state to a place this user can write).",
     "doctor.backend.auto_no_service": "auto ({origin}) → the simulated card ({path}): the smart card service (PC/SC) does not answer, so no reader was looked at",
+    "doctor.sim.log_unwritable": "the simulated card's APDU log {path} (the manifest's [sim] log) cannot be written: {problem}",
+    "doctor.fix.sim_log_unwritable": "Let this user write in the folder {folder}, or remove [sim] log from the manifest.",
     "doctor.fix.disk_full": "Free disk space (delete files that are no longer needed) on the disk of the folder {folder}.",
     "doctor.problem.full": "the disk is full",
     "doctor.problem.read_only": "the disk is read-only",

@@ -339,6 +339,16 @@ class _Doctor:
                 blocks=False,
             )
             return
+        log = self.settings.sim_log  # the card appends each command to it: every command fails where it cannot
+        problem = _write_problem(Path(log), self.lang) if log is not None else None
+        if log is not None and problem is not None:
+            fix = self.t("fix.disk_full", folder=Path(log).parent) if problem[0] == "full" else ""
+            self.fail(
+                "sim.card",
+                self.t("sim.log_unwritable", path=log, problem=problem[1]),
+                fix or self.t("fix.sim_log_unwritable", folder=Path(log).parent),
+            )
+            return
         self.ok("sim.card", "sim.card", path=path)
 
     # --- the card ---------------------------------------------------------------------------------------------------

@@ -128,3 +128,35 @@ def test_never_a_tick_beside_a_failure_in_auto_without_pcsc(tmp_path: Path) -> N
         if check["ok"] and check["id"] != "backend":
             assert "not answer" not in check["summary"], check
     assert all(not c["id"].startswith("pcsc.") for c in report["checks"])
+
+
+def test_an_apdu_log_that_cannot_be_written(tmp_path: Path) -> None:
+    """``[sim] log`` on a read-only disk: every command fails (exit 6), so doctor's sim.card check fails too."""
+    home, logs = tmp_path / "home", tmp_path / "logs"
+    home.mkdir()
+    logs.mkdir()
+    state = home / "card.json"
+    issue_card(state)
+    manifest = tmp_path / "m.toml"
+    manifest.write_text(f'[plugin]\nbackend = "sim"\n[sim]\nstate = "{state}"\nlog = "{logs}/apdu.jsonl"\n')
+    host = BIN / "aosign-host"
+    script = f"""
+        mount --bind {logs} {logs}; mount -o remount,ro,bind {logs}
+        set +e
+        {host} status > /dev/null 2>&1; echo $? > {tmp_path}/status.rc
+        {host} doctor --json > {tmp_path}/doctor.json; echo $? > {tmp_path}/doctor.rc
+    """
+    env = {**_env(home, "en"), "AOSIGN_MANIFEST": str(manifest)}
+    proc = subprocess.run(
+        ["unshare", "-m", "--propagation", "private", "sh", "-euc", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "status.rc").read_text().strip() == "6"
+    assert (tmp_path / "doctor.rc").read_text().strip() == "1"
+    checks = _checks(json.loads((tmp_path / "doctor.json").read_text()))
+    assert checks["sim.card"]["ok"] is False and "[sim] log" in str(checks["sim.card"]["summary"])
