@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from aosign_plugin.backends.sim_backend import SimBackend
+from aosign_plugin.config.settings import Settings
 from aosign_plugin.domain.errors import PinPolicyError
+from aosign_plugin.policy.rules import Field, Reason
 from aosign_plugin.service.audit import AuditSettings
 from aosign_plugin.service.outcomes import NEW_PIN_ASKS, Consent, Notice, NoticeKind
 from aosign_plugin.service.pin_service import PinService
-from aosign_plugin.policy.rules import Field, Reason
-from aosign_plugin.config.settings import Settings
 from tests.support.cards import SHEET_CODE, SHEET_PIN, issue_card
 
 NEW = "Hk47vQ2w"
