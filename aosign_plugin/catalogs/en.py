@@ -595,7 +595,7 @@ MESSAGES: dict[str, str] = {
     "doctor.problem.not_a_file": "not a regular file",
     "doctor.problem.not_a_folder": "{folder} is not a folder",
     "doctor.problem.other": "cannot be written ({error})",
-    "policy.ask_again": "Type another new PIN (up to {left} more times; nothing was sent to the card).",
-    "policy.ask_again.one": "Type another new PIN (once more at most; nothing was sent to the card).",
+    "new_pin.ask_again": "Type another new PIN (up to {left} more times; nothing was sent to the card).",
+    "new_pin.ask_again.one": "Type another new PIN (once more at most; nothing was sent to the card).",
     # --- end issue 32 ---
 }

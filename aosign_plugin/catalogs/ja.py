@@ -591,6 +591,6 @@ MESSAGES: dict[str, str] = {
     "doctor.problem.not_a_file": "通常のファイルではありません",
     "doctor.problem.not_a_folder": "{folder} はフォルダーではありません",
     "doctor.problem.other": "書き込めません({error})",
-    "policy.ask_again": "別の新しいPIN(暗証番号)を入力してください(あと{left}回まで。カードには何も送っていません)。",
+    "new_pin.ask_again": "別の新しいPIN(暗証番号)を入力してください(あと{left}回まで。カードには何も送っていません)。",
     # --- end issue 32 ---
 }

@@ -143,7 +143,7 @@ def notice_text(notice: Notice, lang: str) -> str:
         said = f"{refusal.field_label(lang)}: {refusal.message(lang)}"
         if notice.tries_left is None:
             return said
-        return said + "\n" + catalogs.text("policy.ask_again", lang, left=notice.tries_left)
+        return said + "\n" + catalogs.text("new_pin.ask_again", lang, left=notice.tries_left)
     keys = {
         NoticeKind.UNLOCK_INTRO: "unlock.intro",
         NoticeKind.PINPAD: "pinpad.enter_on_reader",

@@ -21,7 +21,7 @@ NEW = "Hk47vQ2w"
 
 def _again(left: int) -> str:
     """The re-ask line and the prompt after it, as the terminal shows them."""
-    return text("policy.ask_again", "ja", left=left) + "\r\n" + text("prompt.new_pin", "ja") + ": "
+    return text("new_pin.ask_again", "ja", left=left) + "\r\n" + text("prompt.new_pin", "ja") + ": "
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def test_three_refusals_on_a_terminal(terminal: Terminal, sim: Card) -> None:  #
 def test_a_script_keeps_exit_2(sim: Card) -> None:  # noqa: F811
     run = sim.host("change-pin", answers=[SHEET_PIN, "123123", NEW, NEW], lang="en")
     assert run.code == 2, run.text
-    assert text("policy.ask_again", "en", left=2) not in run.text
+    assert text("new_pin.ask_again", "en", left=2) not in run.text
     assert sim.try_commands() == []
 
 
