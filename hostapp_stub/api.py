@@ -140,7 +140,7 @@ class HostUI(Protocol):
         """Ask one secret; the caller owns (and wipes) the returned buffer.
 
         On a terminal it is read with echo off unless ``echo``; otherwise one line of standard input.
-        :raises EOFError: no answer (end of input).
+        :raises EOFError: no answer (end of input); one whose ``reported`` is true when the UI said why already.
         :raises KeyboardInterrupt: the user cancelled.
         """
         ...

@@ -84,10 +84,35 @@ def _terminal_width() -> int:
 
 
 class HelpFormatter(argparse.HelpFormatter):
-    """argparse's help formatter, told the terminal's width (argparse's own asks shutil, on every ``add_argument``)."""
+    """argparse's help formatter, told the terminal's width (argparse's own asks shutil, on every ``add_argument``),
+    laying text out by display width (:mod:`hostapp_stub.display_width`): a Japanese help line fits the terminal,
+    a command to type is never split, the usage line breaks between its parts only."""
 
     def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None):
         super().__init__(prog, indent_increment, max_help_position, _terminal_width() - 2 if width is None else width)
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        from .display_width import wrap
+
+        return wrap(text, width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        from .display_width import wrap
+
+        return "\n".join(indent + line for line in wrap(text, width - len(indent)))
+
+    def _format_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None) -> str:
+        # argparse measures the prefix (``使い方: ``) by characters: laid out with a stand-in of the prefix's display
+        # width, its continuation lines are indented to where the first one's parts start, and fit the terminal
+        from .display_width import display_width
+
+        if prefix is None:
+            prefix = str(getattr(argparse, "_")("usage: "))  # noqa: B009 (set by use_language, not in the stubs)
+        pad = display_width(prefix)
+        if pad == len(prefix):
+            return str(super()._format_usage(usage, actions, groups, prefix))
+        text = str(super()._format_usage(usage, actions, groups, "\0" * pad))
+        return prefix + text[pad:]
 
 
 class ArgumentParser(argparse.ArgumentParser):

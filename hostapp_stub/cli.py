@@ -115,7 +115,8 @@ def _main(args_in: list[str]) -> int:
     # the manifest first: its allow-list decides which plugins are even imported
     from .manifest import ManifestError, check_manifest, load_manifest, plugin_path_keys, resolve_paths
 
-    explicit = _pre_option(args_in, "--manifest") or _manifest_check_path(args_in)
+    checked = _manifest_check_path(args_in)
+    explicit = _pre_option(args_in, "--manifest") or checked
     try:
         manifest = load_manifest(explicit, help_lang)
     except ManifestError as e:
@@ -125,7 +126,9 @@ def _main(args_in: list[str]) -> int:
             return _doctor(None, None, [], help_lang, as_json="--json" in args_in, load_error=(str(e), fix))
         print(e, file=sys.stderr)
         return ExitCode.MANIFEST
-    help_lang = pick_language(early, env_lang, _manifest_lang(manifest.data))
+    # ``manifest check PATH`` speaks the user's language, not the checked file's
+    in_force = manifest.data if checked is None or explicit != checked else _data_in_force(help_lang)
+    help_lang = pick_language(early, env_lang, _manifest_lang(in_force))
 
     from .plugins import distribution, load_plugins, menu, on_failure
 
@@ -350,6 +353,7 @@ def _manifest_check_path(argv: Sequence[str]) -> str | None:
 
 def _show_manifest(manifest: object, lang: str, *, as_json: bool) -> int:
     from .manifest import Manifest
+    from .toml_text import as_written
 
     assert isinstance(manifest, Manifest)
     rows = []
@@ -357,10 +361,11 @@ def _show_manifest(manifest: object, lang: str, *, as_json: bool) -> int:
         value = _lookup(manifest.data, key)
         if isinstance(value, dict):
             continue
-        rows.append({"key": key, "value": value, "file": str(source.path), "origin": source.origin})
+        toml = as_written(source.text, source.positions.get(key), value)  # 0x81 as written, true not True
+        rows.append({"key": key, "value": value, "toml": toml, "file": str(source.path), "origin": source.origin})
     ignored = [
-        {"key": i.key, "value": i.value, "file": str(i.source.path), "origin": i.source.origin,
-         "locked_by": str(i.locked_by) if i.locked_by else None}
+        {"key": i.key, "value": i.value, "toml": as_written(i.source.text, i.source.positions.get(i.key), i.value),
+         "file": str(i.source.path), "origin": i.source.origin, "locked_by": str(i.locked_by) if i.locked_by else None}
         for i in manifest.ignored
     ]  # fmt: skip
     if as_json:
@@ -375,14 +380,16 @@ def _show_manifest(manifest: object, lang: str, *, as_json: bool) -> int:
         print(text("manifest.show_file", lang, origin=text(f"manifest.origin.{s.origin}", lang), path=s.path))
     width = max((len(str(r["key"])) for r in rows), default=0)
     for r in rows:
-        print(f"  {str(r['key']).ljust(width)} = {r['value']!r}  ({r['origin']})")
+        origin = text(f"manifest.origin.{r['origin']}", lang)
+        print(f"  {str(r['key']).ljust(width)} = {r['toml']}  # {origin}")
     for r in ignored:
         why = (
             text("manifest.ignored", lang, system=r["locked_by"])
             if r["locked_by"]
             else text("manifest.ignored_only_system", lang)
         )
-        print(f"  {str(r['key']).ljust(width)} = {r['value']!r}  ({r['origin']}; {why})")
+        origin = text(f"manifest.origin.{r['origin']}", lang)
+        print(f"  {str(r['key']).ljust(width)} = {r['toml']}  # {origin}; {why}")
     return ExitCode.OK
 
 
@@ -434,6 +441,17 @@ def _plugins(lang: str, *, as_json: bool) -> int:
     for name, infos in shared.items():
         print(text("plugins.shared", lang, name=visible(name), dists=visible(", ".join(i.dist for i in infos))))
     return ExitCode.OK
+
+
+def _data_in_force(lang: str) -> object:
+    """The merged data of the manifest in force (the user's and the system's), for its ``language``; nothing when it
+    cannot be read (``manifest check PATH`` goes on, and says what is wrong with PATH)."""
+    from .manifest import ManifestError, load_manifest
+
+    try:
+        return load_manifest(None, lang).data
+    except ManifestError:
+        return {}
 
 
 def _manifest_lang(data: object) -> str | None:

@@ -232,7 +232,39 @@ def _parse(path: Path, body: str, lang: str) -> dict[str, Any]:
     try:
         return tomllib.loads(body)
     except tomllib.TOMLDecodeError as e:
-        raise ManifestError(text("manifest.syntax", lang, path=path, error=e)) from None
+        # ``file:line:column:`` as every other problem (tomllib puts the place at the end of its message)
+        import re
+
+        error = str(e)
+        found = re.search(r" \(at line (\d+), column (\d+)\)$", error)
+        if found:
+            where = f"{path}:{found[1]}:{found[2]}"
+            error = error[: found.start()]
+        elif error.endswith(" (at end of document)"):
+            last = body.split("\n")
+            where = f"{path}:{len(last)}:{len(last[-1]) + 1}"
+            error = error.removesuffix(" (at end of document)")
+        else:
+            where = str(path)
+        said = next((key for start, key in _TOML_ERRORS if error.startswith(start)), None)
+        error = text(f"manifest.toml.{said}", lang) if said else error  # another Python's new wording: as it is
+        raise ManifestError(text("manifest.syntax", lang, path=where, error=error)) from None
+
+
+#: the start of tomllib's error messages → the catalog's ``manifest.toml.<key>``
+_TOML_ERRORS = (
+    ("Expected '=' after a key", "expected_equals"),
+    ("Expected ']' at the end of a table", "unclosed_table"),
+    ("Expected ']]' at the end of an array", "unclosed_array_table"),
+    ("Invalid value", "invalid_value"),
+    ("Unterminated string", "unterminated_string"),
+    ("Unclosed array", "unclosed_array"),
+    ("Unclosed inline table", "unclosed_inline_table"),
+    ("Cannot declare", "twice"),
+    ("Cannot overwrite a value", "twice"),
+    ("Invalid statement", "invalid_statement"),
+    ("Illegal character", "illegal_character"),
+)
 
 
 class ParseCache:

@@ -17,7 +17,11 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "window.quit": "終了",
         "window.cancelled": "中止しました。",
         "window.failed": "「{entry}」の実行中にエラーが発生しました: {error}",
-        "window.missing_qt": "aosign-host gui には PySide6 が必要です: pip install 'aosign-plugin[gui]'",
+        "window.missing_qt": (
+            "aosign-host gui のウィンドウには PySide6 が必要ですが、インストールされていません。"
+            'インストールするには: pip install "aosign-plugin[gui]"'
+            "(ソースから使っている場合は scripts/bootstrap --gui)。"
+        ),
         "window.start_failed": "AOSign ホストアプリを開始できませんでした",
         "window.support.button": "サポート情報",
         "window.support.title": "サポート情報(aosign-host doctor)",
@@ -60,7 +64,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "plugins.none": "インストールされているプラグインはありません。",
         "help.manifest_show": "使われているマニフェストと、各キーの出どころを表示します",
         "help.plugins": "インストール済み・読み込み済み・禁止のプラグインを表示します",
-        "help.gui": "ウィンドウで開きます(PySide6が必要です: pip install 'aosign-plugin[gui]')",
+        "help.gui": 'ウィンドウで開きます(PySide6が必要です: pip install "aosign-plugin[gui]")',
         "manifest.ok": "{path}: 問題はありません。",
         "manifest.builtin": "(マニフェストのファイルはありません: 組み込みの既定値)",
         "manifest.problems": "{path}: {count}件の問題があります。",
@@ -134,6 +138,18 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "doctor.plugins.shared": "同じエントリポイント名を使うディストリビューション(それぞれ読み込み済み): {names}",
         "doctor.plugin_broken": "プラグイン {dist} {version} が失敗しました(その機能は使えません): {failures}",
         "doctor.plugin_broken_fix": "{dist} を更新するか削除してください(またはマニフェストの [plugins] block に {dist} を加えてください)。",
+        # --- issue 32: tomllib's syntax errors in the user's language (hostapp_stub.manifest._parse) ---
+        "manifest.toml.expected_equals": "キーの後に = がありません",
+        "manifest.toml.unclosed_table": "表の見出しが ] で閉じられていません",
+        "manifest.toml.unclosed_array_table": "表の配列の見出しが ]] で閉じられていません",
+        "manifest.toml.invalid_value": '値が正しくありません(文字列は "..." で囲みます。true/false は小文字です)',
+        "manifest.toml.unterminated_string": "文字列が閉じられていません(最後の引用符がありません)",
+        "manifest.toml.unclosed_array": "配列が ] で閉じられていません",
+        "manifest.toml.unclosed_inline_table": "インラインテーブルが } で閉じられていません",
+        "manifest.toml.twice": "同じキーまたは表が2回あります",
+        "manifest.toml.invalid_statement": "TOMLの行として読めません",
+        "manifest.toml.illegal_character": "使えない文字があります",
+        # --- end issue 32 ---
     },
     "en": {
         "window.window.title": "AOSign host app",
@@ -147,7 +163,10 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "window.quit": "Quit",
         "window.cancelled": "Cancelled.",
         "window.failed": "'{entry}' failed: {error}",
-        "window.missing_qt": "aosign-host gui needs PySide6: pip install 'aosign-plugin[gui]'",
+        "window.missing_qt": (
+            "The window of aosign-host gui needs PySide6, which is not installed. To install it: "
+            'pip install "aosign-plugin[gui]" (from a source checkout: scripts/bootstrap --gui).'
+        ),
         "window.start_failed": "The AOSign host app could not start",
         "window.support.button": "Support information",
         "window.support.title": "Support information (aosign-host doctor)",
@@ -190,7 +209,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "plugins.none": "No plugin is installed.",
         "help.manifest_show": "show the manifest in force and where each key comes from",
         "help.plugins": "list installed, loaded and blocked plugins",
-        "help.gui": "open the window (needs PySide6: pip install 'aosign-plugin[gui]')",
+        "help.gui": 'open the window (needs PySide6: pip install "aosign-plugin[gui]")',
         "manifest.ok": "{path}: no problems.",
         "manifest.builtin": "(no manifest file: the built-in defaults)",
         "manifest.problems": "{path}: {count} problems.",
@@ -269,6 +288,18 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "doctor.plugins.shared": "distributions sharing an entry-point name (each loaded): {names}",
         "doctor.plugin_broken": "the plugin {dist} {version} failed (what it adds is left out): {failures}",
         "doctor.plugin_broken_fix": "Update or remove {dist} (or add {dist} to the manifest's [plugins] block).",
+        # --- issue 32: tomllib's syntax errors in the user's language (hostapp_stub.manifest._parse) ---
+        "manifest.toml.expected_equals": "expected '=' after a key",
+        "manifest.toml.unclosed_table": "the table header is not closed with ']'",
+        "manifest.toml.unclosed_array_table": "the array-of-tables header is not closed with ']]'",
+        "manifest.toml.invalid_value": 'invalid value (a string is written in "...", true/false in lower case)',
+        "manifest.toml.unterminated_string": "the string is not closed (its last quote is missing)",
+        "manifest.toml.unclosed_array": "the array is not closed with ']'",
+        "manifest.toml.unclosed_inline_table": "the inline table is not closed with '}'",
+        "manifest.toml.twice": "the same key or table is given twice",
+        "manifest.toml.invalid_statement": "not a TOML line",
+        "manifest.toml.illegal_character": "a character that is not allowed here",
+        # --- end issue 32 ---
     },
 }
 

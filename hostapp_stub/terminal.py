@@ -30,7 +30,10 @@ MAX_ANSWER = 1024
 
 
 class AnswerTooLongError(EOFError):
-    """An answer line longer than :data:`MAX_ANSWER` bytes: not used (what was read is wiped)."""
+    """An answer line longer than :data:`MAX_ANSWER` bytes: not used (what was read is wiped). ``reported``: the
+    prompt has said so by the time a caller sees it (:meth:`TerminalUI.ask_secret`)."""
+
+    reported = True
 
 
 class PromptSignalled(BaseException):

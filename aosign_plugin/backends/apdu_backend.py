@@ -78,7 +78,7 @@ class ApduBackend(abc.ABC):
         try:
             return self._probe()
         except TransportError as e:
-            raise CardUnavailableError(e.reason, e.detail) from None
+            raise CardUnavailableError(e.reason, e.detail, sim_state=e.sim_state) from None
 
     @contextmanager
     def _session(self, *, pin: bool = False, serial: str | None = None) -> Iterator[PinSession]:
@@ -101,7 +101,7 @@ class ApduBackend(abc.ABC):
                         self._same_serial(conn, serial)
                     yield PinSession(ApduProtocol(conn), self.dialect)
         except TransportError as e:
-            raise CardUnavailableError(e.reason, e.detail) from None
+            raise CardUnavailableError(e.reason, e.detail, sim_state=e.sim_state) from None
 
     def _same_serial(self, conn: SmartCardConnection, serial: str) -> None:
         """The card in the transaction has ``serial`` (its PKCS#15 TokenInfo, read without a PIN)."""

@@ -57,4 +57,4 @@ def choose_backend(settings: Settings) -> CardBackend:
     sim = SimBackend(settings)
     if CardStore(sim.state_path).exists():
         return sim
-    raise CardUnavailableError("no_card_auto", f"{seen}; simulated card: none at {sim.state_path}")
+    raise CardUnavailableError("no_card_auto", f"{seen}; {sim.state_path}", sim_state=str(sim.state_path))

@@ -32,15 +32,16 @@ def sim_identity(state_path: Path) -> CardIdentity:
     :raises TransportError: no card there (``no_sim_card``).
     """
     store = CardStore(state_path)
+    where = str(state_path)
     try:
         serial = store.load().serial
-    except CardStateMissingError as exc:
-        raise TransportError("no_sim_card", str(exc), reader=SIM_READER) from None
+    except CardStateMissingError:
+        raise TransportError("no_sim_card", where, reader=SIM_READER, sim_state=where) from None
     except CardStateError as exc:  # broken, unreadable, a symlink: named as the card store names it
-        raise TransportError(exc.reason, exc.detail, reader=SIM_READER) from None
+        raise TransportError(exc.reason, exc.detail, reader=SIM_READER, sim_state=where) from None
     except OSError as exc:
         raise TransportError(
-            "sim_state_unreadable", f"{state_path}: {exc.strerror or exc}", reader=SIM_READER
+            "sim_state_unreadable", f"{state_path}: {exc.strerror or exc}", reader=SIM_READER, sim_state=where
         ) from None
     return CardIdentity(reader=SIM_READER, atr=ATR.hex().upper(), serial=serial)
 
@@ -83,16 +84,13 @@ class SimConnection(SmartCardConnection):
     def __init__(self, state_path: Path, *, log_path: Path | None = None) -> None:
         self.state_path = Path(state_path)
         self._store = CardStore(self.state_path)
+        where = str(self.state_path)
         if not self._store.exists():
-            raise TransportError(
-                "no_sim_card",
-                f"no card state at {self.state_path}; issue one with `aosign-sim issue`",
-                reader=self.reader,
-            )
+            raise TransportError("no_sim_card", where, reader=self.reader, sim_state=where)
         try:
             log = ApduLog(log_path) if log_path is not None else None
         except ApduLogError as exc:
-            raise TransportError(exc.reason, exc.detail, reader=self.reader) from None
+            raise TransportError(exc.reason, exc.detail, reader=self.reader, sim_state=where) from None
         self._card: SimCard | None = SimCard(self._store, log=log)
         self._card.power_on()
 
@@ -110,9 +108,9 @@ class SimConnection(SmartCardConnection):
                 f"the simulated card's state file {self.state_path} disappeared", reader=self.reader
             ) from None
         except CardStateError as exc:
-            raise TransportError(exc.reason, exc.detail, reader=self.reader) from None
+            raise TransportError(exc.reason, exc.detail, reader=self.reader, sim_state=str(self.state_path)) from None
         except ApduLogError as exc:
-            raise TransportError(exc.reason, exc.detail, reader=self.reader) from None
+            raise TransportError(exc.reason, exc.detail, reader=self.reader, sim_state=str(self.state_path)) from None
         return resp[:-2], resp[-2] << 8 | resp[-1]
 
     @contextlib.contextmanager
@@ -125,7 +123,7 @@ class SimConnection(SmartCardConnection):
         except CardStateMissingError:
             raise CardGoneError(f"no simulated card state at {self.state_path}", reader=self.reader) from None
         except CardStateError as exc:
-            raise TransportError(exc.reason, exc.detail, reader=self.reader) from None
+            raise TransportError(exc.reason, exc.detail, reader=self.reader, sim_state=str(self.state_path)) from None
 
     def identity(self) -> CardIdentity:
         return sim_identity(self.state_path)

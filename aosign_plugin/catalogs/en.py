@@ -38,7 +38,8 @@ MESSAGES: dict[str, str] = {
         "date or a phone number."
     ),
     "policy.sequence": (
-        "A plain run of digits or letters (such as 1234, abcd or 9876) is easy to guess and is not accepted: "
+        "A run of digits or letters with an equal step (such as 1234, abcd, 9876 or 13579), or such a "
+        "run with one character added (such as H01234), is easy to guess and is not accepted: "
         "choose a PIN that is easy for you to remember but hard for others to guess."
     ),
     "policy.same_as_current": "The new PIN is the same as the current one: choose a different PIN.",
@@ -52,7 +53,8 @@ MESSAGES: dict[str, str] = {
         "date or a phone number is safer."
     ),
     "policy.warn.sequence": (
-        "This PIN is a plain run of digits or letters (such as 1234, abcd or 9876), which is easy to guess. "
+        "This PIN is a run of digits or letters with an equal step (such as 1234, abcd, 9876 or 13579), or such a "
+        "run with one character added (such as H01234), which is easy to guess. "
         "It is accepted, but a PIN that is easy for you to remember and hard for others to guess is safer."
     ),
     "policy.date_order": (
@@ -222,7 +224,7 @@ MESSAGES: dict[str, str] = {
     "wait.no_card": "Insert the AOSign IC card into the reader. Waiting for it…",
     "wait.no_reader": "Waiting for an IC card reader: connect it to the computer.",
     "wait.no_service": "Waiting for the smart card service (PC/SC) to start.",
-    "wait.no_sim_card": "Waiting for a simulated card to be issued (aosign-sim issue).",
+    "wait.no_sim_card": "Waiting for a simulated card to be issued.",
     "wait.no_token": "Waiting for the AOSign IC card's token: insert the card into the reader.",
     "wait.cli_hint": "(Ctrl-C stops.)",
     "card.changed": "The card in the reader is not the card whose state was shown: it was swapped. Check the state of the card in the reader with aosign-host status, then try again.",
@@ -239,15 +241,11 @@ MESSAGES: dict[str, str] = {
     "unavailable.card_gone": (
         "The card stopped answering during the operation. Check its state with aosign-host status. ({detail})"
     ),
-    "unavailable.no_sim_card": "No simulated card has been issued yet: run aosign-sim issue. ({detail})",
+    "unavailable.no_sim_card": "No simulated card has been issued yet. ({detail})",
     "unavailable.sim_state_corrupt": (
-        "The simulated card's state file is damaged (cut short, or not a card state): {detail}. This card cannot "
-        "be used: issue a new one with aosign-sim issue --force (it prints a new 'About your PIN' sheet)."
+        "The simulated card's state file is damaged (cut short, or not a card state): {detail}."
     ),
-    "unavailable.sim_state_invalid": (
-        "The simulated card's state file holds a value no card can have: {detail}. This card cannot be used: "
-        "issue a new one with aosign-sim issue --force (it prints a new 'About your PIN' sheet)."
-    ),
+    "unavailable.sim_state_invalid": "The simulated card's state file holds a value no card can have: {detail}.",
     "unavailable.sim_state_unreadable": (
         "The simulated card's state file cannot be read: {detail}. Check its permissions (its owner must be able "
         "to read and write it)."
@@ -269,8 +267,7 @@ MESSAGES: dict[str, str] = {
         "or remove [sim] log."
     ),
     "unavailable.no_card_auto": (
-        "No AOSign IC card found. Insert your AOSign IC card into a reader, or issue a simulated card with "
-        "aosign-sim issue. ({detail})"
+        "No AOSign IC card found. Insert your AOSign IC card into a reader, or issue a simulated card. ({detail})"
     ),
     "unavailable.several_aosign_cards": (
         "Several readers hold an AOSign IC card: {detail}. Name the reader to use in the manifest's [pcsc] "
@@ -450,8 +447,8 @@ MESSAGES: dict[str, str] = {
     "manifest.certificate_paths": 'must be a list of at most {high} file paths, each file identifiers of 4 hex digits from the MF (e.g. "3F00/5015/4331").',
     "pyhanko.certificate_expired": "No signature with an expired certificate. No PIN was asked and nothing was sent to the card.",
     # --- aosign-sim (aosign_plugin.simcard.sim_cli) ---
-    "sim.no_card": "No simulated card has been issued yet ({path}): run aosign-sim issue.",
-    "sim.replace_broken": "To replace it with a new card: aosign-sim issue --force --state {path} (the old card's 'About your PIN' sheet becomes useless).",
+    "sim.no_card": "No simulated card has been issued yet ({path}).",
+    "sim.replace_broken": "To replace it with a new card: {command} (the old card's 'About your PIN' sheet becomes useless).",
     "sim.kept": "A card is already issued at {path}; keeping it (its 'About your PIN' sheet was shown when it was issued).",
     "sim.exists": "A card is already issued at {path}: add --force to replace it (its 'About your PIN' sheet becomes useless).",
     "sim.stdin_terminal": "--from-stdin reads from a pipe, not a terminal.",
@@ -485,7 +482,7 @@ MESSAGES: dict[str, str] = {
     "doctor.origin.default": "the built-in default",
     "doctor.backend": "{backend} ({origin})",
     "doctor.backend.auto_none": "auto ({origin}): neither an AOSign IC card in a reader nor an issued simulated card ({detail})",
-    "doctor.fix.auto_none": "Insert the AOSign IC card into the reader (the checks below say what PC/SC sees), or, to try the plugin, issue a simulated card: aosign-sim issue",
+    "doctor.fix.auto_none": "Insert the AOSign IC card into the reader (the checks below say what PC/SC sees), or, to try the plugin, issue a simulated card: {command}",
     "doctor.backend.auto_sim": "auto ({origin}) → the simulated card ({path}): no reader holds a card that answers the AOSign application's SELECT",
     "doctor.backend.auto_pcsc": "auto ({origin}) → PC/SC: the card in {reader} answers the AOSign application's SELECT",
     "doctor.pcsc.no_pyscard": "PC/SC cannot be used: pyscard cannot be imported ({error})",
@@ -551,7 +548,6 @@ MESSAGES: dict[str, str] = {
     "doctor.fix.no_token": "Insert the AOSign IC card into the reader; if it is in, correct the manifest's [pkcs11] token to the label shown for it above.",
     "doctor.pkcs11.token": "token URI {uri} picks {token}; slots: {slots}",
     "doctor.sim.none": "no simulated card has been issued ({path})",
-    "doctor.fix.sim_none": "Issue the simulated card: aosign-sim issue --state '{path}'",
     "doctor.sim.card": "the simulated card: {path}",
     "doctor.card.not_read": "the card was not read: the check {check} failed",
     "doctor.fix.first": "Do the fix of {check} first, then run aosign-host doctor again.",
@@ -561,8 +557,6 @@ MESSAGES: dict[str, str] = {
     "doctor.fix.card.several_cards": "Leave only the AOSign IC card in a reader, or name its reader in the manifest's [pcsc] reader.",
     "doctor.fix.card.several_aosign_cards": "Leave only one AOSign IC card in a reader, or name its reader in the manifest's [pcsc] reader.",
     "doctor.fix.card.card_gone": "Take the card out, insert it again, and run aosign-host doctor again.",
-    "doctor.fix.card.no_sim_card": "Issue the simulated card: aosign-sim issue",
-    "doctor.fix.card.no_card_auto": "Insert the AOSign IC card into the reader, or issue a simulated card: aosign-sim issue",
     "doctor.fix.card.protocol": "The card is not the AOSign IC card, or the manifest's [card] table does not fit it: insert the AOSign IC card, or correct [card].",
     "doctor.fix.card.module": "Correct the PKCS#11 module (see the pkcs11 checks above).",
     "doctor.fix.card.no_token": "Insert the AOSign IC card; if it is in, correct the manifest's [pkcs11] token.",
@@ -583,4 +577,25 @@ MESSAGES: dict[str, str] = {
     "doctor.fix.audit": "Make the folder {folder} writable for this user (or create it), or set the manifest's [audit] path to a file this user can write.",
     "doctor.audit": "the audit log {path} can be written ({size} bytes, rotated at {max_bytes})",
     # --- end doctor ---
+    # --- issue 32: fixes that name the card they fix (aosign_plugin.frontends.fault_fixes), doctor's proofs ---
+    "fix.sim_issue": "To issue the simulated card: {command}",
+    "fix.sim_reissue": (
+        "This card cannot be used. A new one comes with a new 'About your PIN' sheet (the old sheet becomes "
+        "useless). To issue it: {command}"
+    ),
+    "doctor.sim.unwritable": "the simulated card {path} cannot save its state: {problem}",
+    "doctor.fix.sim_unwritable": "Free disk space and check that this user can write in the folder {folder} (or set the manifest's [sim] state to a place this user can write).",
+    "doctor.backend.auto_no_service": "auto ({origin}) → the simulated card ({path}): the smart card service (PC/SC) does not answer, so no reader was looked at",
+    "doctor.sim.log_unwritable": "the simulated card's APDU log {path} (the manifest's [sim] log) cannot be written: {problem}",
+    "doctor.fix.sim_log_unwritable": "Let this user write in the folder {folder}, or remove [sim] log from the manifest.",
+    "doctor.fix.disk_full": "Free disk space (delete files that are no longer needed) on the disk of the folder {folder}.",
+    "doctor.problem.full": "the disk is full",
+    "doctor.problem.read_only": "the disk is read-only",
+    "doctor.problem.denied": "no permission to write",
+    "doctor.problem.not_a_file": "not a regular file",
+    "doctor.problem.not_a_folder": "{folder} is not a folder",
+    "doctor.problem.other": "cannot be written ({error})",
+    "new_pin.ask_again": "Type another new PIN (up to {left} more times; nothing was sent to the card).",
+    "new_pin.ask_again.one": "Type another new PIN (once more at most; nothing was sent to the card).",
+    # --- end issue 32 ---
 }

@@ -32,7 +32,8 @@ MESSAGES: dict[str, str] = {
         "電話番号と読めるPIN(暗証番号)は使えません。他人に類推されやすいもの(例:生年月日、電話番号)は避けてください。"
     ),
     "policy.sequence": (
-        "連続した数字や文字(例:1234、abcd、9876)は推測されやすいため使えません。"
+        "連続した数字や文字、一定の間隔で並んだ数字や文字(例:1234、abcd、9876、13579)と、"
+        "それに1文字を付け足しただけのもの(例:H01234)は推測されやすいため使えません。"
         "覚えやすく、かつ他人からは推測されにくいPIN(暗証番号)にしてください。"
     ),
     "policy.same_as_current": (
@@ -53,7 +54,8 @@ MESSAGES: dict[str, str] = {
         "このまま設定することもできますが、変更をおすすめします。"
     ),
     "policy.warn.sequence": (
-        "このPIN(暗証番号)は連続した数字や文字(例:1234、abcd、9876)で、推測されやすくなっています。"
+        "このPIN(暗証番号)は連続した数字や文字、一定の間隔で並んだ数字や文字(例:1234、abcd、9876、13579)"
+        "か、それに1文字を付け足しただけのもの(例:H01234)で、推測されやすくなっています。"
         "このまま設定することもできますが、"
         "覚えやすく、かつ他人からは推測されにくいPIN(暗証番号)に変更されることをおすすめします。"
     ),
@@ -219,7 +221,7 @@ MESSAGES: dict[str, str] = {
     "wait.no_card": "ICカードリーダにAOSignICカードを挿入してください。挿入されるまで待っています。",
     "wait.no_reader": "ICカードリーダの接続を待っています。リーダをコンピュータに接続してください。",
     "wait.no_service": "スマートカードサービス(PC/SC)の起動を待っています。",
-    "wait.no_sim_card": "模擬カードの発行を待っています(aosign-sim issue)。",
+    "wait.no_sim_card": "模擬カードの発行を待っています。",
     "wait.no_token": "AOSignICカードのトークンを待っています。ICカードリーダにカードを挿入してください。",
     "wait.cli_hint": "(Ctrl-C で中止します)",
     "card.changed": "表示した状態のあとで、ICカードリーダのカードが別のカードに替わりました。挿入されているカードの状態を aosign-host status で確認してから、もう一度実行してください。",
@@ -236,17 +238,11 @@ MESSAGES: dict[str, str] = {
     "unavailable.card_gone": (
         "操作中にカードとの通信が途切れました。aosign-host status でカードの状態を確認してください。({detail})"
     ),
-    "unavailable.no_sim_card": "模擬カードがまだ発行されていません。aosign-sim issue で発行してください。({detail})",
+    "unavailable.no_sim_card": "模擬カードがまだ発行されていません。({detail})",
     "unavailable.sim_state_corrupt": (
         "模擬カードの状態ファイルが壊れています(途中で切れている、またはカードの状態ではありません): {detail}。"
-        "このカードは使えません。aosign-sim issue --force で新しいカードを発行してください"
-        "(新しい「PIN(暗証番号)について」が表示されます)。"
     ),
-    "unavailable.sim_state_invalid": (
-        "模擬カードの状態ファイルに、カードにありえない値があります: {detail}。"
-        "このカードは使えません。aosign-sim issue --force で新しいカードを発行してください"
-        "(新しい「PIN(暗証番号)について」が表示されます)。"
-    ),
+    "unavailable.sim_state_invalid": "模擬カードの状態ファイルに、カードにありえない値があります: {detail}。",
     "unavailable.sim_state_unreadable": (
         "模擬カードの状態ファイルを読めません: {detail}。ファイルの権限(所有者が読み書きできること)を確認してください。"
     ),
@@ -270,7 +266,7 @@ MESSAGES: dict[str, str] = {
     ),
     "unavailable.no_card_auto": (
         "AOSignICカードが見つかりません。ICカードリーダにAOSignICカードを挿入するか、"
-        "模擬カードを aosign-sim issue で発行してください。({detail})"
+        "模擬カードを発行してください。({detail})"
     ),
     "unavailable.several_aosign_cards": (
         "AOSignICカードが入ったICカードリーダが複数あります: {detail}。"
@@ -451,8 +447,8 @@ MESSAGES: dict[str, str] = {
     "manifest.certificate_paths": 'ファイルパスの一覧(最大{high}個)を指定してください。各パスはMFからの4桁16進数のファイルIDの並びです(例: "3F00/5015/4331")。',
     "pyhanko.certificate_expired": "有効期限の切れた電子証明書では署名しません。PIN(暗証番号)は入力されず、カードには何も送信していません。",
     # --- aosign-sim (aosign_plugin.simcard.sim_cli) ---
-    "sim.no_card": "模擬カードがまだ発行されていません({path})。aosign-sim issue で発行してください。",
-    "sim.replace_broken": "このカードを新しいカードに置き換えるには: aosign-sim issue --force --state {path}(古いカードの「PIN(暗証番号)について」は使えなくなります)",
+    "sim.no_card": "模擬カードがまだ発行されていません({path})。",
+    "sim.replace_broken": "このカードを新しいカードに置き換えるには: {command}(古いカードの「PIN(暗証番号)について」は使えなくなります)",
     "sim.kept": "{path} のカードは発行済みです。そのまま使います(「PIN(暗証番号)について」は発行したときに表示されています)。",
     "sim.exists": "{path} にはカードが発行済みです。置き換えるには --force を付けてください(そのカードの「PIN(暗証番号)について」は使えなくなります)。",
     "sim.stdin_terminal": "--from-stdin はパイプから読みます。端末からは読みません。",
@@ -482,7 +478,7 @@ MESSAGES: dict[str, str] = {
     "doctor.origin.default": "組み込みの既定値",
     "doctor.backend": "{backend}({origin})",
     "doctor.backend.auto_none": "auto({origin}): カードリーダーにAOSign ICカードがなく、模擬カードも発行されていません({detail})",
-    "doctor.fix.auto_none": "AOSign ICカードをカードリーダーに挿入してください(PC/SCの状態は以下の項目のとおりです)。試用のみの場合は模擬カードを発行してください: aosign-sim issue",
+    "doctor.fix.auto_none": "AOSign ICカードをカードリーダーに挿入してください(PC/SCの状態は以下の項目のとおりです)。試用のみの場合は模擬カードを発行してください: {command}",
     "doctor.backend.auto_sim": "auto({origin})→ 模擬カード({path}): AOSignアプリケーションのSELECTに応答するカードがリーダーにありません",
     "doctor.backend.auto_pcsc": "auto({origin})→ PC/SC: {reader} のカードがAOSignアプリケーションのSELECTに応答しました",
     "doctor.pcsc.no_pyscard": "PC/SCを使えません: pyscard を読み込めません({error})",
@@ -548,7 +544,6 @@ MESSAGES: dict[str, str] = {
     "doctor.fix.no_token": "AOSign ICカードをカードリーダーに挿入してください。挿入済みの場合は、マニフェストの [pkcs11] token を上に表示されたラベルに直してください。",
     "doctor.pkcs11.token": "トークンURI {uri} で選ばれるトークン: {token}。スロット: {slots}",
     "doctor.sim.none": "模擬カードが発行されていません({path})",
-    "doctor.fix.sim_none": "模擬カードを発行してください: aosign-sim issue --state '{path}'",
     "doctor.sim.card": "模擬カード: {path}",
     "doctor.card.not_read": "カードは読み取っていません: 項目 {check} に問題があります",
     "doctor.fix.first": "先に {check} の対処を行い、aosign-host doctor をもう一度実行してください。",
@@ -558,8 +553,6 @@ MESSAGES: dict[str, str] = {
     "doctor.fix.card.several_cards": "リーダーにはAOSign ICカードだけを残すか、マニフェストの [pcsc] reader でそのリーダーを指定してください。",
     "doctor.fix.card.several_aosign_cards": "AOSign ICカードを1枚だけリーダーに残すか、マニフェストの [pcsc] reader でそのリーダーを指定してください。",
     "doctor.fix.card.card_gone": "カードを抜いて挿し直し、aosign-host doctor をもう一度実行してください。",
-    "doctor.fix.card.no_sim_card": "模擬カードを発行してください: aosign-sim issue",
-    "doctor.fix.card.no_card_auto": "AOSign ICカードをカードリーダーに挿入するか、模擬カードを発行してください: aosign-sim issue",
     "doctor.fix.card.protocol": "AOSign ICカードではないか、マニフェストの [card] がカードに合っていません。AOSign ICカードを挿入するか、[card] を直してください。",
     "doctor.fix.card.module": "PKCS#11モジュールを直してください(上の pkcs11 の項目を参照)。",
     "doctor.fix.card.no_token": "AOSign ICカードを挿入してください。挿入済みの場合は、マニフェストの [pkcs11] token を直してください。",
@@ -580,4 +573,24 @@ MESSAGES: dict[str, str] = {
     "doctor.fix.audit": "フォルダー {folder} をこのユーザーが書き込めるようにする(なければ作成する)か、マニフェストの [audit] path をこのユーザーが書き込めるファイルにしてください。",
     "doctor.audit": "監査ログ {path} に書き込めます({size}バイト、{max_bytes}バイトでローテーション)",
     # --- end doctor ---
+    # --- issue 32: fixes that name the card they fix (aosign_plugin.frontends.fault_fixes), doctor's proofs ---
+    "fix.sim_issue": "模擬カードを発行するには: {command}",
+    "fix.sim_reissue": (
+        "このカードは使えません。新しいカードを発行すると、新しい「PIN(暗証番号)について」が表示され、"
+        "古いものは使えなくなります。発行するには: {command}"
+    ),
+    "doctor.sim.unwritable": "模擬カード {path} の状態を保存できません: {problem}",
+    "doctor.fix.sim_unwritable": "ディスクの空きと、フォルダー {folder} にこのユーザーが書き込めることを確認してください(またはマニフェストの [sim] state を書き込める場所にしてください)。",
+    "doctor.backend.auto_no_service": "auto({origin})→ 模擬カード({path}): スマートカードサービス(PC/SC)が応答しないため、リーダーのカードは探していません",
+    "doctor.sim.log_unwritable": "模擬カードのAPDUログ {path}(マニフェストの [sim] log)に書き込めません: {problem}",
+    "doctor.fix.sim_log_unwritable": "フォルダー {folder} にこのユーザーが書き込めるようにするか、マニフェストの [sim] log を外してください。",
+    "doctor.fix.disk_full": "ディスクの空きを増やしてください(不要なファイルを削除します)。対象のフォルダー: {folder}",
+    "doctor.problem.full": "ディスクに空きがありません",
+    "doctor.problem.read_only": "読み取り専用のディスクです",
+    "doctor.problem.denied": "書き込む権限がありません",
+    "doctor.problem.not_a_file": "通常のファイルではありません",
+    "doctor.problem.not_a_folder": "{folder} はフォルダーではありません",
+    "doctor.problem.other": "書き込めません({error})",
+    "new_pin.ask_again": "別の新しいPIN(暗証番号)を入力してください(あと{left}回まで。カードには何も送っていません)。",
+    # --- end issue 32 ---
 }

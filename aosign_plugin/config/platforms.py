@@ -16,7 +16,16 @@ import sys
 from pathlib import Path
 from typing import Literal
 
-__all__ = ["APP", "cache_dir", "default_audit_path", "default_sim_state", "login_name", "make_folder", "os_key"]
+__all__ = [
+    "APP",
+    "cache_dir",
+    "default_audit_path",
+    "default_sim_state",
+    "login_name",
+    "make_folder",
+    "os_key",
+    "shell_word",
+]
 
 APP = "aosign"
 Kind = Literal["data", "state", "cache"]
@@ -108,3 +117,14 @@ def login_name() -> str:
         return pwd.getpwuid(os.getuid()).pw_name
     except KeyError:  # a uid with no account (a container): the number names it
         return str(os.getuid())
+
+
+def shell_word(word: str) -> str:
+    """``word`` as one argument of a command line the user types in this OS's usual shell, quoted only when it
+    must be: POSIX shells get :func:`shlex.quote`; Windows (cmd.exe and PowerShell alike) double quotes around a
+    word with spaces or shell characters (a path holds no ``"`` there)."""
+    if sys.platform == "win32":
+        return f'"{word}"' if not word or any(c in word for c in " \t&|<>^()%!;,='`$@{}[]") else word
+    import shlex
+
+    return shlex.quote(word)

@@ -97,7 +97,12 @@ class NotConfirmedError(AosignError):
 
 
 class NoAnswerError(NotConfirmedError):
-    """Input ended before every answer was given: nothing was sent."""
+    """Input ended before every answer was given: nothing was sent. ``reported``: the front end already said why
+    (an answer too long to be one), so "no answer" is not said again."""
+
+    def __init__(self, message: str, *, reported: bool = False) -> None:
+        super().__init__(message)
+        self.reported = reported
 
 
 class CardStateChangedError(AosignError):
@@ -156,12 +161,14 @@ class CardUnavailableError(AosignError):
 
     :param reason: the case; its word is checked (an unknown word is a programming error, caught by the tests).
     :param detail: reader names, paths or the SW: never a secret.
+    :param sim_state: the simulated card's state file the case is about (its fix names it: ``--state PATH``).
     """
 
-    def __init__(self, reason: UnavailableReason | str, detail: str = "") -> None:
+    def __init__(self, reason: UnavailableReason | str, detail: str = "", *, sim_state: str | None = None) -> None:
         self.reason = UnavailableReason(reason)
         super().__init__(f"{self.reason.value}: {detail}" if detail else self.reason.value)
         self.detail = detail
+        self.sim_state = sim_state
 
 
 class CardProtocolError(CardUnavailableError):

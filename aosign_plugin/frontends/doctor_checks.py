@@ -13,6 +13,7 @@ Stable check ids (README): ``backend``; ``pcsc.service``, ``pcsc.readers``, ``pc
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,8 +45,6 @@ class _Doctor:
     checks: list[Check] = field(default_factory=list)
     #: the id of the first failed check the card's reading depends on
     blocker: str | None = None
-    #: PC/SC facts are shown for what they are, but do not fail (``auto`` chose the simulated card)
-    informational: bool = False
     #: the reader ``auto`` chose (it picks the one card that answers the AOSign SELECT, whatever else is inserted)
     auto_reader: str | None = None
     #: ``[pkcs11] p11kit``: the module found through p11-kit when the manifest names none for this OS
@@ -62,12 +61,9 @@ class _Doctor:
         return check
 
     def fail(self, check_id: str, summary: str, fix: str, *, blocks: bool = True) -> Check:
-        if self.informational:
-            check = Check(check_id, True, summary)
-        else:
-            check = Check(check_id, False, summary, fix)
-            if blocks and self.blocker is None:
-                self.blocker = check_id
+        check = Check(check_id, False, summary, fix)
+        if blocks and self.blocker is None:
+            self.blocker = check_id
         self.checks.append(check)
         return check
 
@@ -99,18 +95,24 @@ class _Doctor:
         try:
             chosen = open_backend(self.settings)
         except CardUnavailableError as e:
+            from aosign_plugin.backends.sim_backend import SimBackend
+            from aosign_plugin.simcard.fixes import issue_command
+
+            state = e.sim_state or SimBackend(self.settings).state_path
             self.fail(
                 "backend",
                 self.t("backend.auto_none", origin=origin, detail=e.detail or _word(e.reason)),
-                self.t("fix.auto_none"),
+                self.t("fix.auto_none", command=issue_command(state)),
             )
             return "pcsc"  # show what PC/SC sees: it says which way is closest
         name = str(getattr(chosen, "name", "?"))
         if name == "sim":
+            # the commands will use the simulated card: its checks are the ones that tell whether they work (what
+            # PC/SC does not do is said here, never as a passed check of its own)
             path = getattr(chosen, "state_path", "?")
-            self.ok("backend", "backend.auto_sim", origin=origin, path=path)
-            self.informational = True
-            return "pcsc"
+            key = "backend.auto_no_service" if _pcsc_silent() else "backend.auto_sim"
+            self.ok("backend", key, origin=origin, path=path)
+            return "sim"
         reader = getattr(chosen, "exact_reader", None) or getattr(chosen, "reader", None) or "?"
         self.auto_reader = str(reader)
         self.ok("backend", "backend.auto_pcsc", origin=origin, reader=reader)
@@ -310,11 +312,42 @@ class _Doctor:
     # --- the simulated card -----------------------------------------------------------------------------------------
 
     def sim(self) -> None:
+        """The simulated card's state file: there, a card state, and writable as the card writes it (a temporary
+        file beside it, flushed to the disk, then removed: the state is never opened for writing)."""
         from aosign_plugin.backends.sim_backend import SimBackend
+        from aosign_plugin.simcard.fixes import fault_fix
+        from aosign_plugin.simcard.store import CardStateError, CardStateMissingError, CardStore
 
-        path = SimBackend(self.settings).state_path
-        if not Path(path).exists():
-            self.fail("sim.card", self.t("sim.none", path=path), self.t("fix.sim_none", path=path))
+        path = Path(SimBackend(self.settings).state_path)
+        try:
+            CardStore(path).load()
+        except CardStateMissingError:
+            fix = fault_fix("no_sim_card", path, self.lang) or ""
+            self.fail("sim.card", self.t("sim.none", path=path), fix)
+            return
+        except CardStateError as e:
+            summary = catalogs.text(f"unavailable.{e.reason}", self.lang, detail=e.detail or "-")
+            self.fail("sim.card", summary, fault_fix(e.reason, path, self.lang) or self.t("could_not_run_fix"))
+            return
+        problem = _write_problem(path, self.lang)
+        if problem is not None:  # the card can still be read (status works); what writes it fails
+            fix = self.t("fix.disk_full", folder=path.parent) if problem[0] == "full" else ""
+            self.fail(
+                "sim.card",
+                self.t("sim.unwritable", path=path, problem=problem[1]),
+                fix or self.t("fix.sim_unwritable", folder=path.parent),
+                blocks=False,
+            )
+            return
+        log = self.settings.sim_log  # the card appends each command to it: every command fails where it cannot
+        problem = _write_problem(Path(log), self.lang) if log is not None else None
+        if log is not None and problem is not None:
+            fix = self.t("fix.disk_full", folder=Path(log).parent) if problem[0] == "full" else ""
+            self.fail(
+                "sim.card",
+                self.t("sim.log_unwritable", path=log, problem=problem[1]),
+                fix or self.t("fix.sim_log_unwritable", folder=Path(log).parent),
+            )
             return
         self.ok("sim.card", "sim.card", path=path)
 
@@ -350,6 +383,11 @@ class _Doctor:
         return f"{_word(e.reason)}: {e.detail}"
 
     def _unavailable_fix(self, e: CardUnavailableError) -> str:
+        from aosign_plugin.simcard.fixes import fault_fix
+
+        command = fault_fix(e.reason, e.sim_state, self.lang)  # the very words the command line says
+        if command is not None:
+            return command
         key = f"fix.card.{_word(e.reason)}"
         if f"doctor.{key}" in catalogs.catalog(self.lang):
             return self.t(key)
@@ -416,12 +454,13 @@ class _Doctor:
         from aosign_plugin.service.audit import default_audit_path
 
         path = Path(audit.path or default_audit_path())
-        problem = _unwritable(path)
+        problem = _write_problem(path, self.lang)
         if problem is not None:
+            fix = self.t("fix.disk_full", folder=path.parent) if problem[0] == "full" else ""
             self.fail(
                 "audit",
-                self.t("audit.unwritable", path=path, problem=problem),
-                self.t("fix.audit", path=path, folder=path.parent),
+                self.t("audit.unwritable", path=path, problem=problem[1]),
+                fix or self.t("fix.audit", path=path, folder=path.parent),
                 blocks=False,
             )
             return
@@ -434,27 +473,72 @@ def _word(reason: object) -> str:
     return str(getattr(reason, "value", reason))
 
 
-def _unwritable(path: Path) -> str | None:
-    """Why the audit log could not be appended to (nothing is written, nothing created), or None."""
-    if path.exists():
+def _pcsc_silent() -> bool:
+    """The PC/SC service does not answer here (or pyscard is missing): what ``auto`` met before it chose the
+    simulated card."""
+    try:
+        from aosign_plugin.transport import TransportError
+        from aosign_plugin.transport import pyscard_reader as pr
+    except ImportError:
+        return True
+    try:
+        pr.survey()
+    except TransportError as e:
+        return _word(e.reason) == "no_service"
+    return False
+
+
+def _write_problem(path: Path, lang: str) -> tuple[str, str] | None:
+    """Why ``path`` could not be written as the commands write it, proven by trying, changing nothing: the file
+    (when there) opened for appending, never truncated; a temporary file in its folder (the first folder up that
+    exists, when it is not there yet) written, flushed to the disk and removed, which is how the simulated card
+    saves its state and how the audit log rotates. A full disk, a read-only disk or a missing permission is met
+    here as the command would meet it. None when it can be written, else the problem's word (``full``,
+    ``read_only``, ``denied``, ``not_a_file``, ``not_a_folder``, ``other``) and its text."""
+    import errno
+    import tempfile
+
+    def t(key: str, **params: object) -> tuple[str, str]:
+        return key, catalogs.text(f"doctor.problem.{key}", lang, **params)
+
+    def said(e: OSError) -> tuple[str, str]:
+        if e.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):  # no EDQUOT on Windows
+            return t("full")
+        if e.errno == errno.EROFS:
+            return t("read_only")
+        if e.errno in (errno.EACCES, errno.EPERM):
+            return t("denied")
+        return t("other", error=errno.errorcode.get(e.errno or 0, str(e)))
+
+    size = 1
+    if os.path.lexists(path):
         if not path.is_file():
-            return "not a regular file"
+            return t("not_a_file")
         try:
             fd = os.open(path, os.O_WRONLY | os.O_APPEND)
         except OSError as e:
-            return e.strerror or str(e)
+            return said(e)
         os.close(fd)
-        return None
-    # the first folder up that exists must let us create what is missing below it
+        size = max(size, min(path.stat().st_size, 1 << 16))
     folder = path.parent
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
     if not folder.is_dir():
-        return f"{folder}: not a folder"
-    from aosign_plugin.service.writable import folder_writable
-
-    if not folder_writable(folder):
-        return f"{folder}: not writable"
+        return t("not_a_folder", folder=folder)
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".doctor", dir=folder)
+    except OSError as e:
+        return said(e)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(b"\n" * size)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as e:
+        return said(e)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
     return None
 
 
@@ -488,7 +572,6 @@ def doctor_checks(request: Request) -> list[Check]:
         d.guarded("pkcs11", d.pkcs11)
     elif backend == "sim":
         d.guarded("sim.card", d.sim)
-    d.informational = False
     if d.checks and d.checks[0].id == "backend" and not d.checks[0].ok:
         d.blocker = "backend"
     d.guarded("card", d.card)

@@ -57,6 +57,11 @@ class HostAsker:
     def interactive(self) -> bool:
         return self.ui.interactive
 
+    @property
+    def asks_again(self) -> bool:
+        """Each answer is typed as it is asked (not a script's lines): a refused new PIN can be asked again."""
+        return self.ui.interactive
+
     def notify(self, notice: Notice) -> None:
         from aosign_plugin.frontends.terminal_view import notice_text
 
@@ -142,6 +147,14 @@ def _missing(backend: CardBackend) -> str | None:
     return None
 
 
+def _awaited_fix(missing: str, backend: CardBackend, lang: str) -> list[str]:
+    """The command that ends the wait, when it is one (a simulated card to issue: at the backend's state file)."""
+    from aosign_plugin.simcard.fixes import fault_fix
+
+    fix = fault_fix(missing, getattr(backend, "state_path", None), lang)
+    return [fix] if fix else []
+
+
 def _wait_for_card(backend: CardBackend, request: Request, ui: HostUI) -> None:
     """On a terminal with no card (no reader, no service): say what is awaited and wait for it, watching the
     service (no APDU, no busy loop). ``--no-wait``, ``--quiet``, ``--json`` or a non-terminal standard input: no
@@ -166,6 +179,8 @@ def _wait_for_card(backend: CardBackend, request: Request, ui: HostUI) -> None:
         while missing is not None:
             if missing != said:
                 ui.notice(catalogs.text(f"wait.{missing}", ui.lang) + " " + catalogs.text("wait.cli_hint", ui.lang))
+                for line in _awaited_fix(missing, backend, ui.lang):
+                    ui.notice(line)
                 said = missing
             woken.wait(_WAKE_S)
             if woken.is_set() or time.monotonic() - probed >= _PROBE_S:
@@ -240,7 +255,8 @@ def read_card_panel(request: Request) -> PanelView:
         service = _open(request)
         missing = _missing(service.backend)
         if missing is not None:
-            return PanelView((catalogs.text(f"wait.{missing}", request.lang),), Tone.PLAIN)
+            fix = _awaited_fix(missing, service.backend, request.lang)
+            return PanelView((catalogs.text(f"wait.{missing}", request.lang), *fix), Tone.PLAIN)
         status = service.status()
     except AosignError as e:
         if isinstance(e, CardUnavailableError) and e.reason.value in WAITABLE:  # it left between the two looks

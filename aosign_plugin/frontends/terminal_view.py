@@ -138,6 +138,12 @@ def notice_text(notice: Notice, lang: str) -> str:
         return advice_for(notice.advice, notice.tries_left, lang)
     if kind is NoticeKind.POLICY_WARNING and notice.warning is not None:
         return notice.warning.message(lang)
+    if kind is NoticeKind.POLICY_REFUSED and notice.warning is not None:
+        refusal = notice.warning
+        said = f"{refusal.field_label(lang)}: {refusal.message(lang)}"
+        if notice.tries_left is None:
+            return said
+        return said + "\n" + catalogs.text("new_pin.ask_again", lang, left=notice.tries_left)
     keys = {
         NoticeKind.UNLOCK_INTRO: "unlock.intro",
         NoticeKind.PINPAD: "pinpad.enter_on_reader",
@@ -199,10 +205,15 @@ def error_lines(error: AosignError, lang: str) -> list[str]:
         return [t("card.state_changed", lang), t("nothing_sent", lang)]
     if isinstance(error, NotConfirmedError):
         if isinstance(error, NoAnswerError):
+            if error.reported:  # the prompt said why already ("too long"): only what it cost
+                return [t("nothing_sent", lang)]
             key = "no_answer"
         else:  # refused when asked, or could not be asked (not a terminal, no --final-try)
             key = "unlock.not_confirmed_asked" if error.asked else "unlock.not_confirmed"
         return [t(key, lang), t("nothing_sent", lang)]
     if isinstance(error, CardUnavailableError):
-        return [t(f"unavailable.{error.reason.value}", lang, detail=error.detail or "-")]
+        from aosign_plugin.simcard.fixes import fault_fix
+
+        fix = fault_fix(error.reason, error.sim_state, lang)  # the command that fixes it, naming its file
+        return [t(f"unavailable.{error.reason.value}", lang, detail=error.detail or "-"), *([fix] if fix else [])]
     return [str(error)]

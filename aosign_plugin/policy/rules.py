@@ -116,7 +116,38 @@ _GUESSABLE = frozenset(
         Reason.NEAR_REPEAT,
     }
 )
-_REASON_ORDER = {reason: i for i, reason in enumerate(Reason)}
+#: the order refusals are told in: the card's rules; then the guessable readings that fit only few PINs (a phone
+#: number, a year), the shapes (runs, blocks, near-repeats, common words), and last what the digits may read as
+#: (``123123`` is a block repeated before it is 31 December 2023; ``600412`` an era date before 12 April 1960), so
+#: the first reason told is the one the policy's own examples illustrate (tests/unit/test_policy_examples.py)
+_REASON_ORDER = {
+    reason: i
+    for i, reason in enumerate(
+        (
+            Reason.EMPTY,
+            Reason.TOO_SHORT,
+            Reason.TOO_LONG,
+            Reason.FULL_WIDTH,
+            Reason.SPACE,
+            Reason.SYMBOL,
+            Reason.NON_ASCII,
+            Reason.CONTROL,
+            Reason.REPEATED,
+            Reason.PHONE,
+            Reason.YEAR,
+            Reason.SEQUENCE,
+            Reason.REPEATED_BLOCK,
+            Reason.NEAR_REPEAT,
+            Reason.COMMON,
+            Reason.ERA_DATE,
+            Reason.DATE,
+            Reason.DATE_ORDER,
+            Reason.SAME_AS_CURRENT,
+            Reason.SAME_AS_CODE,
+            Reason.MISMATCH,
+        )
+    )
+}
 _FIELD_ORDER = {field: i for i, field in enumerate(Field)}
 
 
@@ -317,8 +348,9 @@ def _is_phone(buf: memoryview) -> bool:
     return buf[1] != 0x30  # 00 is the international prefix, not an area code
 
 
-def _is_sequence(buf: memoryview) -> bool:
-    """The whole PIN a run of digits or of letters (any case), each one step up, or each one step down."""
+def _is_run(buf: memoryview) -> bool:
+    """The whole of ``buf`` a run of digits or of letters (any case) with one constant step: ``1234``, ``9876``,
+    ``13579``, ``acegi``. No wrap-around from 9 to 0 (``7890`` is not one)."""
     n = len(buf)
     if n < 2:
         return False
@@ -329,9 +361,14 @@ def _is_sequence(buf: memoryview) -> bool:
     else:
         return False
     step = (buf[1] | fold) - (buf[0] | fold)
-    if step not in (1, -1):
-        return False
-    return all((buf[i] | fold) - (buf[i - 1] | fold) == step for i in range(2, n))
+    return step != 0 and all((buf[i] | fold) - (buf[i - 1] | fold) == step for i in range(2, n))
+
+
+def _is_sequence(buf: memoryview) -> bool:
+    """A run (:func:`_is_run`), the whole PIN, or a run of four or more with one character added before or after
+    it (``H01234``, ``1234a``): the added character hides nothing."""
+    n = len(buf)
+    return _is_run(buf) or (n >= 5 and (_is_run(buf[1:]) or _is_run(buf[:-1])))
 
 
 def _is_repeated(buf: memoryview) -> bool:
@@ -379,7 +416,7 @@ def check_base(secret: Secret, field: Field) -> Verdict:
 
 
 def _guessable_reasons(buf: memoryview) -> Iterator[Reason]:
-    """The guessable patterns the whole PIN matches; an era date only when it is not a plain date already."""
+    """The guessable patterns the whole PIN matches; a date in another order only when it is not a plain date."""
     date = _is_date(buf)
     if date:
         yield Reason.DATE
@@ -389,7 +426,7 @@ def _guessable_reasons(buf: memoryview) -> Iterator[Reason]:
         yield Reason.SEQUENCE
     if not date and is_date_other_order(buf):
         yield Reason.DATE_ORDER
-    if not date and is_era_date(buf):
+    if is_era_date(buf):  # ``600412`` is 昭和60年4月12日 even though it is also 12 April 1960
         yield Reason.ERA_DATE
     if is_year(buf):
         yield Reason.YEAR
@@ -425,7 +462,7 @@ def check_new_pin(
     :param unblock_code: the unblocking code typed in the same unlock; ``None`` to skip the comparison.
     :param settings: the deployment's policy.
     :returns: refusals on :attr:`Field.NEW_PIN`, and on :attr:`Field.CONFIRM` for the confirmation, in a
-        stable order (by :class:`Reason`, then :class:`Field`).
+        stable order (the policy's order of reasons, :data:`_REASON_ORDER`, then :class:`Field`).
     """
     lo, hi = settings.min_length, settings.max_length
     with new.view() as buf:

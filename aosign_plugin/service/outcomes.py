@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from aosign_plugin.domain.certificates import CertificateStatus
     from aosign_plugin.policy.rules import Field, Refusal
 
-__all__ = ["Asker", "Consent", "Notice", "NoticeKind", "Operation", "Outcome", "exit_code_for"]
+__all__ = ["NEW_PIN_ASKS", "Asker", "Consent", "Notice", "NoticeKind", "Operation", "Outcome", "exit_code_for"]
 
 
 @unique
@@ -52,6 +52,9 @@ class NoticeKind(Enum):
     PINPAD = "pinpad"
     #: the policy accepts the new PIN but warns about it (:attr:`Notice.warning`)
     POLICY_WARNING = "policy_warning"
+    #: the policy refused the new PIN (:attr:`Notice.warning` holds the refusal); it is asked again, ``tries_left``
+    #: more times at most
+    POLICY_REFUSED = "policy_refused"
     #: the last try of the unblocking code is used, acknowledged in advance (``--final-try``)
     FINAL_TRY_ACKNOWLEDGED = "final_try_acknowledged"
     #: the card's exact counters could not be read behind a PKCS#11 token: the module's flags decide
@@ -99,6 +102,11 @@ class Asker(Protocol):
         ...
 
     def confirm(self, consent: Consent) -> bool: ...
+
+
+#: an :class:`Asker` that has ``asks_again = True`` (a terminal: the user types each answer as it is asked) is asked
+#: for a refused new PIN again, this many times in all; any other (a script's answers, a dialog's fields) is asked once
+NEW_PIN_ASKS = 3
 
 
 class Outcome(Record):

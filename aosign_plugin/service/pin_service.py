@@ -28,7 +28,7 @@ from aosign_plugin.domain.errors import (
 from aosign_plugin.domain.logs import get_logger
 from aosign_plugin.domain.secret import Secret
 from aosign_plugin.policy.rules import Field, Verdict, check_base, check_new_pin
-from aosign_plugin.service.outcomes import Asker, Consent, Notice, NoticeKind, Operation, Outcome
+from aosign_plugin.service.outcomes import NEW_PIN_ASKS, Asker, Consent, Notice, NoticeKind, Operation, Outcome
 
 if TYPE_CHECKING:
     from aosign_plugin.backends import CardBackend
@@ -206,8 +206,8 @@ class PinService:
     def _ask(asker: Asker, stack: ExitStack, field: Field, echo: bool) -> Secret:
         try:
             buf = asker.ask_secret(field, echo=echo)
-        except EOFError:
-            raise NoAnswerError(f"no answer for {field.value}") from None
+        except EOFError as e:  # an EOFError that says ``reported`` was told to the user already (too long)
+            raise NoAnswerError(f"no answer for {field.value}", reported=bool(getattr(e, "reported", False))) from None
         return stack.enter_context(Secret(buf))
 
     @staticmethod
@@ -220,13 +220,30 @@ class PinService:
     def _new_pin(
         self, asker: Asker, stack: ExitStack, echo: bool, current: Secret | None, code: Secret | None = None
     ) -> Secret:
-        new = self._ask(asker, stack, Field.NEW_PIN, echo)
-        self._require(check_new_pin(new, None, current, self.policy, unblock_code=code), asker)
-        confirm = self._ask(asker, stack, Field.CONFIRM, echo)
-        verdict = check_new_pin(new, confirm, current, self.policy, unblock_code=code)
-        if not verdict.ok:
-            raise PinPolicyError(verdict)
-        return new
+        """The new PIN, typed twice and accepted by the policy. A refused one (or a confirmation that differs) is
+        asked again where the asker can (a terminal), :data:`~.outcomes.NEW_PIN_ASKS` times in all; the first
+        answer (``current`` or ``code``) is kept, in its buffer wiped when the operation ends, and never asked again.
+
+        :raises PinPolicyError: the last one asked was refused (a script's: the first).
+        """
+        asks = NEW_PIN_ASKS if getattr(asker, "asks_again", False) else 1
+        for left in range(asks - 1, -1, -1):
+            new = self._ask(asker, stack, Field.NEW_PIN, echo)
+            verdict = check_new_pin(new, None, current, self.policy, unblock_code=code)
+            if verdict.ok:
+                self._require(verdict, asker)  # its warnings
+                confirm = self._ask(asker, stack, Field.CONFIRM, echo)
+                verdict = check_new_pin(new, confirm, current, self.policy, unblock_code=code)
+                if verdict.ok:
+                    return new
+                confirm.wipe()
+            new.wipe()  # refused: gone now, not at the end
+            if left == 0:
+                raise PinPolicyError(verdict)
+            for i, refusal in enumerate(verdict.refusals, start=1):  # the last one says how many asks are left
+                last = i == len(verdict.refusals)
+                asker.notify(Notice(NoticeKind.POLICY_REFUSED, warning=refusal, tries_left=left if last else None))
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _one_try(self, operation: Operation, status: CardStatus, asker: Asker, echo: bool) -> None:
         """Ask the answers (each checked as it comes), then send the one try-consuming command."""

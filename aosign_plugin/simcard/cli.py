@@ -157,16 +157,23 @@ def _err(message: str) -> None:
     print(f"aosign-sim: {message}", file=sys.stderr)
 
 
-def _broken(exc: Exception) -> None:
-    """A card state (or APDU log) that cannot be used, in the catalogs' words: the file and what is wrong."""
+def _broken(exc: Exception) -> bool:
+    """A card state (or APDU log) that cannot be used, in the catalogs' words: the file and what is wrong, and the
+    command that fixes it when there is one (True then)."""
+    from aosign_plugin.simcard.fixes import fault_fix
     from aosign_plugin.simcard.store import CardStateMissingError
 
     reason = getattr(exc, "reason", "sim_state_corrupt")
     detail = getattr(exc, "detail", None) or str(exc)
+    path = getattr(exc, "path", None)
     if isinstance(exc, CardStateMissingError):
-        _err(_t("sim.no_card", path=detail if exc.path is None else exc.path))
+        _err(_t("sim.no_card", path=detail if path is None else path))
     else:
         _err(_t(f"unavailable.{reason}", detail=detail))
+    fix = fault_fix(reason, path, _lang) if path is not None else None
+    if fix is not None:  # the same words as aosign-host's, naming this card's file
+        _err(fix)
+    return fix is not None
 
 
 def _random_ascii(alphabet: bytes, n: int) -> bytearray:
@@ -266,8 +273,10 @@ def _cmd_issue(args: argparse.Namespace) -> int:
         except CardStateError as exc:
             # a card that cannot be used is never passed over, not even with --keep: say what is wrong and how
             # to replace it
-            _broken(exc)
-            _err(_t("sim.replace_broken", path=store.path))
+            if not _broken(exc):
+                from aosign_plugin.simcard.fixes import issue_command
+
+                _err(_t("sim.replace_broken", command=issue_command(store.path, force=True)))
             return EXIT_NO_CARD
         if args.keep:
             _err(_t("sim.kept", path=store.path))

@@ -65,7 +65,9 @@ class CardStateError(Exception):
     """The card's state file cannot be used.
 
     :param reason: a stable code, the catalogs' ``unavailable.<reason>`` (and the JSON error's ``code``).
-    :param detail: the path and what is wrong with the file, never a secret.
+    :param detail: the path and what is wrong with the file, never a secret; for a file that is not a card
+        state (cut short, not JSON, a value no card can have) the path alone: the user's text says in their
+        language what is wrong, the English specifics stay in the exception's own text (for logs).
     """
 
     reason = "sim_state_corrupt"
@@ -529,7 +531,7 @@ class CardStore:
                 raise CardStateCorruptError(
                     f"the simulated card state {path} is {info.st_size} bytes: not a card state",
                     path=path,
-                    detail=f"{path}: {info.st_size} bytes",
+                    detail=str(path),
                 )
             chunks: list[bytes] = []
             while chunk := os.read(fd, 65536):
@@ -555,31 +557,31 @@ class CardStore:
         path = self.path
         raw = self._read()
         if not raw.strip():
-            raise CardStateCorruptError(f"the simulated card state {path} is empty", path=path, detail=f"{path}")
+            raise CardStateCorruptError(f"the simulated card state {path} is empty", path=path, detail=str(path))
         try:
             obj = json.loads(raw)
         except UnicodeDecodeError:
             raise CardStateCorruptError(
-                f"the simulated card state {path} is not text", path=path, detail=f"{path}"
+                f"the simulated card state {path} is not text", path=path, detail=str(path)
             ) from None
         except json.JSONDecodeError as exc:
             where = "cut short" if exc.pos >= len(raw.rstrip()) else f"line {exc.lineno}, column {exc.colno}"
             raise CardStateCorruptError(
-                f"the simulated card state {path} is not JSON ({where})", path=path, detail=f"{path} ({where})"
+                f"the simulated card state {path} is not JSON ({where})", path=path, detail=str(path)
             ) from None
         except RecursionError:
             raise CardStateCorruptError(
-                f"the simulated card state {path} is nested too deeply", path=path, detail=f"{path}"
+                f"the simulated card state {path} is nested too deeply", path=path, detail=str(path)
             ) from None
         try:
             return SimCardState.from_json(obj)
         except StateFieldError as exc:
             raise CardStateInvalidError(
-                f"the simulated card state {path} is invalid: {exc}", path=path, detail=f"{path}: {exc}"
+                f"the simulated card state {path} is invalid: {exc}", path=path, detail=f"{path} ({exc.field})"
             ) from None
         except ValueError as exc:
             raise CardStateCorruptError(
-                f"the simulated card state {path} is not a card state: {exc}", path=path, detail=f"{path}: {exc}"
+                f"the simulated card state {path} is not a card state: {exc}", path=path, detail=str(path)
             ) from None
 
     def save(self, state: SimCardState) -> None:

@@ -21,13 +21,22 @@ class TransportError(Exception):
 
     :param reason: the case (a word of :class:`~aosign_plugin.domain.errors.UnavailableReason`, checked).
     :param detail: what is involved (reader names, a path, the service's error); never APDU data.
+    :param sim_state: the simulated card's state file, when the case is about it.
     """
 
-    def __init__(self, reason: UnavailableReason | str, detail: str = "", *, reader: str | None = None) -> None:
+    def __init__(
+        self,
+        reason: UnavailableReason | str,
+        detail: str = "",
+        *,
+        reader: str | None = None,
+        sim_state: str | None = None,
+    ) -> None:
         self.reason = UnavailableReason(reason)
         super().__init__(f"{self.reason.value}: {detail}" if detail else self.reason.value)
         self.detail = detail
         self.reader = reader
+        self.sim_state = sim_state
 
 
 class CardGoneError(TransportError):

@@ -26,7 +26,9 @@ def run_window(
     lang: str,
     support: Callable[[str], Sequence[Check]] | None = None,
 ) -> int:
-    """Show the main window until it is closed; returns the exit code (0, or ``UNAVAILABLE`` without PySide6).
+    """Show the main window until it is closed; returns the exit code (0; ``USAGE`` without PySide6: the command
+    cannot run on this installation, nothing was tried, and the message says how to install the window. Not
+    ``UNAVAILABLE``, which tells a helpdesk to look for a reader or a card).
 
     :param pm: the plugin manager, plugins loaded; :param entries: their menu entries.
     :param manifest: the manifest in force, already checked; :param manifest_path: its file, None for the default.
@@ -39,7 +41,7 @@ def run_window(
         from PySide6.QtWidgets import QApplication
     except ImportError:
         print(text("missing_qt", lang), file=sys.stderr)
-        return ExitCode.UNAVAILABLE
+        return ExitCode.USAGE
     from ..plugins import status_panels
     from .window import MainWindow
 

@@ -74,7 +74,7 @@ def test_support_information_names_a_failure_with_its_fix(qtbot: QtBot, tmp_path
     dialog = window.show_support()
     assert dialog is not None
     assert "✗ sim.card: " in dialog.report
-    assert "Fix: Issue the simulated card: aosign-sim issue" in dialog.report
+    assert "Fix: To issue the simulated card: aosign-sim issue --state" in dialog.report
     assert QApplication.clipboard().text() == dialog.report
     window.close()
 

@@ -90,6 +90,7 @@ def test_user_file_cannot_loosen_a_lock_and_commands_go_on(user: dict[str, str])
         {
             "key": "policy.min_length",
             "value": 4,
+            "toml": "4",  # as written (issue 32)
             "file": str(Path(user["XDG_CONFIG_HOME"]) / "aosign" / "manifest.toml"),
             "origin": "user",
             "locked_by": SYSTEM,

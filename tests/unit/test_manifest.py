@@ -88,7 +88,7 @@ def test_bad_toml_names_the_line(tmp_path: Path) -> None:
     path.write_text('[plugin]\nbackend = "sim"\n[policy\nmin_length = 6\n')
     r = host("manifest", "check", str(path))
     assert r.returncode == 7
-    assert "line 3" in r.stderr and str(path) in r.stderr
+    assert f"{path}:3:8: " in r.stderr  # file:line:column: as every other problem (issue 32)
 
 
 def test_all_problems_at_once_in_japanese(tmp_path: Path) -> None:

@@ -54,7 +54,7 @@ ACCEPTED = [
     "290229",  # 29 February 1929 or 2029, and 29th month: no order makes it a day
     # not phone numbers
     "09112345678",  # 091 is not a mobile prefix
-    "0012345678",  # 00 is the international prefix
+    "0012345679",  # 00 is the international prefix (and no run: 0012345678 is a run with a 0 added)
     "031234567",  # 9 digits
     "12345678901",  # no leading 0
     # not runs
@@ -62,7 +62,7 @@ ACCEPTED = [
     "7890",  # no wrap-around from 9 to 0
     "abce",
     "12ab",
-    "1357",
+    "1358",  # 1357 is a run with a step of 2 (issue 32)
     "abc124",
 ]
 
@@ -129,7 +129,7 @@ REFUSED = [
     ("aBcDe", (R.SEQUENCE,)),
     ("lmnopqrstu", (R.SEQUENCE,)),
     ("0123456789", (R.PHONE, R.SEQUENCE)),
-    ("0123", (R.DATE, R.SEQUENCE)),  # 23 January, and a run
+    ("0123", (R.SEQUENCE, R.DATE)),  # a run, and 23 January (the shape is told first: issue 32)
 ]
 
 

@@ -471,8 +471,9 @@ def test_apdu_log_proves_which_pins_reached_the_card(tmp_path: Path) -> None:
 
 def test_sim_connection(tmp_path: Path) -> None:
     path = tmp_path / "card.json"
-    with pytest.raises(TransportError, match="aosign-sim issue"):
+    with pytest.raises(TransportError, match="no_sim_card") as raised:
         SimConnection(path)
+    assert raised.value.sim_state == str(path)  # its fix names this file (issue 32)
     CardStore(path).create(new_card_state(PIN, CODE, iterations=ITER))
     log_path = tmp_path / "log.jsonl"
     conn = SimConnection(path, log_path=log_path)
