@@ -59,14 +59,12 @@ def test_example_warned_first_for_the_rule_it_illustrates(pin: str, reason: Reas
     assert verdict.warnings[0].reason is reason
 
 
-@pytest.mark.parametrize(("pin", "reason"), EXAMPLES)
+# the date and phone rules keep the FAQ's wording, which names dates and phone numbers without digits
+@pytest.mark.parametrize(("pin", "reason"), [e for e in EXAMPLES if f"policy.{e[1].value}" not in _TEXT_ONLY])
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_the_text_of_the_rule_gives_the_example(pin: str, reason: Reason, lang: str) -> None:
     """The rule's own text (refusal and warning) quotes the example: words and examples are one list."""
-    key = f"policy.{reason.value}"
-    if key in _TEXT_ONLY:
-        pytest.skip("the FAQ's wording names dates and phone numbers without digits")
-    assert pin in catalogs.text(key, lang, min_length=4, max_length=16)
+    assert pin in catalogs.text(f"policy.{reason.value}", lang, min_length=4, max_length=16)
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
