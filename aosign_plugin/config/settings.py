@@ -78,6 +78,9 @@ class Settings(Record):
     certificate_paths: tuple[bytes, ...] | None = None
     #: ``[status] expiry_warn_days``: a certificate with fewer days left is "expiring"
     expiry_warn_days: int = 60
+    #: ``[plugin] card_busy_wait``: seconds to wait for a card another program is using (its transaction, an
+    #: exclusive connection, a module blocked on it) before saying so (``card_in_use``, exit 6; nothing sent)
+    card_busy_wait: int = 5
 
 
 class _Checker:
@@ -303,6 +306,7 @@ def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[SettingP
     plugin = c.table("plugin")
     backend = c.choice(plugin, "plugin", "backend")
     language = c.choice(plugin, "plugin", "language")
+    busy_wait = c.integer(plugin, "plugin", "card_busy_wait")
     policy = _policy(c)
     dialect = _dialect(c)
     pcsc = c.table("pcsc")
@@ -361,6 +365,7 @@ def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[SettingP
         sim_log=_path(c, sim, "sim", "log"),
         certificate_paths=_certificate_paths(c),
         expiry_warn_days=60 if warn_days is None else warn_days,
+        card_busy_wait=5 if busy_wait is None else busy_wait,
         audit=audit,
     )
     unique = list({(p.key, p.message, tuple(sorted(p.params.items()))): p for p in c.problems}.values())

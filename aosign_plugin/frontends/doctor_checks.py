@@ -174,7 +174,7 @@ class _Doctor:
         aosign: list[str] = []
         for reader in holding:
             try:
-                with open_named_reader(reader) as conn, conn.transaction():
+                with open_named_reader(reader, busy_wait=self.settings.card_busy_wait) as conn, conn.transaction():
                     ApduProtocol(conn).send_apdu(dialect.cla, INS_SELECT, 0x04, 0x00, dialect.aid)
                 aosign.append(reader)
                 answers.append(self.t("pcsc.select_ok", reader=reader))
@@ -201,7 +201,7 @@ class _Doctor:
         match = self.settings.pcsc_reader
         rule = self.t("pcsc.rule", match=match) if match else self.t("pcsc.rule_any")
         try:
-            with open_reader(match) as conn:
+            with open_reader(match, busy_wait=self.settings.card_busy_wait) as conn:
                 picked = conn.reader or "?"
         except TransportError as e:
             self._reader_failed(_word(e.reason), rule, match, readers, aosign)
