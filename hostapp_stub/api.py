@@ -66,6 +66,9 @@ class ExitCode(IntEnum):
     MANIFEST = 7
     #: no plugin can run the command asked for (no handler, or two plugins claim its id)
     NO_HANDLER = 8
+    #: ``status --quiet`` only: the device answers and takes its secret, but cannot sign today (its certificate is
+    #: outside its validity period)
+    CANNOT_SIGN = 9
     #: cancelled by the user at a prompt (Ctrl-C, a closed dialog)
     CANCELLED = 130
 

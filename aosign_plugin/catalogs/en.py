@@ -583,4 +583,19 @@ MESSAGES: dict[str, str] = {
     "doctor.fix.audit": "Make the folder {folder} writable for this user (or create it), or set the manifest's [audit] path to a file this user can write.",
     "doctor.audit": "the audit log {path} can be written ({size} bytes, rotated at {max_bytes})",
     # --- end doctor ---
+    # issue 30: whether the card can sign today leads the status
+    "status.headline.ok": "Ready to sign.",
+    "status.headline.card_dead": "Cannot sign: the card is unusable for good.",
+    "status.headline.pin_locked": "Cannot sign: the PIN is locked.",
+    "status.headline.certificate_expired": "Cannot sign: the certificate ({subject}) expired on {not_after}.",
+    "status.headline.certificate_not_yet_valid": (
+        "Cannot sign yet: the certificate ({subject}) is valid from {not_before}."
+    ),
+    "state.cannot_sign": "cannot sign (the PIN itself works)",
+    # issue 30: the pyHanko signer checks the certificate before the PIN
+    "pyhanko.no_certificate": "The token has no certificate with {wanted} (on the token: {present}). No PIN was asked.",
+    "pyhanko.certificate_not_yet_valid": "The certificate ({subject}) is not valid before {when}: no signature with it yet. No PIN was asked.",
+    # issue 30: p11-kit module names as distributions ship them
+    "manifest.p11kit_unknown_known": "p11-kit has no module config {tried}; p11-kit knows here: {known}.",
+    "doctor.pkcs11.p11kit_unknown_known": "p11-kit has no module named '{name}' (nor by its other names); p11-kit knows here: {known}",
 }

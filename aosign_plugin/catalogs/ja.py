@@ -580,4 +580,17 @@ MESSAGES: dict[str, str] = {
     "doctor.fix.audit": "フォルダー {folder} をこのユーザーが書き込めるようにする(なければ作成する)か、マニフェストの [audit] path をこのユーザーが書き込めるファイルにしてください。",
     "doctor.audit": "監査ログ {path} に書き込めます({size}バイト、{max_bytes}バイトでローテーション)",
     # --- end doctor ---
+    # issue 30: whether the card can sign today leads the status
+    "status.headline.ok": "署名できます。",
+    "status.headline.card_dead": "署名できません: ICカードは使用できなくなっています。",
+    "status.headline.pin_locked": "署名できません: PIN(暗証番号)がロックされています。",
+    "status.headline.certificate_expired": "署名できません: 電子証明書({subject})の有効期限が{not_after}に切れています。",
+    "status.headline.certificate_not_yet_valid": "まだ署名できません: 電子証明書({subject})は{not_before}から有効です。",
+    "state.cannot_sign": "署名できません(PIN(暗証番号)は使用できます)",
+    # issue 30: the pyHanko signer checks the certificate before the PIN
+    "pyhanko.no_certificate": "トークンに {wanted} の電子証明書がありません(トークンにあるもの: {present})。PIN(暗証番号)は入力されていません。",
+    "pyhanko.certificate_not_yet_valid": "電子証明書({subject})は{when}まで有効になりません。まだ署名できません。PIN(暗証番号)は入力されていません。",
+    # issue 30: p11-kit module names as distributions ship them
+    "manifest.p11kit_unknown_known": "p11-kitのモジュール設定 {tried} が見つかりません。このPCのp11-kitにあるもの: {known}。",
+    "doctor.pkcs11.p11kit_unknown_known": "p11-kit に '{name}'(別名を含む)という名前のモジュールがありません。このPCのp11-kitにあるもの: {known}",
 }

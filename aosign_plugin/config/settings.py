@@ -390,7 +390,7 @@ def _check_this_os_module(
     c: _Checker, modules: Mapping[str, str], digests: Mapping[str, str], p11kit: str | None, *, pinned: bool
 ) -> str | None:
     """The rules of :mod:`.module_rules` for this OS's module, when the manifest names or finds one."""
-    from aosign_plugin.config.module_rules import ModuleProblem, check_module, p11kit_module
+    from aosign_plugin.config.module_rules import ModuleProblem, check_module
     from hostapp_stub.platforms import expand_manifest_path
 
     here = os_key()
@@ -403,10 +403,15 @@ def _check_this_os_module(
             c.problems.append(SettingProblem(key, "manifest.module_absolute"))
             return None
     if path is None and p11kit is not None:
+        from aosign_plugin.config.p11kit_names import ALIASES, find_p11kit_module, known_p11kit_modules
+
         key = "pkcs11.p11kit"
-        path = p11kit_module(p11kit)
+        path, _found = find_p11kit_module(p11kit)
         if path is None:
-            c.problems.append(SettingProblem(key, "manifest.p11kit_unknown", {"name": p11kit}))
+            tried = ", ".join(f"{n}.module" for n in (p11kit, *ALIASES.get(p11kit.casefold(), ())))
+            known = ", ".join(known_p11kit_modules()) or "-"
+            params = {"name": p11kit, "tried": tried, "known": known}
+            c.problems.append(SettingProblem(key, "manifest.p11kit_unknown_known", params))
             return None
     if path is None:
         return None

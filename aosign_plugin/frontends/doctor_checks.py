@@ -247,17 +247,20 @@ class _Doctor:
         path = self.settings.pkcs11_modules.get(os_key)
         source = f"[pkcs11] module.{os_key}"
         if path is None and self.p11kit:
-            from aosign_plugin.config.module_rules import p11kit_module
+            from aosign_plugin.config.p11kit_names import find_p11kit_module, known_p11kit_modules
 
             source = f"[pkcs11] p11kit = {self.p11kit!r}"
-            path = p11kit_module(self.p11kit)
+            path, found = find_p11kit_module(self.p11kit)
             if path is None:
+                known = ", ".join(known_p11kit_modules()) or "-"
                 self.fail(
                     "pkcs11.module",
-                    self.t("pkcs11.p11kit_unknown", name=self.p11kit),
+                    self.t("pkcs11.p11kit_unknown_known", name=self.p11kit, known=known),
                     self.t("fix.p11kit_unknown", name=self.p11kit),
                 )
                 return
+            if found != self.p11kit:
+                source = f"[pkcs11] p11kit = {self.p11kit!r} ({found}.module)"
         if path is None:
             self.fail("pkcs11.module", self.t("pkcs11.no_module", key=os_key), self.t("fix.no_module", key=os_key))
             return

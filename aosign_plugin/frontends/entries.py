@@ -121,7 +121,10 @@ def run_status(request: Request, ui: HostUI) -> EntryResult:
     data = status_json(status, ui.lang)
     if request.flag("quiet"):
         codes = {CardState.READY: ExitCode.OK, CardState.LOCKED: ExitCode.LOCKED, CardState.DEAD: ExitCode.UNUSABLE}
-        return EntryResult(int(codes[status.state]), data)
+        code = codes[status.state]
+        if code is ExitCode.OK and not status.can_sign:  # the PIN works, the certificate cannot sign today
+            code = ExitCode.CANNOT_SIGN
+        return EntryResult(int(code), data)
     if request.flag("json"):
         ui.emit_json(data)
     else:
@@ -224,8 +227,8 @@ def run_unlock(request: Request, ui: HostUI) -> EntryResult:
 def _panel_tone(status: CardStatus) -> Tone:
     from aosign_plugin.domain.card_status import Advice, CardState
 
-    # an expired certificate: the card can no longer sign, whatever its PIN's state
-    if status.state is not CardState.READY or Advice.CERTIFICATE_EXPIRED in status.advices:
+    # an expired (or not yet valid) certificate: the card cannot sign, whatever its PIN's state
+    if status.state is not CardState.READY or not status.can_sign or Advice.CERTIFICATE_EXPIRED in status.advices:
         return Tone.ERROR
     return Tone.WARN if status.advices else Tone.PLAIN
 

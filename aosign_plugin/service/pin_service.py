@@ -265,7 +265,7 @@ class PinService:
             yield
         finally:
             if getattr(self.backend, "slot_description", None):
-                from aosign_plugin.service.card_counters import release_card_behind
+                from aosign_plugin.backends.card_counters import release_card_behind
 
                 release_card_behind(self.backend, self.settings)
 
@@ -282,7 +282,7 @@ class PinService:
     def _as_the_card_counts(self, error: PinIncorrectError) -> AosignError:
         if not self.settings.pkcs11_card_counters or not getattr(self.backend, "slot_description", None):
             return error
-        from aosign_plugin.service.card_counters import card_reading
+        from aosign_plugin.backends.card_counters import card_reading
 
         reading = card_reading(self.backend, self.settings)
         if reading is None:

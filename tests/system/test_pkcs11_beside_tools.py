@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from smartcard import scard
 
-from aosign_plugin.session.dialect import DEFAULT_AID
+from aosign_plugin.config.dialect import DEFAULT_AID
 from aosign_plugin.simcard.apdu_log import read_log
 from tests.support.cards import SHEET_CODE, SHEET_PIN, issue_card
 from tests.support.opensc import MODULE, OPENSC_CONF, PORT, READER
