@@ -583,7 +583,8 @@ MESSAGES: dict[str, str] = {
     "doctor.fix.audit": "Make the folder {folder} writable for this user (or create it), or set the manifest's [audit] path to a file this user can write.",
     "doctor.audit": "the audit log {path} can be written ({size} bytes, rotated at {max_bytes})",
     # --- end doctor ---
-    # issue 30: whether the card can sign today leads the status
+    # issue 30: whether the card can sign today leads the status; the window's wait for a card in use
+    "wait.card_in_use": "Another program is using the IC card right now; waiting until it has finished…",
     "status.headline.ok": "Ready to sign.",
     "status.headline.card_dead": "Cannot sign: the card is unusable for good.",
     "status.headline.pin_locked": "Cannot sign: the PIN is locked.",

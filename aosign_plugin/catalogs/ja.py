@@ -580,7 +580,8 @@ MESSAGES: dict[str, str] = {
     "doctor.fix.audit": "フォルダー {folder} をこのユーザーが書き込めるようにする(なければ作成する)か、マニフェストの [audit] path をこのユーザーが書き込めるファイルにしてください。",
     "doctor.audit": "監査ログ {path} に書き込めます({size}バイト、{max_bytes}バイトでローテーション)",
     # --- end doctor ---
-    # issue 30: whether the card can sign today leads the status
+    # issue 30: whether the card can sign today leads the status; the window's wait for a card in use
+    "wait.card_in_use": "ほかのアプリケーションがICカードを使用中です。終わるのを待っています…",
     "status.headline.ok": "署名できます。",
     "status.headline.card_dead": "署名できません: ICカードは使用できなくなっています。",
     "status.headline.pin_locked": "署名できません: PIN(暗証番号)がロックされています。",

@@ -123,3 +123,67 @@ def test_ctrl_c_ends_the_wait_at_once(held_card: Card) -> None:
         holder.close()
     assert proc.returncode == 130, proc.stderr.read() if proc.stderr else ""
     assert took < 1.0, took
+
+
+def test_the_window_shows_a_card_in_use_as_a_state_and_reads_again_when_free(
+    held_card: Card, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The card panel (what the host's window shows): a card in use is a waiting state, not an error; the panel's
+    watch asks for a new read every few seconds while it lasts, and the read after the other program ends shows the
+    card."""
+    import threading
+    import tomllib
+
+    from aosign_plugin.frontends import entries
+    from hostapp_stub.api import Request, Tone
+
+    monkeypatch.setattr(entries, "_PANEL_BUSY_RETRY_S", 0.5)
+    monkeypatch.setenv("HOME", str(held_card.home))
+    manifest = tomllib.loads(held_card.manifest.read_text())
+    manifest["plugin"]["card_busy_wait"] = 30  # the panel waits far less than a command would
+    request = Request(lang="en", manifest=manifest, surface="window")
+    reads = threading.Event()
+    watch = entries.watch_card_panel(request, reads.set)
+    try:
+        holder = Holder()
+        try:
+            start = time.monotonic()
+            view = entries.read_card_panel(request)
+            assert time.monotonic() - start < 3
+            assert view.tone is Tone.PLAIN and "Another program is using the IC card" in view.lines[0], view
+            assert reads.wait(5)  # the panel is asked to look again while the card is in use
+        finally:
+            holder.close()
+        view = entries.read_card_panel(request)
+        assert any("10 of 10" in line for line in view.lines), view
+        reads.clear()
+        assert not reads.wait(1.5)  # no more retries once the card could be read
+    finally:
+        watch.close()
+
+
+@pytest.mark.parametrize(
+    ("options", "reason", "head"),
+    [
+        (("--expires-in", "-1"), "certificate_expired", "Cannot sign: the certificate"),
+        (("--starts-in", "3"), "certificate_not_yet_valid", "Cannot sign yet: the certificate"),
+        ((), "ok", "Ready to sign."),
+    ],
+)
+def test_ready_means_ready_to_sign(
+    pcscd: None, tmp_path: Path, options: tuple[str, ...], reason: str, head: str
+) -> None:
+    """Over the real reader: a certificate outside its validity heads the status with "cannot sign" (the PIN state
+    stays "ready" in JSON), and ``status --quiet`` exits 9."""
+    card = make_card(tmp_path, "pcsc", port=35964, reader=READER, issue_options=options)
+    try:
+        quiet = card.host("status", "--quiet")
+        text = card.host("status", lang="en")
+        data = json.loads(card.host("status", "--json").out)
+    finally:
+        stop_process(card.server)
+    ok = reason == "ok"
+    assert quiet.code == (0 if ok else 9) and quiet.text == "", quiet.text
+    assert text.code == 0 and text.out.splitlines()[0].startswith(head), text.text
+    assert ("State: ready" in text.out) is ok
+    assert data["state"] == "ready" and data["can_sign"] is ok and data["can_sign_reason"] == reason

@@ -195,3 +195,48 @@ def test_a_wrong_pin_or_code_over_pkcs11_says_the_tries_left(token: Token) -> No
     assert r.returncode == 3, r.stderr
     assert "9 unlock tries left" in r.stderr, r.stderr
     assert "did not say" not in r.stderr and "could not" not in r.stderr
+
+
+PROXY = "/usr/lib/x86_64-linux-gnu/p11-kit-proxy.so"
+
+
+def test_p11kit_proxy_as_the_module(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """p11-kit's proxy (a new, uninitialised function table per C_GetFunctionList) as the module, over SoftHSM2 as
+    p11-kit finds it: a wrong PIN is one try and leaves no session (nothing closed through another table: no
+    CKR_CRYPTOKI_NOT_INITIALIZED), and the same process goes on to unlock with the code."""
+    import logging
+
+    from aosign_plugin.backends.pkcs11.backend import Pkcs11Backend
+    from aosign_plugin.config.settings import Backend, Settings
+    from aosign_plugin.domain.errors import PinIncorrectError
+    from aosign_plugin.domain.secret import Secret
+    from tests.support.softhsm import CODE, LABEL, PIN, SoftHsm
+
+    assert os.path.exists(PROXY), "Debian: apt-get install p11-kit-modules"
+    hsm = SoftHsm(tmp_path)
+    hsm.init_token()
+    manifest = hsm.write_manifest(module=PROXY, name="proxy.toml")
+    run = hsm.host("change-pin", answers=["27182818", NEW_PIN, NEW_PIN], lang="en", manifest=manifest)
+    assert run.code == 3, run.text
+    assert "0x190" not in run.text and "C_CloseAllSessions" not in run.text, run.text
+    run = hsm.host("change-pin", answers=[PIN, NEW_PIN, NEW_PIN], lang="en", manifest=manifest)
+    assert run.code == 0, run.text
+    # in one process, as the window runs: a wrong PIN, then an unlock
+    os.environ["SOFTHSM2_CONF"] = str(hsm.conf)
+    try:
+        backend = Pkcs11Backend(
+            Settings(backend=Backend.PKCS11, pkcs11_modules={"linux": PROXY}, pkcs11_token=f"pkcs11:token={LABEL}")
+        )
+        with caplog.at_level(logging.WARNING):
+            status = backend.status()
+            with pytest.raises(PinIncorrectError):
+                backend.change_pin(Secret.from_ascii("27182818"), Secret.from_ascii(PIN), seen=status.pin)
+            backend.unblock_pin(Secret.from_ascii(CODE), Secret.from_ascii(PIN), seen=backend.status().unblock)
+        assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
+    finally:
+        import pkcs11
+
+        pkcs11.unload(PROXY)
+        del os.environ["SOFTHSM2_CONF"]
+    # the unlock set the PIN back: a fresh process, the module itself, changes it with that PIN
+    assert hsm.host("change-pin", answers=[PIN, NEW_PIN, NEW_PIN], lang="en").code == 0
