@@ -240,3 +240,13 @@ def test_p11kit_proxy_as_the_module(tmp_path: Path, caplog: pytest.LogCaptureFix
         del os.environ["SOFTHSM2_CONF"]
     # the unlock set the PIN back: a fresh process, the module itself, changes it with that PIN
     assert hsm.host("change-pin", answers=[PIN, NEW_PIN, NEW_PIN], lang="en").code == 0
+
+
+def test_doctor_beside_a_held_login_is_bounded(held: Token) -> None:
+    before = held.entries()
+    start = time.monotonic()
+    r = held.host("doctor", "--json")
+    took = time.monotonic() - start
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert took < 15, took
+    assert held.entries() == before

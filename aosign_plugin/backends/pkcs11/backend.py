@@ -489,9 +489,12 @@ class Pkcs11Backend:
     def slot_inventory(self) -> list[tuple[str, str | None]]:
         """Every slot (its id and description) with the label of the initialised token it holds (None: none).
 
-        :raises CardUnavailableError: the module failed.
+        :raises CardUnavailableError: the module failed; ``card_in_use`` (:meth:`_bounded`).
         """
-        lib = self._library()
+        return self._bounded("C_GetTokenInfo", self._slot_inventory_now)
+
+    def _slot_inventory_now(self) -> list[tuple[str, str | None]]:
+        lib = self._library_now()
         p11 = self._p11
         found: list[tuple[str, str | None]] = []
         for slot in self._call("C_GetSlotList", lambda: lib.get_slots(token_present=False)):
