@@ -571,9 +571,10 @@ def test_wrong_pins_advice_then_exact_count(opensc_card: OpenscCard) -> None:
     assert lines[1] == WRONG and lines[2].startswith("残り7回入力できます。"), lines
     assert "PIN(暗証番号)の残り回数: 7 / 10 回" in run.err
     assert card.tries_sent(mark) == ["63C7"] and card.counters() == (7, 10)
-    # the right PIN: the login resets the count; the simulated card holds no key, which is named
+    # the right PIN: the login resets the count; the simulated card holds no private key (its certificate is
+    # there: checked before the PIN), which is named
     run = card.sign(f"{SHEET_PIN}\n")
-    assert run.code == 6 and "Could not find certificate with label 'any'" in run.err, run.text
+    assert run.code == 6 and "Could not find private key with label 'Signing certificate'" in run.err, run.text
     assert card.counters() == (10, 10)
 
 
