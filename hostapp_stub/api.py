@@ -82,6 +82,9 @@ class ExitCode(IntEnum):
     NO_HANDLER = 8
     #: the plugin running the command failed (raised: a bug of that plugin); it is named on standard error
     PLUGIN_FAILED = 9
+    #: ``status --quiet`` only: the device answers and takes its secret, but cannot sign today (its certificate is
+    #: outside its validity period)
+    CANNOT_SIGN = 10
     #: cancelled by the user at a prompt (Ctrl-C, a closed dialog)
     CANCELLED = 130
 

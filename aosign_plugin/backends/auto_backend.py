@@ -30,8 +30,10 @@ def _aosign_readers(settings: Settings) -> tuple[list[str], str]:
     dialect = settings.dialect
     select = encode_command(dialect.cla, INS_SELECT, 0x04, 0x00, dialect.aid) if dialect.aid is not None else None
     try:
-        holding, aosign = aosign_readers(select, settings.pcsc_reader)
+        holding, aosign = aosign_readers(select, settings.pcsc_reader, busy_wait=settings.card_busy_wait)
     except TransportError as e:
+        if e.reason.value == "card_in_use":  # it may be the AOSign card: say so, never fall back to another card
+            raise CardUnavailableError(e.reason, e.detail) from None
         return [], f"PC/SC: {e.reason.value}"
     if not holding:
         return [], "PC/SC: no card in a reader"

@@ -32,11 +32,12 @@ class PcscBackend(ApduBackend):
         )
         self.reader_match = settings.pcsc_reader
         self.exact_reader = exact_reader
+        self.busy_wait = settings.card_busy_wait
 
     def connect(self) -> SmartCardConnection:
         from aosign_plugin.transport.pyscard_reader import open_reader
 
-        return open_reader(self.reader_match, exact=self.exact_reader)
+        return open_reader(self.reader_match, exact=self.exact_reader, busy_wait=self.busy_wait)
 
     def _probe(self) -> CardIdentity:
         from aosign_plugin.transport.pyscard_reader import probe

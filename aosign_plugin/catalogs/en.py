@@ -120,7 +120,7 @@ MESSAGES: dict[str, str] = {
     "entry.unlock": "Unlock the card (reset the PIN)",
     "option.show_input": "show what you type (入力内容を表示する)",
     "option.json": "print JSON",
-    "option.quiet": "print nothing; the exit code alone tells the state (0 ready, 4 locked, 5 unusable, 6 no card)",
+    "option.quiet": "print nothing; the exit code alone tells the state (0 ready to sign, 4 locked, 5 unusable, 6 no card, 10 the certificate is outside its validity: cannot sign)",
     "audit.failed": "The audit log could not be written (the operation's result is as shown): {detail}",
     "option.final_try": "agree to use the last unlock try (when standard input is not a terminal)",
     # --- prompts (aosign_plugin.service.pin_service) ---
@@ -598,4 +598,20 @@ MESSAGES: dict[str, str] = {
     "new_pin.ask_again": "Type another new PIN (up to {left} more times; nothing was sent to the card).",
     "new_pin.ask_again.one": "Type another new PIN (once more at most; nothing was sent to the card).",
     # --- end issue 32 ---
+    # issue 30: whether the card can sign today leads the status; the window's wait for a card in use
+    "wait.card_in_use": "Another program is using the IC card right now; waiting until it has finished…",
+    "status.headline.ok": "Ready to sign.",
+    "status.headline.card_dead": "Cannot sign: the card is unusable for good.",
+    "status.headline.pin_locked": "Cannot sign: the PIN is locked.",
+    "status.headline.certificate_expired": "Cannot sign: the certificate ({subject}) expired on {not_after}.",
+    "status.headline.certificate_not_yet_valid": (
+        "Cannot sign yet: the certificate ({subject}) is valid from {not_before}."
+    ),
+    "state.cannot_sign": "cannot sign (the PIN itself works)",
+    # issue 30: the pyHanko signer checks the certificate before the PIN
+    "pyhanko.no_certificate": "The token has no certificate with {wanted} (on the token: {present}). No PIN was asked.",
+    "pyhanko.certificate_not_yet_valid": "The certificate ({subject}) is not valid before {when}: no signature with it yet. No PIN was asked.",
+    # issue 30: p11-kit module names as distributions ship them
+    "manifest.p11kit_unknown_known": "p11-kit has no module config {tried}; p11-kit knows here: {known}.",
+    "doctor.pkcs11.p11kit_unknown_known": "p11-kit has no module named '{name}' (nor by its other names); p11-kit knows here: {known}",
 }

@@ -124,7 +124,7 @@ MESSAGES: dict[str, str] = {
     "entry.unlock": "ICカードのロック解除(PIN(暗証番号)のリセット)",
     "option.show_input": "入力内容を表示する",
     "option.json": "JSONで出力します",
-    "option.quiet": "何も表示せず、終了コードだけで状態を返します(0: 使用可能、4: ロック、5: 使用不可、6: カードなし)",
+    "option.quiet": "何も表示せず、終了コードだけで状態を返します(0: 署名できます、4: ロック、5: 使用不可、6: カードなし、10: 証明書が有効期間外のため署名できません)",
     "audit.failed": "監査ログを書き込めませんでした(操作の結果は上のとおりです): {detail}",
     "option.final_try": "ロック解除の最後の1回を使うことに同意します(標準入力が端末でないとき)",
     # --- prompts (aosign_plugin.service.pin_service) ---
@@ -593,4 +593,18 @@ MESSAGES: dict[str, str] = {
     "doctor.problem.other": "書き込めません({error})",
     "new_pin.ask_again": "別の新しいPIN(暗証番号)を入力してください(あと{left}回まで。カードには何も送っていません)。",
     # --- end issue 32 ---
+    # issue 30: whether the card can sign today leads the status; the window's wait for a card in use
+    "wait.card_in_use": "ほかのアプリケーションがICカードを使用中です。終わるのを待っています…",
+    "status.headline.ok": "署名できます。",
+    "status.headline.card_dead": "署名できません: ICカードは使用できなくなっています。",
+    "status.headline.pin_locked": "署名できません: PIN(暗証番号)がロックされています。",
+    "status.headline.certificate_expired": "署名できません: 電子証明書({subject})の有効期限が{not_after}に切れています。",
+    "status.headline.certificate_not_yet_valid": "まだ署名できません: 電子証明書({subject})は{not_before}から有効です。",
+    "state.cannot_sign": "署名できません(PIN(暗証番号)は使用できます)",
+    # issue 30: the pyHanko signer checks the certificate before the PIN
+    "pyhanko.no_certificate": "トークンに {wanted} の電子証明書がありません(トークンにあるもの: {present})。PIN(暗証番号)は入力されていません。",
+    "pyhanko.certificate_not_yet_valid": "電子証明書({subject})は{when}まで有効になりません。まだ署名できません。PIN(暗証番号)は入力されていません。",
+    # issue 30: p11-kit module names as distributions ship them
+    "manifest.p11kit_unknown_known": "p11-kitのモジュール設定 {tried} が見つかりません。このPCのp11-kitにあるもの: {known}。",
+    "doctor.pkcs11.p11kit_unknown_known": "p11-kit に '{name}'(別名を含む)という名前のモジュールがありません。このPCのp11-kitにあるもの: {known}",
 }

@@ -47,6 +47,9 @@ KEYS: tuple[Key, ...] = (
         "the simulated card), `sim`, `pcsc` or `pkcs11`", choices=("sim", "pcsc", "pkcs11", "auto")),
     Key("plugin", "language", "choice", None, "the language of messages when `--lang` and `$AOSIGN_LANG` are not "
         "given (else the system's)", choices=("ja", "en")),
+    Key("plugin", "card_busy_wait", "int", 5, "seconds a command waits for a card another program is using (its "
+        "PC/SC transaction or exclusive connection, a PKCS#11 module blocked on it) before it says so: "
+        "`card_in_use`, exit 6, nothing sent", low=0, high=120),
     Key("policy", "min_length", "int", 4, "the shortest PIN allowed (may only tighten the card's 4)", low=4, high=16),
     Key("policy", "max_length", "int", 16, "the longest PIN allowed (may only tighten the card's 16)", low=4, high=16),
     Key("policy", "guessable", "choice", "refuse", "what a guessable new PIN (a date, a phone number, a plain run) "

@@ -88,6 +88,9 @@ class Settings(Record):
     certificate_paths: tuple[bytes, ...] | None = None
     #: ``[status] expiry_warn_days``: a certificate with fewer days left is "expiring"
     expiry_warn_days: int = 60
+    #: ``[plugin] card_busy_wait``: seconds to wait for a card another program is using (its transaction, an
+    #: exclusive connection, a module blocked on it) before saying so (``card_in_use``, exit 6; nothing sent)
+    card_busy_wait: int = 5
 
 
 class _Checker:
@@ -313,6 +316,7 @@ def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[SettingP
     plugin = c.table("plugin")
     backend = c.choice(plugin, "plugin", "backend")
     language = c.choice(plugin, "plugin", "language")
+    busy_wait = c.integer(plugin, "plugin", "card_busy_wait")
     policy = _policy(c)
     dialect = _dialect(c)
     pcsc = c.table("pcsc")
@@ -371,6 +375,7 @@ def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[SettingP
         sim_log=_path(c, sim, "sim", "log"),
         certificate_paths=_certificate_paths(c),
         expiry_warn_days=60 if warn_days is None else warn_days,
+        card_busy_wait=5 if busy_wait is None else busy_wait,
         audit=audit,
     )
     unique = list({(p.key, p.message, tuple(sorted(p.params.items()))): p for p in c.problems}.values())
@@ -395,7 +400,7 @@ def _check_this_os_module(
     c: _Checker, modules: Mapping[str, str], digests: Mapping[str, str], p11kit: str | None, *, pinned: bool
 ) -> str | None:
     """The rules of :mod:`.module_rules` for this OS's module, when the manifest names or finds one."""
-    from aosign_plugin.config.module_rules import ModuleProblem, check_module, p11kit_module
+    from aosign_plugin.config.module_rules import ModuleProblem, check_module
     from hostapp_stub.api import expand_path as expand_manifest_path
 
     here = os_key()
@@ -408,10 +413,15 @@ def _check_this_os_module(
             c.problems.append(SettingProblem(key, "manifest.module_absolute"))
             return None
     if path is None and p11kit is not None:
+        from aosign_plugin.config.p11kit_names import ALIASES, find_p11kit_module, known_p11kit_modules
+
         key = "pkcs11.p11kit"
-        path = p11kit_module(p11kit)
+        path, _found = find_p11kit_module(p11kit)
         if path is None:
-            c.problems.append(SettingProblem(key, "manifest.p11kit_unknown", {"name": p11kit}))
+            tried = ", ".join(f"{n}.module" for n in (p11kit, *ALIASES.get(p11kit.casefold(), ())))
+            known = ", ".join(known_p11kit_modules()) or "-"
+            params = {"name": p11kit, "tried": tried, "known": known}
+            c.problems.append(SettingProblem(key, "manifest.p11kit_unknown_known", params))
             return None
     if path is None:
         return None

@@ -19,6 +19,7 @@ __all__ = [
     "CounterSource",
     "PinState",
     "SecretKind",
+    "SignReadiness",
 ]
 
 #: the issuer's rule for the user PIN and for the unblocking code (FAQ Q31-B)
@@ -62,6 +63,21 @@ class CardState(Enum):
     READY = "ready"
     LOCKED = "locked"
     DEAD = "dead"
+
+
+@unique
+class SignReadiness(Enum):
+    """Whether the card can sign today, and if not the first reason why (``status --json``'s ``can_sign_reason``)."""
+
+    OK = "ok"
+    #: the unblocking code is exhausted: the card is unusable for good
+    CARD_DEAD = "card_dead"
+    #: the PIN is locked: unlock it first
+    PIN_LOCKED = "pin_locked"
+    #: the holder's certificate has expired: renew it
+    CERTIFICATE_EXPIRED = "certificate_expired"
+    #: the holder's certificate is not valid yet
+    CERTIFICATE_NOT_YET_VALID = "certificate_not_yet_valid"
 
 
 @unique
@@ -221,6 +237,39 @@ class CardStatus(Record):
         if self.pin.state is PinState.BLOCKED:
             return CardState.LOCKED
         return CardState.READY
+
+    @property
+    def signing_certificates(self) -> tuple[CertificateStatus, ...]:
+        """The certificates a signature would be made with: the holder's (not a self-issued CA certificate the
+        card also carries), or all of them when every one is self-issued."""
+        held = tuple(c for c in self.certificates if c.info.subject != c.info.issuer)
+        return held or self.certificates
+
+    @property
+    def signing(self) -> tuple[SignReadiness, CertificateStatus | None]:
+        """Whether the card can sign today and, when a certificate is why not, that certificate.
+
+        The PIN's state first (a dead or locked card signs nothing); then the certificates: when the card shows
+        certificates and none of the holder's is inside its validity period today, it cannot sign. A card whose
+        certificates could not be read at all is judged by its PIN alone.
+        """
+        state = self.state
+        if state is CardState.DEAD:
+            return SignReadiness.CARD_DEAD, None
+        if state is CardState.LOCKED:
+            return SignReadiness.PIN_LOCKED, None
+        certs = self.signing_certificates
+        if not certs or any(c.state in (CertState.VALID, CertState.EXPIRING) for c in certs):
+            return SignReadiness.OK, None
+        coming = [c for c in certs if c.state is CertState.NOT_YET_VALID]
+        if coming:  # a renewed certificate already on the card: it becomes valid first
+            return SignReadiness.CERTIFICATE_NOT_YET_VALID, min(coming, key=lambda c: c.info.not_before)
+        return SignReadiness.CERTIFICATE_EXPIRED, max(certs, key=lambda c: c.info.not_after)
+
+    @property
+    def can_sign(self) -> bool:
+        """The card can sign today (:attr:`signing`)."""
+        return self.signing[0] is SignReadiness.OK
 
     @property
     def certificate_advice(self) -> tuple[Advice, CertificateStatus] | None:

@@ -176,7 +176,7 @@ class _Doctor:
         aosign: list[str] = []
         for reader in holding:
             try:
-                with open_named_reader(reader) as conn, conn.transaction():
+                with open_named_reader(reader, busy_wait=self.settings.card_busy_wait) as conn, conn.transaction():
                     ApduProtocol(conn).send_apdu(dialect.cla, INS_SELECT, 0x04, 0x00, dialect.aid)
                 aosign.append(reader)
                 answers.append(self.t("pcsc.select_ok", reader=reader))
@@ -203,7 +203,7 @@ class _Doctor:
         match = self.settings.pcsc_reader
         rule = self.t("pcsc.rule", match=match) if match else self.t("pcsc.rule_any")
         try:
-            with open_reader(match) as conn:
+            with open_reader(match, busy_wait=self.settings.card_busy_wait) as conn:
                 picked = conn.reader or "?"
         except TransportError as e:
             self._reader_failed(_word(e.reason), rule, match, readers, aosign)
@@ -249,17 +249,20 @@ class _Doctor:
         path = self.settings.pkcs11_modules.get(os_key)
         source = f"[pkcs11] module.{os_key}"
         if path is None and self.p11kit:
-            from aosign_plugin.config.module_rules import p11kit_module
+            from aosign_plugin.config.p11kit_names import find_p11kit_module, known_p11kit_modules
 
             source = f"[pkcs11] p11kit = {self.p11kit!r}"
-            path = p11kit_module(self.p11kit)
+            path, found = find_p11kit_module(self.p11kit)
             if path is None:
+                known = ", ".join(known_p11kit_modules()) or "-"
                 self.fail(
                     "pkcs11.module",
-                    self.t("pkcs11.p11kit_unknown", name=self.p11kit),
+                    self.t("pkcs11.p11kit_unknown_known", name=self.p11kit, known=known),
                     self.t("fix.p11kit_unknown", name=self.p11kit),
                 )
                 return
+            if found != self.p11kit:
+                source = f"[pkcs11] p11kit = {self.p11kit!r} ({found}.module)"
         if path is None:
             self.fail("pkcs11.module", self.t("pkcs11.no_module", key=os_key), self.t("fix.no_module", key=os_key))
             return

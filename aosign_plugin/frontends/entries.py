@@ -32,6 +32,12 @@ _WAKE_S = 1.0
 #: while waiting for a card, the service is asked again this often even when the watch says nothing (a watch that
 #: lost its service, a PC/SC layer that misses an event): the wait never depends on the watch alone
 _PROBE_S = 5.0
+#: the window's card panel: how long one read waits for a card another program holds (the window must not freeze),
+#: and how often it looks again while the card is in use (no card event says when the other program lets go)
+_PANEL_BUSY_WAIT_S = 1
+_PANEL_BUSY_RETRY_S = 3.0
+#: the card panel's last read found the card in use (one window per process reads it)
+_panel_busy = [False]
 
 
 def _for_surface(
@@ -79,15 +85,20 @@ class HostAsker:
         return self.ui.confirm(consent_text(consent, self.ui.lang))
 
 
-def _open(request: Request) -> PinService:
+def _open(request: Request, *, busy_wait: int | None = None) -> PinService:
     """The service for the manifest in force (the host refused an invalid one already).
 
+    :param busy_wait: at most this many seconds' wait for a card another program holds (the window's panel: it
+        shows the state and looks again), instead of ``[plugin] card_busy_wait``.
     :raises AosignError: the backend cannot be opened.
     """
     from aosign_plugin.config.settings import parse_settings
     from aosign_plugin.service.pin_service import open_service
+    from hostapp_stub.api import replace
 
     settings, _ = parse_settings(request.manifest)
+    if busy_wait is not None and busy_wait < settings.card_busy_wait:
+        settings = replace(settings, card_busy_wait=busy_wait)
     return open_service(settings)
 
 
@@ -126,7 +137,10 @@ def run_status(request: Request, ui: HostUI) -> EntryResult:
     data = status_json(status, ui.lang)
     if request.flag("quiet"):
         codes = {CardState.READY: ExitCode.OK, CardState.LOCKED: ExitCode.LOCKED, CardState.DEAD: ExitCode.UNUSABLE}
-        return EntryResult(int(codes[status.state]), data)
+        code = codes[status.state]
+        if code is ExitCode.OK and not status.can_sign:  # the PIN works, the certificate cannot sign today
+            code = ExitCode.CANNOT_SIGN
+        return EntryResult(int(code), data)
     if request.flag("json"):
         ui.emit_json(data)
     else:
@@ -239,8 +253,8 @@ def run_unlock(request: Request, ui: HostUI) -> EntryResult:
 def _panel_tone(status: CardStatus) -> Tone:
     from aosign_plugin.domain.card_status import Advice, CardState
 
-    # an expired certificate: the card can no longer sign, whatever its PIN's state
-    if status.state is not CardState.READY or Advice.CERTIFICATE_EXPIRED in status.advices:
+    # an expired (or not yet valid) certificate: the card cannot sign, whatever its PIN's state
+    if status.state is not CardState.READY or not status.can_sign or Advice.CERTIFICATE_EXPIRED in status.advices:
         return Tone.ERROR
     return Tone.WARN if status.advices else Tone.PLAIN
 
@@ -251,8 +265,9 @@ def read_card_panel(request: Request) -> PanelView:
     from aosign_plugin.domain.errors import AosignError, CardUnavailableError
     from aosign_plugin.frontends.terminal_view import error_report, status_lines
 
+    _panel_busy[0] = False
     try:
-        service = _open(request)
+        service = _open(request, busy_wait=_PANEL_BUSY_WAIT_S)
         missing = _missing(service.backend)
         if missing is not None:
             fix = _awaited_fix(missing, service.backend, request.lang)
@@ -261,6 +276,10 @@ def read_card_panel(request: Request) -> PanelView:
     except AosignError as e:
         if isinstance(e, CardUnavailableError) and e.reason.value in WAITABLE:  # it left between the two looks
             return PanelView((catalogs.text(f"wait.{e.reason.value}", request.lang),), Tone.PLAIN)
+        if isinstance(e, CardUnavailableError) and e.reason.value == "card_in_use":
+            # a state, not a failure: the panel looks again (watch_card_panel) until the other program lets go
+            _panel_busy[0] = True
+            return PanelView((catalogs.text("wait.card_in_use", request.lang),), Tone.PLAIN)
         _, lines = error_report(e, request.lang)
         detail = e.detail if isinstance(e, CardUnavailableError) else None
         return PanelView(tuple(_for_surface(lines, request, detail=detail)), Tone.ERROR)
@@ -271,6 +290,29 @@ def read_card_panel(request: Request) -> PanelView:
 class _NoWatch:
     def close(self) -> None:
         pass
+
+
+class _BusyRetry:
+    """While the card panel's last read found the card in use, say "changed" every few seconds so that the window
+    reads it again (another program's transaction ending is no card event the presence watch could see)."""
+
+    def __init__(self, changed: Callable[[], None], watch: Closeable) -> None:
+        import threading
+
+        self._changed = changed
+        self._watch = watch
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="aosign-busy-retry", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stopping.wait(_PANEL_BUSY_RETRY_S):
+            if _panel_busy[0]:
+                self._changed()
+
+    def close(self) -> None:
+        self._stopping.set()
+        self._watch.close()
 
 
 def watch_card_panel(request: Request, changed: Callable[[], None]) -> Closeable:
@@ -291,6 +333,6 @@ def watch_card_panel(request: Request, changed: Callable[[], None]) -> Closeable
                 changed()
             seen[0] = True
 
-        return backend.watch(on_presence)
+        return _BusyRetry(changed, backend.watch(on_presence))
     except AosignError:
-        return _NoWatch()  # the panel says why it cannot read the card; the user's [refresh] tries again
+        return _BusyRetry(changed, _NoWatch())  # the panel says why; [refresh], or the retry when in use, reads again

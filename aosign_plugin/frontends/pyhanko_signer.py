@@ -171,9 +171,12 @@ def _overridden(
 
 
 def _check_certificates(status: CardStatus, label: str | None, key_id: bytes | None, lang: str) -> None:
-    """Refuse an expired signing certificate before the PIN is asked (nothing sent); warn about an expiring one.
+    """Before the PIN is asked (nothing sent): the certificate the command names must be on the token and valid
+    today; an expiring one is warned about.
 
-    The certificate is the token's with the label or id the command names (read without a login).
+    The certificate is the token's with the label or id the command names, read without a login. None there (a
+    mistyped ``--cert-label``): refused with the labels present, so that no try is spent on a signature that could
+    never be made. Only a token whose certificates could not be read at all is left to pyHanko to look up.
     """
     from aosign_plugin.domain.certificates import CertState
     from aosign_plugin.frontends.certificate_view import advice_about
@@ -183,11 +186,26 @@ def _check_certificates(status: CardStatus, label: str | None, key_id: bytes | N
         for c in status.certificates
         if (label is None or c.info.label == label) and (key_id is None or c.info.key_id == key_id.hex())
     ]
+    if not chosen and (status.certificates or not status.unreadable_certificates):
+        wanted = " ".join(
+            part for part in (f"label={label!r}" if label else "", f"id={key_id.hex()}" if key_id else "") if part
+        )
+        present = ", ".join(
+            f"{c.info.label or '-'} (id={c.info.key_id or '-'}, {c.info.subject})" for c in status.certificates
+        )
+        missing = catalogs.text("pyhanko.no_certificate", lang, wanted=wanted, present=present or "-")
+        raise SignerRefused(ExitCode.USAGE, [missing, catalogs.text("nothing_sent", lang)])
     for cert in chosen:
         text = advice_about(cert, lang)
         if cert.state is CertState.EXPIRED:
             lines = [text or "", catalogs.text("pyhanko.certificate_expired", lang)]
             raise SignerRefused(ExitCode.USAGE, lines)
+        if cert.state is CertState.NOT_YET_VALID:
+            from aosign_plugin.domain.certificates import format_time
+
+            when = format_time(cert.info.not_before)
+            lines = [catalogs.text("pyhanko.certificate_not_yet_valid", lang, subject=cert.info.subject, when=when)]
+            raise SignerRefused(ExitCode.USAGE, [*lines, catalogs.text("nothing_sent", lang)])
         if text:
             _say(text)
 

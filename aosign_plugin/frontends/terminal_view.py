@@ -31,6 +31,7 @@ __all__ = [
     "consent_text",
     "error_lines",
     "error_report",
+    "headline",
     "notice_text",
     "prompt_text",
     "status_json",
@@ -80,7 +81,10 @@ def advice_text(status: CardStatus, lang: str) -> str | None:
 
 
 def _state(status: CardStatus, lang: str) -> str:
-    """The state's word; from a module's flags alone, no more than they say (never "ready")."""
+    """The state's word; from a module's flags alone, no more than they say (never "ready"); "ready" only when the
+    card can sign today (else: the PIN works, but the certificate cannot sign)."""
+    if status.state is CardState.READY and not status.can_sign:
+        return catalogs.text("state.cannot_sign", lang)
     if status.state is CardState.READY and status.pin.source is CounterSource.MODULE and not status.pin.told:
         return catalogs.text("state.no_lock_reported", lang)
     return catalogs.text(f"state.{status.state.value}", lang)
@@ -93,10 +97,26 @@ def _source(status: CardStatus, counter: Counter, lang: str) -> str:
     return " " + catalogs.text(f"status.source.{counter.source.value}", lang)
 
 
+def headline(status: CardStatus, lang: str) -> str:
+    """The answer to "can I sign with this card today?", first of the status; why not, when it cannot."""
+    from aosign_plugin.domain.certificates import format_time
+
+    readiness, cert = status.signing
+    key = f"status.headline.{readiness.value}"
+    if cert is None:
+        return catalogs.text(key, lang)
+    info = cert.info
+    return catalogs.text(
+        key, lang, subject=info.subject, not_after=format_time(info.not_after), not_before=format_time(info.not_before)
+    )
+
+
 def status_lines(status: CardStatus, lang: str) -> list[str]:
-    """The status as a few labelled lines, each counter saying where it was read."""
+    """The status as a few labelled lines led by whether the card can sign today, each counter saying where it was
+    read."""
     t = catalogs.text
     lines = [
+        headline(status, lang),
         t("status.card", lang, reader=status.reader or "-", backend=status.backend),
         t("status.state", lang, state=_state(status, lang)),
         t("status.pin", lang, tries=_tries(status.pin, lang)) + _source(status, status.pin, lang),
@@ -119,6 +139,8 @@ def status_json(status: CardStatus, lang: str) -> dict[str, Any]:
         "backend": status.backend,
         "reader": status.reader,
         "state": status.state.value,
+        "can_sign": status.can_sign,
+        "can_sign_reason": status.signing[0].value,
         "pin": status.pin.to_json(),
         "unblock": status.unblock.to_json(),
         "advice": advice_text(status, lang),

@@ -14,7 +14,15 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any
 
-from aosign_plugin.domain.card_status import UNBLOCK_WARN_AT, Advice, CardState, CardStatus, CounterSource, PinState
+from aosign_plugin.domain.card_status import (
+    UNBLOCK_WARN_AT,
+    Advice,
+    CardState,
+    CardStatus,
+    CounterSource,
+    PinState,
+    SecretKind,
+)
 from aosign_plugin.domain.errors import (
     AosignError,
     CardChangedError,
@@ -23,6 +31,7 @@ from aosign_plugin.domain.errors import (
     NoAnswerError,
     NotConfirmedError,
     PinBlockedError,
+    PinIncorrectError,
     PinPolicyError,
 )
 from aosign_plugin.domain.logs import get_logger
@@ -251,7 +260,8 @@ class PinService:
         send = self.backend.change_pin if changing else self.backend.unblock_pin
         seen = status.pin if changing else status.unblock
         if self._pinpad(asker):
-            send(None, None, seen=seen)
+            with self._counted_by_the_card():
+                send(None, None, seen=seen)
             return
         first_field = Field.CURRENT_PIN if changing else Field.UNBLOCK_CODE
         with ExitStack() as stack:
@@ -261,7 +271,43 @@ class PinService:
             self.same_card(status)  # swapped while the answers were typed: nothing is sent
             self._guard(status, operation)
             logger.info("Changing PIN" if changing else "Resetting PIN with the unblocking code")
-            send(first, new, seen=seen)
+            with self._counted_by_the_card():
+                send(first, new, seen=seen)
+
+    @contextmanager
+    def _leaving_card_clean(self) -> Iterator[None]:
+        """Around a try sent through a PKCS#11 module: once its sessions are closed, whatever the outcome, the card
+        behind the token is left as the PC/SC path leaves it (no verified PIN for the next application)."""
+        try:
+            yield
+        finally:
+            if getattr(self.backend, "slot_description", None):
+                from aosign_plugin.backends.card_counters import release_card_behind
+
+                release_card_behind(self.backend, self.settings)
+
+    @contextmanager
+    def _counted_by_the_card(self) -> Iterator[None]:
+        """Around a try: the card left clean (:meth:`_leaving_card_clean`), and a wrong answer reported with what
+        the card behind a PKCS#11 token says is left, read as status reads it (a module's flags tell no count)."""
+        try:
+            with self._leaving_card_clean():
+                yield
+        except PinIncorrectError as e:
+            raise self._as_the_card_counts(e) from None
+
+    def _as_the_card_counts(self, error: PinIncorrectError) -> AosignError:
+        if not self.settings.pkcs11_card_counters or not getattr(self.backend, "slot_description", None):
+            return error
+        from aosign_plugin.backends.card_counters import card_reading
+
+        reading = card_reading(self.backend, self.settings)
+        if reading is None:
+            return error
+        counter = reading.pin if error.kind is SecretKind.PIN else reading.unblock
+        if counter.state is PinState.BLOCKED:
+            return PinBlockedError(just_now=True) if error.kind is SecretKind.PIN else CardDeadError(just_now=True)
+        return PinIncorrectError(error.kind, counter.tries_left) if counter.tries_left is not None else error
 
     def _guard(self, shown: CardStatus, operation: Operation) -> None:
         """Where the counters come from the card behind a module, read them again right before the try (the backend
@@ -295,6 +341,7 @@ class PinService:
                 secret = self._ask(asker, stack, Field.CURRENT_PIN, echo=False)
                 self._require(check_base(secret, Field.CURRENT_PIN), asker)
             now = self.status()  # someone spent tries while the PIN was typed: nothing is sent
+            stack.enter_context(self._counted_by_the_card())  # left last: after the session is logged out, closed
             try:
                 session = stack.enter_context(login(secret, seen=status.pin, now=now.pin))
             finally:

@@ -12,7 +12,7 @@ import contextlib
 import sys
 from collections.abc import Callable, Iterator
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
 from aosign_plugin.config.platforms import os_key
 from aosign_plugin.domain.card_status import CardIdentity
@@ -73,6 +73,11 @@ WAIT_MS = 60_000
 RETRY_S = 1.0
 #: without the PnP pseudo reader (macOS): how long one SCardGetStatusChange waits before the readers are listed again
 POLL_MS = 1_000
+#: how long connecting or beginning a transaction waits for another program holding the card (``[plugin]
+#: card_busy_wait`` sets it per deployment)
+BUSY_WAIT_S = 5.0
+
+T = TypeVar("T")
 
 _PROTOCOLS = scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1
 _W_RESET_CARD = scard.SCARD_W_RESET_CARD & 0xFFFFFFFF
@@ -107,17 +112,48 @@ def _context() -> Any:
 class PcscConnection(SmartCardConnection):
     """One card in one reader, shared; :meth:`transaction` makes an operation exclusive."""
 
-    def __init__(self, hcontext: Any, reader: str) -> None:
+    def __init__(self, hcontext: Any, reader: str, *, busy_wait: float = BUSY_WAIT_S) -> None:
+        """Connect (shared) to the card in ``reader``; the connection owns ``hcontext`` from now on (released at
+        :meth:`close`, or here when connecting fails).
+
+        :param busy_wait: how long connecting, and later beginning a transaction, may wait for another program that
+            holds the card (its transaction or an exclusive connection): then ``card_in_use``, nothing sent.
+        """
         self._hcontext = hcontext
         self.reader = reader
+        self.busy_wait = busy_wait
         #: the card's security state was cleared at the end of the transaction (nothing left to do at close)
         self._released = False
-        hresult, self._hcard, self._protocol = scard.SCardConnect(
-            hcontext, reader, scard.SCARD_SHARE_SHARED, _PROTOCOLS
+        self._hcard: Any = None
+
+        def abandon(result: tuple[int, Any, Any]) -> None:
+            if result[0] == scard.SCARD_S_SUCCESS:
+                scard.SCardDisconnect(result[1], scard.SCARD_LEAVE_CARD)
+            scard.SCardReleaseContext(hcontext)
+
+        hresult, hcard, self._protocol = self._bounded(
+            lambda: scard.SCardConnect(hcontext, reader, scard.SCARD_SHARE_SHARED, _PROTOCOLS), abandon, "SCardConnect"
         )
         if hresult != scard.SCARD_S_SUCCESS:
-            self._hcard = None
+            scard.SCardReleaseContext(hcontext)
+            self._hcontext = None
             raise _failure(hresult, Stage.CONNECT, names=reader, reader=reader)
+        self._hcard = hcard
+
+    def _bounded(self, call: Callable[[], T], abandon: Callable[[T], None], what: str) -> T:
+        """``call`` within :attr:`busy_wait`. Given up on (the limit, Ctrl-C): the handle and the context belong to
+        the abandoned call from then on (``abandon`` frees them when it returns), and this connection is closed."""
+        from aosign_plugin.transport.bounded import BusyError, bounded_call
+
+        try:
+            return bounded_call(call, self.busy_wait, abandon, name=f"aosign-{what}")
+        except (BusyError, KeyboardInterrupt) as e:
+            self._hcard = None
+            self._hcontext = None
+            if isinstance(e, BusyError):
+                detail = f"{self.reader}: {what} waited {e.waited:g} s"
+                raise TransportError("card_in_use", detail, reader=self.reader) from None
+            raise
 
     def send_and_receive(self, apdu: bytes | bytearray) -> tuple[bytes, int]:
         if self._hcard is None:
@@ -134,7 +170,15 @@ class PcscConnection(SmartCardConnection):
         return bytes(response[:-2]), response[-2] << 8 | response[-1]
 
     def _begin(self) -> None:
-        hresult = scard.SCardBeginTransaction(self._hcard)
+        hcard, hcontext = self._hcard, self._hcontext
+
+        def abandon(hresult: int) -> None:
+            if hresult == scard.SCARD_S_SUCCESS:
+                scard.SCardEndTransaction(hcard, scard.SCARD_LEAVE_CARD)
+            scard.SCardDisconnect(hcard, scard.SCARD_LEAVE_CARD)
+            scard.SCardReleaseContext(hcontext)
+
+        hresult = self._bounded(lambda: int(scard.SCardBeginTransaction(hcard)), abandon, "SCardBeginTransaction")
         if hresult & 0xFFFFFFFF == _W_RESET_CARD:
             # another application reset the card since we connected: nothing of ours was sent yet (no APDU at all),
             # so reconnecting once, before anything is sent, repeats nothing
@@ -142,7 +186,9 @@ class PcscConnection(SmartCardConnection):
                 self._hcard, scard.SCARD_SHARE_SHARED, _PROTOCOLS, scard.SCARD_LEAVE_CARD
             )
             if hresult == scard.SCARD_S_SUCCESS:
-                hresult = scard.SCardBeginTransaction(self._hcard)
+                hresult = self._bounded(
+                    lambda: int(scard.SCardBeginTransaction(hcard)), abandon, "SCardBeginTransaction"
+                )
         if hresult != scard.SCARD_S_SUCCESS:
             raise _failure(hresult, Stage.TRANSACTION, names=self.reader or "", reader=self.reader)
 
@@ -181,6 +227,7 @@ class PcscConnection(SmartCardConnection):
             scard.SCardDisconnect(self._hcard, disposition)
             self._hcard = None
             scard.SCardReleaseContext(self._hcontext)
+            self._hcontext = None
 
 
 def _events(event_state: int) -> int:
@@ -251,28 +298,30 @@ def probe(match: str | None) -> CardIdentity:
         scard.SCardReleaseContext(hcontext)
 
 
-def _answers_select(hcontext: Any, reader: str, select: list[int]) -> bool:
-    """The card in ``reader`` answers ``select`` with 9000 or 61xx (shared access; the card is left as it is)."""
-    hresult, hcard, protocol = scard.SCardConnect(
-        hcontext, reader, scard.SCARD_SHARE_SHARED, scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1
-    )
-    if hresult != scard.SCARD_S_SUCCESS:
-        return False
+def _answers_select(reader: str, select: list[int], busy_wait: float) -> bool | None:
+    """The card in ``reader`` answers ``select`` with 9000 or 61xx (shared access; the card is left as it is);
+    ``None``: another program holds the card (past ``busy_wait``, or a sharing violation)."""
     try:
-        hresult, response = scard.SCardTransmit(hcard, protocol, select)
-        if hresult != scard.SCARD_S_SUCCESS or len(response) < 2:
-            return False
-        sw = int(response[-2]) << 8 | int(response[-1])
-        return sw == 0x9000 or sw & 0xFF00 == 0x6100
+        conn = PcscConnection(_context(), reader, busy_wait=busy_wait)
+    except TransportError as e:
+        return None if e.reason.value == "card_in_use" else False
+    try:
+        _data, sw = conn.send_and_receive(bytes(select))
+    except TransportError as e:
+        return None if e.reason.value == "card_in_use" else False
     finally:
-        scard.SCardDisconnect(hcard, scard.SCARD_LEAVE_CARD)
+        conn.close()
+    return sw == 0x9000 or sw & 0xFF00 == 0x6100
 
 
-def aosign_readers(select: bytes | bytearray | None, match: str | None = None) -> tuple[list[str], list[str]]:
+def aosign_readers(
+    select: bytes | bytearray | None, match: str | None = None, *, busy_wait: float = BUSY_WAIT_S
+) -> tuple[list[str], list[str]]:
     """The readers (whose name contains ``match``, all when None) holding a card, and of those the ones whose
     card answers ``select`` (the AOSign application's SELECT; ``None``: every card counts).
 
-    :raises TransportError: ``no_service`` (no PC/SC service); no reader at all is two empty lists.
+    :raises TransportError: ``no_service`` (no PC/SC service); ``card_in_use`` (no card answered, and another
+        program held a card past ``busy_wait``: it may be the AOSign card); no reader at all is two empty lists.
     """
     hcontext = _context()
     try:
@@ -281,17 +330,23 @@ def aosign_readers(select: bytes | bytearray | None, match: str | None = None) -
             return [], []
         candidates = [r for r in readers if match is None or match.casefold() in r.casefold()]
         holding = _present(hcontext, candidates) if candidates else []
-        if select is None:
-            return holding, holding
-        return holding, [r for r in holding if _answers_select(hcontext, r, list(select))]
     finally:
         scard.SCardReleaseContext(hcontext)
+    if select is None:
+        return holding, holding
+    answers = {r: _answers_select(r, list(select), busy_wait) for r in holding}
+    aosign = [r for r, yes in answers.items() if yes]
+    busy = [r for r, yes in answers.items() if yes is None]
+    if busy and not aosign:
+        raise TransportError("card_in_use", ", ".join(busy))
+    return holding, aosign
 
 
-def open_reader(match: str | None, *, exact: str | None = None) -> PcscConnection:
+def open_reader(match: str | None, *, exact: str | None = None, busy_wait: float = BUSY_WAIT_S) -> PcscConnection:
     """Connect to the one reader holding a card among those whose name contains ``match`` (all when None).
 
     :param exact: the reader's whole name (the one that the ``auto`` backend found): that reader only.
+    :param busy_wait: how long to wait for another program holding the card (:class:`PcscConnection`).
     :raises TransportError: its reason is one of :func:`.pcsc_codes.classify`'s or ``several_cards``, with the
         reader names involved; a guess is never made.
     """
@@ -299,10 +354,10 @@ def open_reader(match: str | None, *, exact: str | None = None) -> PcscConnectio
     try:
         card = _holding(hcontext, match, exact)
         assert card.reader is not None
-        return PcscConnection(hcontext, card.reader)
     except BaseException:
         scard.SCardReleaseContext(hcontext)
         raise
+    return PcscConnection(hcontext, card.reader, busy_wait=busy_wait)  # owns the context from here
 
 
 # --- for ``aosign-host doctor``: what PC/SC shows, read without touching a card ----------------------------------
@@ -343,17 +398,13 @@ def survey() -> list[tuple[str, bytes | None, bool]]:
         scard.SCardReleaseContext(hcontext)
 
 
-def open_named_reader(reader: str) -> PcscConnection:
+def open_named_reader(reader: str, *, busy_wait: float = BUSY_WAIT_S) -> PcscConnection:
     """Connect (shared) to the card in the reader named exactly ``reader``.
 
-    :raises TransportError: ``no_service``, or ``card_gone`` (the card could not be reached).
+    :raises TransportError: ``no_service``, ``card_in_use`` (held by another program past ``busy_wait``), or
+        ``card_gone`` (the card could not be reached).
     """
-    hcontext = _context()
-    try:
-        return PcscConnection(hcontext, reader)
-    except BaseException:
-        scard.SCardReleaseContext(hcontext)
-        raise
+    return PcscConnection(_context(), reader, busy_wait=busy_wait)  # owns the context from here
 
 
 def _same(hresult: int, code: int) -> bool:

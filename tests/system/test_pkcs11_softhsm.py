@@ -360,10 +360,10 @@ def test_no_session_left_after_a_failed_login(hsm: SoftHsm) -> None:
         probe = token.open()
         after = probe.handle
         probe.close()
-        # every session the backend opened is closed (SoftHSM2 numbers sessions upwards, never reusing one)
-        assert after - before > 4
-        assert [h for h in range(first, after) if session_is_open(h)] == []
-        # and an SO login works again: C_CloseAllSessions also closed what bare python-pkcs11 had leaked
+        # every session the backend opened is closed: after a failed login it re-initialises the module through
+        # python-pkcs11's own function table (SoftHSM2 then numbers sessions from 1 again)
+        assert [h for h in range(1, max(before, after) + 16) if session_is_open(h)] == []
+        # and an SO login works again: C_Finalize also closed what bare python-pkcs11 had leaked
         token.open(rw=True, so_pin=CODE).close()
         # a successful operation closes its session too
         b.change_pin(secret(PIN), secret(NEW_PIN), seen=b.status().pin)
@@ -444,6 +444,6 @@ def test_raw_calls_reach_the_right_functions(hsm: SoftHsm) -> None:
         so = token.open(rw=True, so_pin=CODE)
         assert raw.init_pin_on_pinpad(so.handle) == 0x07
         assert session_is_open(so.handle)
-        assert raw.close_all_sessions(token.slot.slot_id) == 0
+        so.close()
         assert not session_is_open(so.handle)
     assert hsm.pin_works(PIN)

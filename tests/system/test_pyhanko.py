@@ -354,9 +354,10 @@ def test_refused_before_anything_is_asked(signing: Signing) -> None:
     run, out = signing.sign(f"{PIN}\n", "none.pdf", "--token-label", "Nowhere")
     assert run.code == 6 and "pkcs11:token=Nowhere" in run.err and f"'{LABEL}'" in run.err, run.text
     assert run.unread == f"{PIN}\n".encode() and not out.exists()
-    # no such key: named after the login (pyHanko's words), nothing signed
+    # no such certificate: refused before the PIN is asked (nothing read, no login), the certificates present named
     run, out = signing.sign(f"{PIN}\n", "nokey.pdf", "--cert-label", "nope")
-    assert run.code == 6 and "Could not find certificate with label 'nope'" in run.err, run.text
+    assert run.code == 2 and "label='nope'" in run.err and CERT_LABEL in run.err, run.text
+    assert run.unread == f"{PIN}\n".encode() and not out.exists()
     # an invalid manifest: every problem with its line
     bad = signing.hsm.root / "bad.toml"
     bad.write_text('[plugin]\nbackend = "pkcs11"\n[pkcs11]\ntoken = "pkcs11:token=AOSign?pin-value=1234"\n')
@@ -478,7 +479,7 @@ class OpenscCard:
             "Sig1",
             "aosign",
             "--cert-label",
-            "any",
+            "Signing certificate",  # the card's certificate: the signer checks it is there before the PIN
             *options,
             str(self.pdf),
             "out.pdf",
@@ -570,9 +571,10 @@ def test_wrong_pins_advice_then_exact_count(opensc_card: OpenscCard) -> None:
     assert lines[1] == WRONG and lines[2].startswith("残り7回入力できます。"), lines
     assert "PIN(暗証番号)の残り回数: 7 / 10 回" in run.err
     assert card.tries_sent(mark) == ["63C7"] and card.counters() == (7, 10)
-    # the right PIN: the login resets the count; the simulated card holds no key, which is named
+    # the right PIN: the login resets the count; the simulated card holds no private key (its certificate is
+    # there: checked before the PIN), which is named
     run = card.sign(f"{SHEET_PIN}\n")
-    assert run.code == 6 and "Could not find certificate with label 'any'" in run.err, run.text
+    assert run.code == 6 and "Could not find private key with label 'Signing certificate'" in run.err, run.text
     assert card.counters() == (10, 10)
 
 

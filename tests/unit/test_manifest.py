@@ -142,6 +142,26 @@ def test_module_found_through_p11kit(tmp_path: Path, module_dir: Path) -> None:
     path.write_text('[pkcs11]\np11kit = "nosuchvendor"\n')
     r = host("manifest", "check", str(path), env={"XDG_CONFIG_HOME": str(tmp_path / "config")})
     assert r.returncode == 7 and "nosuchvendor.module" in r.stdout
+    assert "vendor" in r.stdout.split("knows here:")[1]  # the modules p11-kit knows are listed
+
+
+def test_p11kit_names_as_distributions_ship_them(tmp_path: Path) -> None:
+    """Fedora's name ``opensc`` finds Debian's ``opensc-pkcs11.module`` (as this Debian ships it), and an unknown
+    name lists the modules p11-kit knows."""
+    from aosign_plugin.config.p11kit_names import find_p11kit_module, known_p11kit_modules
+
+    assert Path("/usr/share/p11-kit/modules/opensc-pkcs11.module").exists(), "Debian: apt-get install opensc-pkcs11"
+    path = tmp_path / "manifest.toml"
+    path.write_text('[pkcs11]\np11kit = "opensc"\n')
+    r = host("manifest", "check", str(path))
+    assert r.returncode == 0, r.stdout
+    found, name = find_p11kit_module("opensc")
+    assert name == "opensc-pkcs11" and found is not None and found.endswith("opensc-pkcs11.so")
+    assert find_p11kit_module("nosuch") == (None, None)
+    assert "opensc-pkcs11" in known_p11kit_modules()
+    path.write_text('[pkcs11]\np11kit = "nosuch"\n')
+    r = host("manifest", "check", str(path))
+    assert r.returncode == 7 and "nosuch.module" in r.stdout and "opensc-pkcs11" in r.stdout, r.stdout
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -82,7 +82,7 @@ def test_every_advice_most_urgent_first(pin: int, unblock: int | None, advices: 
     assert status.advices == advices
     assert status.advice == (advices[0] if advices else None)
     lines = status_lines(status, "en")
-    assert len(lines) == 5 + len(advices)  # and "Certificates: none"
+    assert len(lines) == 6 + len(advices)  # the headline first, and "Certificates: none"
     data = status_json(status, "ja")
     assert data["advice_code"] == (advices[0].value if advices else None)
     assert (data["advice"] or "").count("\n") == max(len(advices) - 1, 0)

@@ -11,10 +11,11 @@ What PKCS#11 gives and what it does not:
 - Change: a user login with the current PIN, then ``C_SetPIN``. Unlock, per :class:`UnblockStyle` (chosen by
   configuration, never by trying): the standard SO login with the unblocking code and ``C_InitPIN``, or OpenSC's
   ``set_pin_in_specific_context`` / ``set_pin_in_unlogged_session`` sequences.
-- python-pkcs11 leaves the session it opened behind when ``C_Login`` fails (``Token.open``); this backend then closes
-  the slot's sessions with ``C_CloseAllSessions``, which python-pkcs11 does not expose, through the module's own
-  function list (:class:`_RawModule`, ctypes). The same path sends ``C_SetPIN`` / ``C_InitPIN`` with ``NULL`` PINs
-  on a protected authentication path (a PIN pad behind the module), which python-pkcs11 cannot express either.
+- python-pkcs11 leaves the session it opened behind when ``C_Login`` fails (``Token.open``); this backend then ends
+  the sessions through python-pkcs11's own function table by re-initialising the module (:meth:`Pkcs11Backend.
+  _close_all`: a second table would not do behind p11-kit's proxy). ``C_SetPIN`` / ``C_InitPIN`` with ``NULL``
+  PINs on a protected authentication path (a PIN pad behind the module), which python-pkcs11 cannot express, go
+  through the module's function list (:class:`_RawModule`, ctypes).
 
 PINs: python-pkcs11 calls ``pin.encode("utf-8")`` and hands the result's buffer to the module. :class:`_PinArg`
 answers with a ``bytearray`` copy of the secret that is wiped as soon as the call returns: the one unavoidable copy,
@@ -255,13 +256,9 @@ class _RawModule:
             raise OSError(f"C_GetFunctionList returned 0x{rv:X}")
         table = pointer.contents
         # cryptoki's calling convention is cdecl on every platform, 32-bit Windows included: CFUNCTYPE
-        self._close_all = ctypes.CFUNCTYPE(ulong, ulong)(table.C_CloseAllSessions)
         self._set_pin = ctypes.CFUNCTYPE(ulong, ulong, ctypes.c_char_p, ulong, ctypes.c_char_p, ulong)(table.C_SetPIN)
         self._init_pin = ctypes.CFUNCTYPE(ulong, ulong, ctypes.c_char_p, ulong)(table.C_InitPIN)
         self._dll = dll  # keeps the library referenced for as long as the function pointers are
-
-    def close_all_sessions(self, slot_id: int) -> int:
-        return int(self._close_all(slot_id))
 
     def set_pin_on_pinpad(self, session_handle: int) -> int:
         """``C_SetPIN(h, NULL, 0, NULL, 0)``: the reader's PIN pad asks for both PINs."""
@@ -348,10 +345,35 @@ class Pkcs11Backend:
         self._any = self.uri.picks_any
         #: ``[status] expiry_warn_days``
         self.expiry_warn_days = settings.expiry_warn_days
+        #: ``[plugin] card_busy_wait``
+        self.busy_wait = settings.card_busy_wait
 
     # --- the module and the token -------------------------------------------------------------------------------
 
+    def _bounded(self, during: str, fn: Callable[[], T]) -> T:
+        """``fn()`` within ``[plugin] card_busy_wait``: a module over PC/SC (OpenSC with ``lock_login``) blocks in
+        its calls while another program holds the card. Only calls that send no PIN are bounded so: one given up on
+        is left to finish in its thread, and such a call may finish late without harm.
+
+        :raises CardUnavailableError: ``card_in_use``.
+        """
+        from aosign_plugin.transport.bounded import BusyError, bounded_call
+
+        try:
+            return bounded_call(fn, self.busy_wait, lambda _late: None, name="aosign-pkcs11")
+        except BusyError as e:
+            where = self.slot_description or self.module_path
+            raise CardUnavailableError("card_in_use", f"{where}: {during} waited {e.waited:g} s") from None
+
     def _library(self) -> Any:
+        """The module, loaded and initialised, within the busy limit (:meth:`_bounded`)."""
+        return self._bounded("C_Initialize", self._library_now)
+
+    def _find(self) -> Token:
+        """The one token the URI picks, read fresh, within the busy limit (:meth:`_bounded`)."""
+        return self._bounded("C_GetTokenInfo", self._find_now)
+
+    def _library_now(self) -> Any:
         """The module, loaded and initialised (python-pkcs11 keeps one per path, so this is cheap after the first
         call; not held here, so that a host that unloads and reloads the module is followed)."""
         path = self.module_path
@@ -407,9 +429,9 @@ class Pkcs11Backend:
         serial = token.serial.decode("ascii", "replace").strip()
         return f"'{token.label}' serial {serial or '-'} ({slot.slot_description})"
 
-    def _find(self) -> Token:
+    def _find_now(self) -> Token:
         """The one token the URI picks, read fresh (its flags are a snapshot of this moment)."""
-        lib = self._library()
+        lib = self._library_now()
         uri = self.uri
         if not self._library_checked:
             if not uri.matches_library(lib.library_description, lib.manufacturer_id, lib.library_version):
@@ -467,9 +489,12 @@ class Pkcs11Backend:
     def slot_inventory(self) -> list[tuple[str, str | None]]:
         """Every slot (its id and description) with the label of the initialised token it holds (None: none).
 
-        :raises CardUnavailableError: the module failed.
+        :raises CardUnavailableError: the module failed; ``card_in_use`` (:meth:`_bounded`).
         """
-        lib = self._library()
+        return self._bounded("C_GetTokenInfo", self._slot_inventory_now)
+
+    def _slot_inventory_now(self) -> list[tuple[str, str | None]]:
+        lib = self._library_now()
         p11 = self._p11
         found: list[tuple[str, str | None]] = []
         for slot in self._call("C_GetSlotList", lambda: lib.get_slots(token_present=False)):
@@ -545,13 +570,21 @@ class Pkcs11Backend:
         )
 
     def _close_all(self, token: Token) -> None:
+        """End every session this process opened through python-pkcs11, through the function table that opened
+        them: python-pkcs11's own, by re-initialising the module (``C_Finalize`` closes them all; ``C_Initialize``
+        again). Used when python-pkcs11 lost a session's handle (a failed ``C_Login`` in ``Token.open``) or could
+        not close one.
+
+        A second table from ``C_GetFunctionList`` would not do: p11-kit's proxy hands out a new, uninitialised one
+        per call (its ``C_CloseAllSessions`` answers CKR_CRYPTOKI_NOT_INITIALIZED, and would not know the first
+        table's sessions anyway). And a module over PC/SC lets go of the card only so: OpenSC with ``lock_login``
+        keeps the card locked (a PC/SC transaction) after a failed login, for every other program, until
+        ``C_Finalize``.
+        """
         try:
-            rv = _raw(self.module_path).close_all_sessions(token.slot.slot_id)
-        except (OSError, AttributeError) as e:
-            logger.warning("could not close the slot's sessions: %s", type(e).__name__)
-            return
-        if rv != 0:
-            logger.warning("C_CloseAllSessions returned 0x%X", rv)
+            self._p11.lib(self.module_path).reinitialize()
+        except self._p11.PKCS11Error as e:
+            logger.warning("could not close the module's sessions: %s", _error_name(e))
 
     @contextmanager
     def _session(
@@ -604,7 +637,11 @@ class Pkcs11Backend:
     # --- the protocol ------------------------------------------------------------------------------------------------
 
     def status(self) -> CardStatus:
-        token = self._find()
+        """The token's flags, serial and certificates (no login), within the busy limit."""
+        return self._bounded("C_FindObjects", self._status_now)
+
+    def _status_now(self) -> CardStatus:
+        token = self._find_now()
         pin, unblock = counters_from_flags(self._flags or 0)
         from aosign_plugin.backends.certificate_cache import CertificateCache, default_cache_path, evaluate
 
