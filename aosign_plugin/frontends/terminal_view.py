@@ -28,6 +28,7 @@ __all__ = [
     "advice_for",
     "advice_lines",
     "advice_text",
+    "card_text",
     "consent_text",
     "error_lines",
     "error_report",
@@ -93,11 +94,23 @@ def _source(status: CardStatus, counter: Counter, lang: str) -> str:
     return " " + catalogs.text(f"status.source.{counter.source.value}", lang)
 
 
+#: how each backend is named to the user (the simulated card has its own line)
+_BACKEND_NAMES = {"pcsc": "PC/SC", "pkcs11": "PKCS#11"}
+
+
+def card_text(status: CardStatus, lang: str) -> str:
+    """Which card: the simulated card by its one name (「模擬カード」), a real one by its reader and path."""
+    if status.backend == "sim":
+        return catalogs.text("status.card_sim", lang)
+    backend = _BACKEND_NAMES.get(status.backend, status.backend)
+    return catalogs.text("status.card", lang, reader=status.reader or "-", backend=backend)
+
+
 def status_lines(status: CardStatus, lang: str) -> list[str]:
     """The status as a few labelled lines, each counter saying where it was read."""
     t = catalogs.text
     lines = [
-        t("status.card", lang, reader=status.reader or "-", backend=status.backend),
+        card_text(status, lang),
         t("status.state", lang, state=_state(status, lang)),
         t("status.pin", lang, tries=_tries(status.pin, lang)) + _source(status, status.pin, lang),
         t("status.unblock", lang, tries=_tries(status.unblock, lang)) + _source(status, status.unblock, lang),
