@@ -35,9 +35,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..api import Check, Closeable, EntryResult, MenuEntry, Request, StatusPanel, Tone
+from ..api import Check, Closeable, EntryResult, MenuEntry, PanelView, Request, StatusPanel, Tone
 from ..plugins import record_failure
-from .contrast import note_style, status_style
+from .contrast import note_style
+from .panel_widget import PanelWidget
 from .texts import LANGUAGE_NAMES, text
 
 __all__ = ["POLL_MS", "MainWindow", "SupportDialog", "WindowUI"]
@@ -133,7 +134,7 @@ class MainWindow(QMainWindow):
         self.lang = lang
         #: the last result of a menu entry run from the window
         self.last_result: EntryResult | None = None
-        self._status_seen: dict[str, tuple[str, Tone]] = {}
+        self._status_seen: dict[str, PanelView] = {}
         self._running = False
         #: how many times each panel was read (tests and benchmarks watch it)
         self.reads: dict[str, int] = {panel.id: 0 for panel in self.panels}
@@ -189,21 +190,14 @@ class MainWindow(QMainWindow):
         menu.addWidget(self._menu_empty)
         layout.addWidget(self._menu_box)
 
-        self._panel_boxes: dict[str, QGroupBox] = {}
+        self._panel_boxes: dict[str, PanelWidget] = {}
         self._panel_labels: dict[str, QLabel] = {}
         for panel in self.panels:
-            box = QGroupBox()
-            box.setObjectName(f"panel:{panel.id}")
-            inner = QVBoxLayout(box)
-            label = QLabel()
-            label.setObjectName("status" if len(self._panel_labels) == 0 else f"status:{panel.id}")
-            label.setWordWrap(True)
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            inner.addWidget(label)
+            box = PanelWidget(f"panel:{panel.id}")
+            box.details.setObjectName("status" if len(self._panel_labels) == 0 else f"status:{panel.id}")
             layout.addWidget(box)
             self._panel_boxes[panel.id] = box
-            self._panel_labels[panel.id] = label
+            self._panel_labels[panel.id] = box.details
         self._status_note = QLabel()
         self._status_note.setWordWrap(True)
         self._status_note.setStyleSheet(note_style(self.palette()))
@@ -318,16 +312,14 @@ class MainWindow(QMainWindow):
             self.reads[panel.id] += 1
             try:
                 view = panel.read(self.request())
-                shown = ("\n".join(view.lines), view.tone)
             except Exception as e:  # a plugin's bug must not take the window down with it
                 failure = record_failure(panel.plugin, f"read {panel.id}", e)  # for the support information
                 error = f"{failure.error}: {failure.message}"
-                shown = (text("status.failed", self.lang, plugin=failure.dist, error=error), Tone.ERROR)
-            if shown != self._status_seen.get(panel.id):  # repaint only on a change
-                self._status_seen[panel.id] = shown
-                label = self._panel_labels[panel.id]
-                label.setText(shown[0])
-                label.setStyleSheet(status_style(shown[1], self.palette()))
+                failed = text("status.failed", self.lang, plugin=failure.dist, error=error)
+                view = PanelView((), Tone.ERROR, headline="", advice=(failed,))
+            if view != self._status_seen.get(panel.id):  # repaint only on a change
+                self._status_seen[panel.id] = view
+                self._panel_boxes[panel.id].show_view(view, panel.title.get(self.lang) or panel.id)
                 QTimer.singleShot(0, self.fit_to_texts)  # once the layout has taken the new text in
 
     def fit_to_texts(self) -> None:
@@ -345,15 +337,22 @@ class MainWindow(QMainWindow):
         width = max(central.width(), layout.totalMinimumSize().width())
         fits = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalMinimumSize().height()
         need = fits + self.height() - central.height()
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is not None:
+            need = min(need, screen.height() - self._frame_height())
         self.setMinimumHeight(need)
-        if self.height() < need:
-            self.resize(self.width(), need)
+        if self.height() != need:
+            self.resize(self.width(), need)  # grows for a long message, shrinks back once it is gone
+
+    def _frame_height(self) -> int:
+        """The height the window system adds above and below (title bar, borders); 0 before it is shown."""
+        return max(0, self.frameGeometry().height() - self.height())
 
     def status_text(self, panel_id: str | None = None) -> str:
-        """What a status panel (the first, by default) says now."""
+        """What a status panel (the first, by default) says now, in reading order."""
         if not self.panels:
             return ""
-        return self._panel_labels[panel_id or self.panels[0].id].text()
+        return self._panel_boxes[panel_id or self.panels[0].id].text()
 
     # --- running an entry -------------------------------------------------------------------------------------
 
@@ -424,8 +423,10 @@ class MainWindow(QMainWindow):
             self, "_status_note"
         ):
             self._status_note.setStyleSheet(note_style(self.palette()))
-            for panel_id, (_, tone) in self._status_seen.items():
-                self._panel_labels[panel_id].setStyleSheet(status_style(tone, self.palette()))
+            for panel in self.panels:  # the marks, the figures' and the advice's colours
+                view = self._status_seen.get(panel.id)
+                if view is not None:
+                    self._panel_boxes[panel.id].show_view(view, panel.title.get(self.lang) or panel.id)
         super().changeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
