@@ -40,6 +40,7 @@ __all__ = [
     "Request",
     "StatusPanel",
     "Tone",
+    "announce",
     "expand_path",
     "field",
     "hookimpl",
@@ -364,7 +365,8 @@ def untrusted_file(path: Path, *, pinned: bool = False) -> tuple[str, str] | Non
 
 def mark_pixmap(tone: Tone, size: int, device_pixel_ratio: float = 1.0) -> Any:
     """The host's mark for ``tone`` as a ``QPixmap`` of ``size`` logical pixels (Qt imported here, on first use), so
-    that plugins' own dialogs mark states as the host's window does: ✓ ok, ! warn, a padlock for error, ✗ fatal;
+    that plugins' own dialogs mark states as the host's window does: ✓ ok, ! in a triangle warn, ! in a circle error,
+    ✗ fatal;
     an empty pixmap for plain."""
     from .gui.marks import paint_mark_pixmap
 
@@ -377,3 +379,11 @@ def panel_widget(name: str = "panel") -> Any:
     from .gui.panel_widget import PanelWidget
 
     return PanelWidget(name)
+
+
+def announce(widget: Any, message: str) -> None:
+    """Have screen readers say ``message`` now, about ``widget`` (a ``QWidget``): what a live region's update does
+    on the web. Qt imported here, on first use."""
+    from .gui.panel_widget import announce as qt_announce
+
+    qt_announce(widget, message)

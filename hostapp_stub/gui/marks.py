@@ -3,7 +3,7 @@ screenshot. Each tone has its own shape as well as its own colour (a state is ne
 
 - ``ok``: a check mark in a green circle;
 - ``warn``: an exclamation mark in an amber triangle;
-- ``error``: a padlock in a red circle (locked: it can be put right);
+- ``error``: an exclamation mark in a red circle (locked, or cannot be read: it can be put right);
 - ``fatal``: a cross in a dark red octagon (unusable for good).
 """
 
@@ -54,14 +54,9 @@ def _paint(painter: QPainter, tone: str, s: float) -> None:
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(path)
         return
-    # error: a padlock, its shackle an arc over a white body
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.drawArc(QRectF(s * 0.36, s * 0.22, s * 0.28, s * 0.3), 0, 180 * 16)
-    painter.drawLine(QPointF(s * 0.36, s * 0.37), QPointF(s * 0.36, s * 0.46))
-    painter.drawLine(QPointF(s * 0.64, s * 0.37), QPointF(s * 0.64, s * 0.46))
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor("#ffffff"))
-    painter.drawRoundedRect(QRectF(s * 0.28, s * 0.45, s * 0.44, s * 0.33), s * 0.05, s * 0.05)
+    # error: an exclamation mark in a red circle
+    painter.drawLine(QPointF(s / 2, s * 0.24), QPointF(s / 2, s * 0.56))
+    painter.drawPoint(QPointF(s / 2, s * 0.76))
 
 
 def paint_mark_pixmap(tone: str, size: int, device_pixel_ratio: float = 1.0) -> QPixmap:

@@ -22,6 +22,7 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -48,6 +50,9 @@ SupportChecks = Callable[[str], Sequence[Check]]
 
 #: how often the status panels without a watch are read (ms)
 POLL_MS = 1000
+#: the window's narrowest and shortest (less only where the screen is smaller: 200 % scaling)
+MIN_WIDTH = 560
+MIN_HEIGHT = 240
 
 
 class _Relay(QObject):
@@ -153,7 +158,15 @@ class MainWindow(QMainWindow):
             self._timer.start()
 
     def _build(self) -> None:
+        # the whole window scrolls when the screen is too small for it (800×600 at 200 %: 400×300 logical pixels)
+        self._scroll = QScrollArea()
+        self._scroll.setObjectName("scroll")
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         central = QWidget()
+        central.setObjectName("content")
         layout = QVBoxLayout(central)
 
         top = QHBoxLayout()
@@ -222,8 +235,9 @@ class MainWindow(QMainWindow):
         bottom.addWidget(self._quit)
         layout.addLayout(bottom)
 
-        self.setCentralWidget(central)
-        self.setMinimumWidth(560)
+        self._scroll.setWidget(central)
+        self.setCentralWidget(self._scroll)
+        self.setMinimumWidth(MIN_WIDTH)
 
     # --- language ---------------------------------------------------------------------------------------------
 
@@ -323,26 +337,32 @@ class MainWindow(QMainWindow):
                 QTimer.singleShot(0, self.fit_to_texts)  # once the layout has taken the new text in
 
     def fit_to_texts(self) -> None:
-        """Grow the window until every text shows whole at its width (never shrink what the user chose).
-
-        A word-wrapped label's height depends on its width, which a top-level window's minimum size does not
-        follow by itself: without this, a longer status (a locked card's advice) was cut off at the bottom.
+        """Make the window as tall as its texts need at its width: it grows for a long message (a locked card's
+        advice was cut off at the bottom) and shrinks back once the message is gone, never beyond the screen (what
+        does not fit then scrolls).
         """
-        central = self.centralWidget()
-        layout = central.layout() if central is not None else None
-        if central is None or layout is None:
+        content = self._scroll.widget()
+        layout = content.layout() if content is not None else None
+        if content is None or layout is None:
             return
-        layout.invalidate()
-        layout.activate()
-        width = max(central.width(), layout.totalMinimumSize().width())
-        fits = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalMinimumSize().height()
-        need = fits + self.height() - central.height()
         screen = self.screen().availableGeometry() if self.screen() is not None else None
         if screen is not None:
+            self.setMinimumWidth(min(MIN_WIDTH, screen.width() - self._frame_width()))
+            if self.width() > screen.width() - self._frame_width():
+                self.resize(screen.width() - self._frame_width(), self.height())
+        layout.invalidate()
+        layout.activate()
+        width = self._scroll.viewport().width()
+        fits = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalMinimumSize().height()
+        need = fits + self.height() - self._scroll.height()
+        if screen is not None:
             need = min(need, screen.height() - self._frame_height())
-        self.setMinimumHeight(need)
+        self.setMinimumHeight(min(need, MIN_HEIGHT))
         if self.height() != need:
             self.resize(self.width(), need)  # grows for a long message, shrinks back once it is gone
+
+    def _frame_width(self) -> int:
+        return max(0, self.frameGeometry().width() - self.width())
 
     def _frame_height(self) -> int:
         """The height the window system adds above and below (title bar, borders); 0 before it is shown."""

@@ -49,7 +49,7 @@ from aosign_plugin.frontends.terminal_view import error_report, notice_text
 from aosign_plugin.policy.rules import Field, check_base, check_new_pin
 from aosign_plugin.service.outcomes import NoticeKind, Operation, Outcome
 from aosign_plugin.service.pin_service import PinService
-from hostapp_stub.api import EntryResult, ExitCode, PanelView, Request, Tone, panel_widget
+from hostapp_stub.api import EntryResult, ExitCode, PanelView, Request, Tone, announce, panel_widget
 
 __all__ = ["DIALOGS", "BoxTone", "ChangePinDialog", "PinDialog", "UnlockDialog", "run_entry"]
 
@@ -178,6 +178,11 @@ class PinDialog(QDialog):
         self._status_label.setObjectName("status")
         self._advice_label: QLabel = self._status_box.advice
         layout.addWidget(self._status_box)
+        # what the last try did, right under the state it left the card in
+        self._message = _wrapping_label("message")
+        self._message.setAccessibleName(t("gui.a11y.message"))
+        self._message.setVisible(False)
+        layout.addWidget(self._message)
 
         self._intro = _wrapping_label("intro")
         self._intro.setText(t(self._intro_key))
@@ -232,10 +237,6 @@ class PinDialog(QDialog):
         self._dead = self._dead_page()
         layout.addWidget(self._dead)
 
-        self._message = _wrapping_label("message")
-        self._message.setAccessibleName(t("gui.a11y.message"))
-        self._message.setVisible(False)
-        layout.addWidget(self._message)
         layout.addStretch(1)  # room to spare goes below, never above the title
 
         buttons = self._buttons_row = QHBoxLayout()
@@ -580,6 +581,9 @@ class PinDialog(QDialog):
         if lines and advice and all(line in lines for line in advice.split("\n")):
             self._advice_label.setVisible(False)  # said once is enough: the message says it already
         self._fit(exactly=True)
+        if lines:
+            self._scroll.ensureWidgetVisible(self._message)  # on a small screen too
+            announce(self._message, "\n".join(lines))  # a screen reader says what the try did
 
     def status_text(self) -> str:
         """What the status box says now, in reading order: the state, the tries left, the advice, the details."""
