@@ -134,6 +134,13 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "doctor.plugins.shared": "同じエントリポイント名を使うディストリビューション(それぞれ読み込み済み): {names}",
         "doctor.plugin_broken": "プラグイン {dist} {version} が失敗しました(その機能は使えません): {failures}",
         "doctor.plugin_broken_fix": "{dist} を更新するか削除してください(またはマニフェストの [plugins] block に {dist} を加えてください)。",
+        # --- issue 28: accessible names and descriptions of the window ---
+        "window.a11y.language": "画面に表示する言語を選びます。",
+        "window.a11y.refresh": "プラグインの状態を今すぐ読み直します。",
+        "window.a11y.support": "診断を実行し、結果をヘルプデスク向けにクリップボードへコピーします。",
+        "window.a11y.quit": "ウィンドウを閉じて終了します。",
+        "window.a11y.report": "診断の結果",
+        # --- end issue 28 ---
     },
     "en": {
         "window.window.title": "AOSign host app",
@@ -269,6 +276,13 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "doctor.plugins.shared": "distributions sharing an entry-point name (each loaded): {names}",
         "doctor.plugin_broken": "the plugin {dist} {version} failed (what it adds is left out): {failures}",
         "doctor.plugin_broken_fix": "Update or remove {dist} (or add {dist} to the manifest's [plugins] block).",
+        # --- issue 28: accessible names and descriptions of the window ---
+        "window.a11y.language": "Chooses the language of the window.",
+        "window.a11y.refresh": "Reads the plugins' status again now.",
+        "window.a11y.support": "Runs the checks and copies the result to the clipboard for the helpdesk.",
+        "window.a11y.quit": "Closes the window.",
+        "window.a11y.report": "The checks' result",
+        # --- end issue 28 ---
     },
 }
 

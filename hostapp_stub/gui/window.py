@@ -11,6 +11,7 @@ without a watch is read on a timer. An idle window with watched panels reads not
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -263,8 +264,40 @@ class MainWindow(QMainWindow):
         self._refresh.setText(text("refresh", lang))
         self._quit.setText(text("quit", lang))
         self._support.setText(text("support.button", lang))
+        self._describe(lang)
         self._status_seen = {}
         self.refresh_status()
+
+    def _describe(self, lang: str) -> None:
+        """Accessible names and descriptions (what a screen reader says of each control), and the tab order: the
+        language, the menu's entries, the status panels, then the buttons at the bottom, as they are laid out."""
+        self._lang_box.setAccessibleName(text("lang.label", lang))
+        self._lang_box.setAccessibleDescription(text("a11y.language", lang))
+        for entry in self.entries:
+            button = self._buttons[entry.id]
+            label = entry.label.get(lang) or entry.id
+            button.setAccessibleName(label)
+        for panel in self.panels:
+            box = self._panel_boxes[panel.id]
+            title = panel.title.get(lang) or panel.id
+            box.setAccessibleName(title)
+        for button, key in (
+            (self._refresh, "a11y.refresh"),
+            (self._support, "a11y.support"),
+            (self._quit, "a11y.quit"),
+        ):
+            button.setAccessibleName(button.text())
+            button.setAccessibleDescription(text(key, lang))
+        chain: list[QWidget] = [
+            self._lang_box,
+            *self._buttons.values(),
+            *self._panel_boxes.values(),
+            self._support,
+            self._refresh,
+            self._quit,
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _language_chosen(self, index: int) -> None:
         lang = self._lang_box.itemData(index)
@@ -474,6 +507,7 @@ class SupportDialog(QDialog):
         layout = QVBoxLayout(self)
         self._text = QPlainTextEdit(report)
         self._text.setObjectName("report")
+        self._text.setAccessibleName(text("a11y.report", lang))
         self._text.setReadOnly(True)
         self._text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         layout.addWidget(self._text)
@@ -492,7 +526,8 @@ class SupportDialog(QDialog):
         buttons.addWidget(copy)
         buttons.addWidget(close)
         layout.addLayout(buttons)
-        self.resize(760, 480)
+        screen = parent.screen().availableGeometry()
+        self.resize(min(760, screen.width()), min(480, screen.height()))  # the report scrolls on a small screen
 
     def copy(self) -> None:
         """Put the report on the clipboard (it holds no secret: doctor reads none)."""

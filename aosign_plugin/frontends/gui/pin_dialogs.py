@@ -270,6 +270,7 @@ class PinDialog(QDialog):
         self._describe()
 
         chain: list[QWidget] = [
+            self._status_box,  # the state, read before typing (Shift+Tab from the first field)
             *self._edits.values(),
             self._show,
             self._final_check,
