@@ -366,6 +366,8 @@ class PinDialog(QDialog):
         else:
             seen = glance(status, self.lang)
             advice, tone = self._advice(status)  # what this dialog's operation is told before typing
+            if dead:
+                advice = []  # the page below says what to do, step by step
             shown = seen.tone
             if advice and tone is BoxTone.ERROR and shown in (Tone.OK, Tone.WARN):
                 shown = Tone.ERROR  # the last try: said in red
