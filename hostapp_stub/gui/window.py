@@ -155,6 +155,8 @@ class MainWindow(QMainWindow):
         self._timer.timeout.connect(self._poll)
         self._start_watches()
         self.set_language(lang)
+        if self.entries:
+            self._buttons[self.entries[0].id].setFocus()  # a keyboard starts at the menu: Tab, then Enter
         if poll_ms > 0 and any(panel.id not in self._watches for panel in self.panels):
             self._timer.start()
 
@@ -200,7 +202,6 @@ class MainWindow(QMainWindow):
             menu.addWidget(button)
             self._buttons[entry.id] = button
         self._menu_empty = QLabel()
-        self._menu_empty.setVisible(not self.entries)
         menu.addWidget(self._menu_empty)
         layout.addWidget(self._menu_box)
 
@@ -215,18 +216,15 @@ class MainWindow(QMainWindow):
         self._status_note = QLabel()
         self._status_note.setWordWrap(True)
         self._status_note.setStyleSheet(note_style(self.palette()))
-        self._status_note.setVisible(bool(self.panels))
         layout.addWidget(self._status_note)
 
         bottom = QHBoxLayout()
         self._support = QPushButton()
         self._support.setObjectName("support")
         self._support.clicked.connect(self.show_support)
-        self._support.setVisible(self.support is not None)
         bottom.addWidget(self._support)
         self._refresh = QPushButton()
         self._refresh.setObjectName("refresh")
-        self._refresh.setVisible(bool(self.panels))
         self._refresh.clicked.connect(lambda *_args: self.refresh_status())
         bottom.addWidget(self._refresh)
         bottom.addStretch(1)
@@ -238,6 +236,12 @@ class MainWindow(QMainWindow):
 
         self._scroll.setWidget(central)
         self.setCentralWidget(self._scroll)
+        # shown or hidden once they are in the window: a widget without a parent shown is a window of its own, which
+        # flashed on the screen at start
+        self._menu_empty.setVisible(not self.entries)
+        self._status_note.setVisible(bool(self.panels))
+        self._support.setVisible(self.support is not None)
+        self._refresh.setVisible(bool(self.panels))
         self.setMinimumWidth(MIN_WIDTH)
 
     # --- language ---------------------------------------------------------------------------------------------

@@ -385,6 +385,9 @@ class PinDialog(QDialog):
         self._to_unlock.setVisible(self._offer_unlock(status))
         self._lost.setVisible(self.entry_id == "unlock" and not dead)
         self._cancel.setText(self._t("gui.close" if (self._done or not usable) else "gui.cancel"))
+        # Enter: [OK] while there is something to send, else [閉じる] (a keyboard closes a finished dialog too)
+        self._ok.setDefault(usable)
+        self._cancel.setDefault(not usable)
         self._final_required = status is not None and PinService.needs_consent(self.operation, status) is not None
         self._final_warning.setVisible(self._final_required)
         self._final_check.setVisible(self._final_required)
