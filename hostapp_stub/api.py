@@ -387,3 +387,11 @@ def announce(widget: Any, message: str) -> None:
     from .gui.panel_widget import announce as qt_announce
 
     qt_announce(widget, message)
+
+
+def add_focus_ring(window: Any) -> Any:
+    """Draw the host's focus ring in ``window`` (a top-level ``QWidget``, its widgets made): two pixels in the
+    highlight colour around whatever has the keyboard focus, as in the host's window. Qt imported here."""
+    from .gui.focus_ring import add_focus_ring as qt_add_focus_ring
+
+    return qt_add_focus_ring(window)

@@ -9,7 +9,7 @@ figures change, screen readers are told (an accessibility announcement, like a l
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFocusEvent, QFont, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ..api import PanelView, Tone
@@ -102,25 +102,9 @@ class PanelWidget(QGroupBox):
         self.details.setTextFormat(Qt.TextFormat.PlainText)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.details)
-        # reached with Tab: a screen reader then reads the whole state (its accessible description)
+        # reached with Tab: a screen reader then reads the whole state (its accessible description); the window's
+        # focus ring shows it
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        if self.hasFocus():  # focus visible: a group box draws none of its own
-            painter = QPainter(self)
-            pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), 2)
-            painter.setPen(pen)
-            painter.drawRect(self.rect().adjusted(1, 1, -1, -1))
-            painter.end()
-
-    def focusInEvent(self, event: QFocusEvent) -> None:
-        super().focusInEvent(event)
-        self.update()
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        super().focusOutEvent(event)
-        self.update()
 
     def _figure_widgets(self, count: int) -> None:
         while len(self.figure_labels) < count:

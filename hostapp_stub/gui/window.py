@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from ..api import Check, Closeable, EntryResult, MenuEntry, PanelView, Request, StatusPanel, Tone
 from ..plugins import record_failure
 from .contrast import note_style
+from .focus_ring import add_focus_ring
 from .panel_widget import PanelWidget
 from .texts import LANGUAGE_NAMES, text
 
@@ -154,6 +155,7 @@ class MainWindow(QMainWindow):
         self._timer.setInterval(poll_ms)
         self._timer.timeout.connect(self._poll)
         self._start_watches()
+        add_focus_ring(self)  # focus visible, whatever the style
         self.set_language(lang)
         if self.entries:
             self._buttons[self.entries[0].id].setFocus()  # a keyboard starts at the menu: Tab, then Enter

@@ -288,3 +288,29 @@ def test_the_panels_style_follows_a_dark_palette(qtbot: QtBot) -> None:
     qtbot.addWidget(widget)
     widget.setPalette(_dark_palette())
     assert TONE_BOX[True][Tone.ERROR][1] in panel_widget.tone_style(Tone.ERROR, widget)
+
+
+def test_the_focus_is_visible(qtbot: QtBot, card: Card) -> None:
+    """Whatever has the keyboard focus has a ring in the highlight colour around it, in the window and the dialogs."""
+    dialog = _dialog(qtbot, ChangePinDialog, card, "ja")
+    dialog.activateWindow()
+    first = dialog.findChild(QLineEdit, "current_pin")
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is first, timeout=2000)
+    highlight = dialog.palette().color(QPalette.ColorRole.Highlight).name()
+    for name in ("current_pin", "show_input", "cancel", "status_box"):
+        widget = dialog.findChild(QWidget, name)
+        assert widget is not None
+        widget.setFocus(Qt.FocusReason.TabFocusReason)
+        qtbot.waitUntil(lambda w=widget: QApplication.focusWidget() is w, timeout=2000)
+        image = dialog.grab().toImage()
+        top_left = widget.mapTo(dialog, widget.rect().topLeft())
+        y = top_left.y() + widget.height() // 2
+        assert image.pixelColor(top_left.x() - 2, y).name() == highlight, name  # the ring, left of it
+    window = _window(qtbot, card, "ja")
+    window.activateWindow()
+    button = window.entry_button("change-pin")
+    button.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is button, timeout=2000)
+    image = window.grab().toImage()
+    top_left = button.mapTo(window, button.rect().topLeft())
+    assert image.pixelColor(top_left.x() - 2, top_left.y() + button.height() // 2).name() == highlight

@@ -49,7 +49,16 @@ from aosign_plugin.frontends.terminal_view import error_report, notice_text
 from aosign_plugin.policy.rules import Field, check_base, check_new_pin
 from aosign_plugin.service.outcomes import NoticeKind, Operation, Outcome
 from aosign_plugin.service.pin_service import PinService
-from hostapp_stub.api import EntryResult, ExitCode, PanelView, Request, Tone, announce, panel_widget
+from hostapp_stub.api import (
+    EntryResult,
+    ExitCode,
+    PanelView,
+    Request,
+    Tone,
+    add_focus_ring,
+    announce,
+    panel_widget,
+)
 
 __all__ = ["DIALOGS", "BoxTone", "ChangePinDialog", "PinDialog", "UnlockDialog", "run_entry"]
 
@@ -138,6 +147,7 @@ class PinDialog(QDialog):
         except AosignError as e:
             self._load_error = e
         self._build()
+        add_focus_ring(self)  # focus visible, as in the host's window
         self.reload()
 
     # --- layout ---------------------------------------------------------------------------------------------
