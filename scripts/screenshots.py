@@ -127,7 +127,7 @@ def _certificate() -> bytes:
 def frozen_clock(moment: dt.datetime) -> Iterator[None]:
     """``datetime.now()`` is ``moment`` in the modules that count a certificate's days (the screenshots' only
     clock)."""
-    import aosign_plugin.domain.certificate_cache as cache
+    import aosign_plugin.backends.certificate_cache as cache
     import aosign_plugin.frontends.local_dates as dates
 
     class Frozen(dt.datetime):

@@ -14,7 +14,7 @@ from aosign_plugin.frontends.local_dates import days_until, local_date
 
 __all__ = ["advice_about", "certificate_advice_text", "certificate_json", "certificate_label", "certificate_lines"]
 
-#: certificate labels we write ourselves (the simulated card's, ``simcard.sim_certificate.CARD_LABEL``) → their
+#: certificate labels we write ourselves (the simulated card's, ``simcard.certificate.CARD_LABEL``) → their
 #: catalog key: shown in the user's language; any other label is the card's own text, shown as it is
 _OUR_LABELS = {"Signing certificate": "cert_label.signing"}
 

@@ -87,8 +87,8 @@ def _shown_texts(top: QWidget) -> list[str]:
 
 def _card_data(dialog_or_status: object) -> list[str]:
     """What the card itself says (its certificate's issuer, serial numbers): data, not the window's words."""
+    from aosign_plugin.config.settings import parse_settings
     from aosign_plugin.service.pin_service import open_service
-    from aosign_plugin.service.settings import parse_settings
 
     assert isinstance(dialog_or_status, Card)
     settings, _ = parse_settings(load_manifest(str(dialog_or_status.manifest), "ja").data)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from aosign_plugin.catalogs import ja
-from aosign_plugin.simcard.card_store import new_serial
 from aosign_plugin.simcard.pkcs15_files import serial_octets
+from aosign_plugin.simcard.store import new_serial
 from hostapp_stub import messages
 from tests.support.cards import make_card
 
