@@ -366,8 +366,7 @@ def untrusted_file(path: Path, *, pinned: bool = False) -> tuple[str, str] | Non
 def mark_pixmap(tone: Tone, size: int, device_pixel_ratio: float = 1.0) -> Any:
     """The host's mark for ``tone`` as a ``QPixmap`` of ``size`` logical pixels (Qt imported here, on first use), so
     that plugins' own dialogs mark states as the host's window does: ✓ ok, ! in a triangle warn, ! in a circle error,
-    ✗ fatal;
-    an empty pixmap for plain."""
+    ✗ in an octagon fatal; an empty pixmap for plain."""
     from .gui.marks import paint_mark_pixmap
 
     return paint_mark_pixmap(tone.value, size, device_pixel_ratio)
