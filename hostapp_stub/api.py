@@ -33,15 +33,19 @@ __all__ = [
     "ManifestUnreadable",
     "ManifestView",
     "MenuEntry",
+    "PanelFigure",
     "PanelView",
     "PanelWatch",
     "Record",
     "Request",
     "StatusPanel",
     "Tone",
+    "announce",
     "expand_path",
     "field",
     "hookimpl",
+    "mark_pixmap",
+    "panel_widget",
     "read_manifest",
     "replace",
     "system_language",
@@ -181,18 +185,39 @@ class MenuEntry(Record):
 
 @unique
 class Tone(Enum):
-    """How a panel's text is shown: plain, to heed, or gone wrong."""
+    """How a panel's text is shown: plain, all well, to heed, gone wrong, or gone wrong for good. Each but plain
+    has its own mark (:func:`mark_pixmap`) and colour; the words beside it say the same."""
 
     PLAIN = "plain"
+    OK = "ok"
     WARN = "warn"
     ERROR = "error"
+    FATAL = "fatal"
+
+
+class PanelFigure(Record):
+    """A number that matters, shown large: its label and its value (words and digits), in the request's language."""
+
+    label: str
+    value: str
+    tone: Tone = Tone.PLAIN
 
 
 class PanelView(Record):
-    """What a status panel shows now: lines in the request's language and a tone."""
+    """What a status panel shows now: lines in the request's language and a tone.
+
+    :param headline: the state in a few words, shown large beside the tone's mark ("" for none).
+    :param figures: the numbers that matter, shown large under the headline; announced to screen readers when they
+        change.
+    :param advice: what to do now, shown right under the figures in the tone's colours.
+    :param lines: the details, below.
+    """
 
     lines: tuple[str, ...]
     tone: Tone = Tone.PLAIN
+    headline: str = ""
+    figures: tuple[PanelFigure, ...] = ()
+    advice: tuple[str, ...] = ()
 
 
 class Closeable(Protocol):
@@ -339,3 +364,36 @@ def untrusted_file(path: Path, *, pinned: bool = False) -> tuple[str, str] | Non
     except OSError as e:
         return ("unreadable", str(e.filename or path))
     return None if found is None else (found.rule, found.path)
+
+
+def mark_pixmap(tone: Tone, size: int, device_pixel_ratio: float = 1.0) -> Any:
+    """The host's mark for ``tone`` as a ``QPixmap`` of ``size`` logical pixels (Qt imported here, on first use), so
+    that plugins' own dialogs mark states as the host's window does: ✓ ok, ! in a triangle warn, ! in a circle error,
+    ✗ in an octagon fatal; an empty pixmap for plain."""
+    from .gui.marks import paint_mark_pixmap
+
+    return paint_mark_pixmap(tone.value, size, device_pixel_ratio)
+
+
+def panel_widget(name: str = "panel") -> Any:
+    """A new instance of the host's widget for a :class:`PanelView` (a ``QGroupBox``: ``show_view(view, title)``,
+    ``text()``), with the object name ``name``: a plugin's dialog shows a state as the host's window does."""
+    from .gui.panel_widget import PanelWidget
+
+    return PanelWidget(name)
+
+
+def announce(widget: Any, message: str) -> None:
+    """Have screen readers say ``message`` now, about ``widget`` (a ``QWidget``): what a live region's update does
+    on the web. Qt imported here, on first use."""
+    from .gui.panel_widget import announce as qt_announce
+
+    qt_announce(widget, message)
+
+
+def add_focus_ring(window: Any) -> Any:
+    """Draw the host's focus ring in ``window`` (a top-level ``QWidget``, its widgets made): two pixels in the
+    highlight colour around whatever has the keyboard focus, as in the host's window. Qt imported here."""
+    from .gui.focus_ring import add_focus_ring as qt_add_focus_ring
+
+    return qt_add_focus_ring(window)

@@ -150,6 +150,13 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "manifest.toml.invalid_statement": "TOMLの行として読めません",
         "manifest.toml.illegal_character": "使えない文字があります",
         # --- end issue 32 ---
+        # --- issue 28: accessible names and descriptions of the window ---
+        "window.a11y.language": "画面に表示する言語を選びます。",
+        "window.a11y.refresh": "プラグインの状態を今すぐ読み直します。",
+        "window.a11y.support": "診断を実行し、結果をヘルプデスク向けにクリップボードへコピーします。",
+        "window.a11y.quit": "ウィンドウを閉じて終了します。",
+        "window.a11y.report": "診断の結果",
+        # --- end issue 28 ---
     },
     "en": {
         "window.window.title": "AOSign host app",
@@ -300,6 +307,13 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "manifest.toml.invalid_statement": "not a TOML line",
         "manifest.toml.illegal_character": "a character that is not allowed here",
         # --- end issue 32 ---
+        # --- issue 28: accessible names and descriptions of the window ---
+        "window.a11y.language": "Chooses the language of the window.",
+        "window.a11y.refresh": "Reads the plugins' status again now.",
+        "window.a11y.support": "Runs the checks and copies the result to the clipboard for the helpdesk.",
+        "window.a11y.quit": "Closes the window.",
+        "window.a11y.report": "The checks' result",
+        # --- end issue 28 ---
     },
 }
 

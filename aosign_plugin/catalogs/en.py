@@ -342,6 +342,34 @@ MESSAGES: dict[str, str] = {
     "manifest.module_owner": "{path}: owned by another account (neither root nor you), so the PKCS#11 module is not loaded.",
     "manifest.module_digest": "{path}: its SHA-256 differs from the manifest's; check that the module was not replaced.",
     # --- gui (aosign_plugin.frontends.gui) ---
+    # --- issue 28: the window as office staff read it ---
+    "status.card_sim": "Card: the simulated card (an AOSign IC card for trying out and tests)",
+    "status.sim_name": "the simulated card",
+    "status.certificate_issuer": "issuer: {issuer}, certificate serial {serial}",
+    "cert_label.signing": "Signing certificate",
+    "gui.state.ready": "Ready to use",
+    "gui.state.warn": "Ready to use (take care)",
+    "gui.state.locked": "Locked",
+    "gui.state.dead": "Unusable",
+    "gui.state.unknown": "The card cannot be read",
+    "gui.tries.pin": "PIN tries left",
+    "gui.tries.unblock": "Unlock tries left",
+    "gui.tries.value_nomax": "{left}",
+    "gui.tries.unknown": "unknown",
+    "gui.a11y.status": "Card status",
+    "gui.a11y.state_description": "The card's state and tries left; read out when they change.",
+    "gui.a11y.advice": "What to do",
+    "gui.a11y.message": "Result",
+    "gui.a11y.feedback": "Check of what was typed",
+    "gui.a11y.show_input": "When ticked, the PINs typed are shown on screen.",
+    "gui.a11y.final_try": "When ticked, [OK] may use the last unlock try.",
+    "gui.a11y.ok": "Sends the PINs typed to the card, once.",
+    "gui.a11y.cancel": "Closes without sending anything to the card.",
+    "gui.a11y.reload": "Reads the card's state again (no try is spent).",
+    "gui.a11y.to_unlock": "Closes this dialog and opens the unlock dialog.",
+    "gui.a11y.lost_sheet": "Shows what to do when the PIN sheet is lost.",
+    "gui.a11y.field": "What is typed is hidden.",
+    # --- end issue 28 ---
     "gui.status.heading": "Card status",
     "gui.change.intro": (
         "Changing the PIN for the first time? Enter the PIN printed on the 'About your PIN' sheet "
@@ -431,8 +459,8 @@ MESSAGES: dict[str, str] = {
     "advice.certificate_expiring": "The certificate ({subject}) expires in {days} days (valid until {not_after}). After that this card can no longer sign: apply for renewal now.",
     "advice.certificate_expired": "The certificate ({subject}) has expired (valid until {not_after}): this card can no longer sign. Apply for renewal.",
     "status.serial": "Serial number: {serial}",
-    "status.certificate": "Certificate: {subject} [{label}] (issuer: {issuer}, serial {serial})",
-    "status.certificate_validity": "valid {not_before} to {not_after} ({days} days left): {state}",
+    "status.certificate": "Certificate: {subject} ({label})",
+    "status.certificate_validity": "valid from {not_before} to {not_after} ({days} days left): {state}",
     "status.certificate_unreadable": "Certificate [{label}]: cannot be read ({reason})",
     "status.no_certificates": "Certificates: none",
     "cert_state.valid": "valid",
@@ -462,7 +490,7 @@ MESSAGES: dict[str, str] = {
     "sim.vpcd_closed": "vpcd closed the connection on port {port} (pcscd stopped?)",
     "sim.sheet.head": (
         '"About your PIN" (「PIN(暗証番号)について」)\n'
-        "AOSign IC card (simulated)\n"
+        "The simulated card (an AOSign IC card for trying out and tests)\n"
         "Serial number: {serial}\n"
         "Issued: {issued}"
     ),

@@ -1,4 +1,7 @@
-"""The card's serial and certificates as the user's lines and as CONTRACT.md's JSON (no Qt, no card here)."""
+"""The card's serial and certificates as the user's lines and as CONTRACT.md's JSON (no Qt, no card here).
+
+Lines say dates as the user reads them (:mod:`~.local_dates`: the local day, in the user's language); JSON keeps
+ISO 8601 in UTC."""
 
 from __future__ import annotations
 
@@ -6,9 +9,22 @@ from typing import Any
 
 from aosign_plugin import catalogs
 from aosign_plugin.domain.card_status import CardStatus
-from aosign_plugin.domain.certificates import CertificateStatus, CertState, format_time
+from aosign_plugin.domain.certificates import CertificateStatus, CertState
+from aosign_plugin.frontends.local_dates import days_until, local_date
 
-__all__ = ["advice_about", "certificate_advice_text", "certificate_json", "certificate_lines"]
+__all__ = ["advice_about", "certificate_advice_text", "certificate_json", "certificate_label", "certificate_lines"]
+
+#: certificate labels we write ourselves (the simulated card's, ``simcard.certificate.CARD_LABEL``) → their
+#: catalog key: shown in the user's language; any other label is the card's own text, shown as it is
+_OUR_LABELS = {"Signing certificate": "cert_label.signing"}
+
+
+def certificate_label(label: str | None, lang: str) -> str:
+    """A certificate's label as shown: ours in the user's language, a card's own as it is, ``-`` for none."""
+    if label is None:
+        return "-"
+    key = _OUR_LABELS.get(label)
+    return catalogs.text(key, lang) if key is not None else label
 
 
 def certificate_advice_text(status: CardStatus, lang: str) -> str | None:
@@ -24,7 +40,11 @@ def advice_about(cert: CertificateStatus, lang: str) -> str | None:
     if key is None:
         return None
     return catalogs.text(
-        key, lang, subject=cert.info.subject, days=cert.days_left, not_after=format_time(cert.info.not_after)
+        key,
+        lang,
+        subject=cert.info.subject,
+        days=days_until(cert.info.not_after),
+        not_after=local_date(cert.info.not_after, lang),
     )
 
 
@@ -35,32 +55,31 @@ def _lines(cert: CertificateStatus, lang: str) -> list[str]:
         t(
             "status.certificate",
             lang,
-            label=info.label or "-",
+            label=certificate_label(info.label, lang),
             subject=info.subject,
-            issuer=info.issuer,
-            serial=info.serial,
         ),
+        "  " + t("status.certificate_issuer", lang, issuer=info.issuer, serial=info.serial),
         "  "
         + t(
             "status.certificate_validity",
             lang,
-            not_before=format_time(info.not_before),
-            not_after=format_time(info.not_after),
-            days=cert.days_left,
+            not_before=local_date(info.not_before, lang),
+            not_after=local_date(info.not_after, lang),
+            days=days_until(info.not_after),
             state=t(f"cert_state.{cert.state.value}", lang),
         ),
     ]
 
 
 def certificate_lines(status: CardStatus, lang: str) -> list[str]:
-    """The serial (when the card tells it), each certificate on two lines, each unreadable one on one."""
+    """The serial (when the card tells it), each certificate on three lines, each unreadable one on one."""
     t = catalogs.text
     lines = [t("status.serial", lang, serial=status.serial)] if status.serial else []
     for cert in status.certificates:
         lines += _lines(cert, lang)
     for bad in status.unreadable_certificates:
         reason = t(f"cert_reason.{bad.reason}", lang)
-        lines.append(t("status.certificate_unreadable", lang, label=bad.label or "-", reason=reason))
+        lines.append(t("status.certificate_unreadable", lang, label=certificate_label(bad.label, lang), reason=reason))
     if not status.certificates and not status.unreadable_certificates:
         lines.append(t("status.no_certificates", lang))
     return lines

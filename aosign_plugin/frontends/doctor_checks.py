@@ -402,8 +402,8 @@ class _Doctor:
         pin, code = status.pin.tries_left, status.unblock.tries_left
         unknown = self.t("card.unknown")
         params = {
-            "reader": status.reader or "-",
-            "state": catalogs.text(f"doctor.card.state.{status.state.value}", self.lang),
+            "reader": catalogs.text("status.sim_name", self.lang) if status.backend == "sim" else status.reader or "-",
+            "state": catalogs.text(f"state.{status.state.value}", self.lang),  # the status's own words
             "pin": unknown if pin is None else pin,
             "code": unknown if code is None else code,
         }
@@ -421,6 +421,9 @@ class _Doctor:
         certificates = getattr(status, "certificates", None)
         if certificates is None:
             return
+        from aosign_plugin.frontends.certificate_view import certificate_label
+        from aosign_plugin.frontends.local_dates import days_until, local_date
+
         rows = [c.to_json() for c in certificates]
         unreadable = [u.to_json() for u in getattr(status, "unreadable_certificates", ())]
         if not rows and not unreadable:
@@ -429,17 +432,21 @@ class _Doctor:
         listed = "; ".join(
             self.t(
                 "certificates.item",
-                subject=r.get("subject"),
-                not_after=r.get("not_after"),
-                state=r.get("state"),
-                days=r.get("days_left"),
+                subject=c.info.subject,
+                not_after=local_date(c.info.not_after, self.lang),  # as the status says it: the local day
+                state=catalogs.text(f"cert_state.{c.state.value}", self.lang),
+                days=days_until(c.info.not_after),
             )
-            for r in rows
+            for c in certificates
         )
         if unreadable:
             listed += "; " + "; ".join(
-                self.t("certificates.unreadable", label=u.get("label") or "-", reason=u.get("reason"))
-                for u in unreadable
+                self.t(
+                    "certificates.unreadable",
+                    label=certificate_label(u.label, self.lang),
+                    reason=catalogs.text(f"cert_reason.{u.reason}", self.lang),
+                )
+                for u in getattr(status, "unreadable_certificates", ())
             )
         bad = [r for r in rows if r.get("state") in ("expired", "not_yet_valid")]
         if bad or unreadable:

@@ -17,7 +17,6 @@ from hostapp_stub.api import Closeable, EntryResult, ExitCode, HostUI, PanelView
 
 if TYPE_CHECKING:
     from aosign_plugin.backends import CardBackend
-    from aosign_plugin.domain.card_status import CardStatus
     from aosign_plugin.domain.errors import AosignError
     from aosign_plugin.policy.rules import Field
     from aosign_plugin.service.outcomes import Consent, Notice, Outcome
@@ -250,20 +249,12 @@ def run_unlock(request: Request, ui: HostUI) -> EntryResult:
     return _run_pin_entry(request, ui, Operation.UNLOCK)
 
 
-def _panel_tone(status: CardStatus) -> Tone:
-    from aosign_plugin.domain.card_status import Advice, CardState
-
-    # an expired (or not yet valid) certificate: the card cannot sign, whatever its PIN's state
-    if status.state is not CardState.READY or not status.can_sign or Advice.CERTIFICATE_EXPIRED in status.advices:
-        return Tone.ERROR
-    return Tone.WARN if status.advices else Tone.PLAIN
-
-
 def read_card_panel(request: Request) -> PanelView:
     """The card's status for the host's window: read without spending a try, in the window's words. With no card
     (no reader, no service), what is awaited, as a state: no APDU is sent then."""
     from aosign_plugin.domain.errors import AosignError, CardUnavailableError
-    from aosign_plugin.frontends.terminal_view import error_report, status_lines
+    from aosign_plugin.frontends.glance import glance
+    from aosign_plugin.frontends.terminal_view import error_report
 
     _panel_busy[0] = False
     try:
@@ -282,9 +273,11 @@ def read_card_panel(request: Request) -> PanelView:
             return PanelView((catalogs.text("wait.card_in_use", request.lang),), Tone.PLAIN)
         _, lines = error_report(e, request.lang)
         detail = e.detail if isinstance(e, CardUnavailableError) else None
-        return PanelView(tuple(_for_surface(lines, request, detail=detail)), Tone.ERROR)
-    lines = _for_surface(status_lines(status, request.lang), request, left=status.pin.tries_left)
-    return PanelView(tuple(lines), _panel_tone(status))
+        headline = catalogs.text("gui.state.unknown", request.lang)
+        return PanelView((), Tone.ERROR, headline=headline, advice=tuple(_for_surface(lines, request, detail=detail)))
+    seen = glance(status, request.lang)  # the state at a glance: mark and headline, the counts large, the advice
+    advice = _for_surface(seen.advice, request, left=status.pin.tries_left)
+    return PanelView(tuple(seen.details), seen.tone, headline=seen.headline, figures=seen.figures, advice=tuple(advice))
 
 
 class _NoWatch:

@@ -28,6 +28,7 @@ __all__ = [
     "advice_for",
     "advice_lines",
     "advice_text",
+    "card_text",
     "consent_text",
     "error_lines",
     "error_report",
@@ -99,7 +100,7 @@ def _source(status: CardStatus, counter: Counter, lang: str) -> str:
 
 def headline(status: CardStatus, lang: str) -> str:
     """The answer to "can I sign with this card today?", first of the status; why not, when it cannot."""
-    from aosign_plugin.domain.certificates import format_time
+    from aosign_plugin.frontends.local_dates import local_date
 
     readiness, cert = status.signing
     key = f"status.headline.{readiness.value}"
@@ -107,8 +108,24 @@ def headline(status: CardStatus, lang: str) -> str:
         return catalogs.text(key, lang)
     info = cert.info
     return catalogs.text(
-        key, lang, subject=info.subject, not_after=format_time(info.not_after), not_before=format_time(info.not_before)
+        key,
+        lang,
+        subject=info.subject,
+        not_after=local_date(info.not_after, lang),
+        not_before=local_date(info.not_before, lang),
     )
+
+
+#: how each backend is named to the user (the simulated card has its own line)
+_BACKEND_NAMES = {"pcsc": "PC/SC", "pkcs11": "PKCS#11"}
+
+
+def card_text(status: CardStatus, lang: str) -> str:
+    """Which card: the simulated card by its one name (「模擬カード」), a real one by its reader and path."""
+    if status.backend == "sim":
+        return catalogs.text("status.card_sim", lang)
+    backend = _BACKEND_NAMES.get(status.backend, status.backend)
+    return catalogs.text("status.card", lang, reader=status.reader or "-", backend=backend)
 
 
 def status_lines(status: CardStatus, lang: str) -> list[str]:
@@ -117,7 +134,7 @@ def status_lines(status: CardStatus, lang: str) -> list[str]:
     t = catalogs.text
     lines = [
         headline(status, lang),
-        t("status.card", lang, reader=status.reader or "-", backend=status.backend),
+        card_text(status, lang),
         t("status.state", lang, state=_state(status, lang)),
         t("status.pin", lang, tries=_tries(status.pin, lang)) + _source(status, status.pin, lang),
         t("status.unblock", lang, tries=_tries(status.unblock, lang)) + _source(status, status.unblock, lang),

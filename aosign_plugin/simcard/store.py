@@ -314,9 +314,10 @@ class SimCardState:
 
 
 def new_serial() -> str:
-    """A random serial such as ``AOSIM-4821-0937``."""
-    n = secrets.randbelow(10**8)
-    return f"AOSIM-{n // 10**4:04d}-{n % 10**4:04d}"
+    """A random serial of eight digits such as ``48210937``: written on the sheet exactly as the card tells it
+    (TokenInfo's serialNumber, :func:`~.pkcs15_files.serial_octets`) and the status shows it. Cards issued
+    before kept their ``AOSIM-4821-0937``."""
+    return f"{secrets.randbelow(10**8):08d}"
 
 
 def new_card_state(

@@ -43,9 +43,12 @@ def run_window(
         print(text("missing_qt", lang), file=sys.stderr)
         return ExitCode.USAGE
     from ..plugins import status_panels
+    from .fonts import ui_font
     from .window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "aosign-host"])
+    if isinstance(app, QApplication):
+        app.setFont(ui_font(app.font()))  # kana, kanji and digits of one Japanese UI family
     panels, _ = status_panels(pm)  # an id two plugins claim is shown by neither
     window = MainWindow(pm, entries, panels, manifest, manifest_path, lang, support=support)
     window.show()

@@ -11,6 +11,7 @@ without a watch is read on a timer. An idle window with watched panels reads not
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -22,6 +23,7 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
@@ -31,13 +33,16 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from ..api import Check, Closeable, EntryResult, MenuEntry, Request, StatusPanel, Tone
+from ..api import Check, Closeable, EntryResult, MenuEntry, PanelView, Request, StatusPanel, Tone
 from ..plugins import record_failure
-from .contrast import note_style, status_style
+from .contrast import note_style
+from .focus_ring import add_focus_ring
+from .panel_widget import PanelWidget
 from .texts import LANGUAGE_NAMES, text
 
 __all__ = ["POLL_MS", "MainWindow", "SupportDialog", "WindowUI"]
@@ -47,6 +52,9 @@ SupportChecks = Callable[[str], Sequence[Check]]
 
 #: how often the status panels without a watch are read (ms)
 POLL_MS = 1000
+#: the window's narrowest and shortest (less only where the screen is smaller: 200 % scaling)
+MIN_WIDTH = 560
+MIN_HEIGHT = 240
 
 
 class _Relay(QObject):
@@ -133,7 +141,7 @@ class MainWindow(QMainWindow):
         self.lang = lang
         #: the last result of a menu entry run from the window
         self.last_result: EntryResult | None = None
-        self._status_seen: dict[str, tuple[str, Tone]] = {}
+        self._status_seen: dict[str, PanelView] = {}
         self._running = False
         #: how many times each panel was read (tests and benchmarks watch it)
         self.reads: dict[str, int] = {panel.id: 0 for panel in self.panels}
@@ -147,12 +155,23 @@ class MainWindow(QMainWindow):
         self._timer.setInterval(poll_ms)
         self._timer.timeout.connect(self._poll)
         self._start_watches()
+        add_focus_ring(self)  # focus visible, whatever the style
         self.set_language(lang)
+        if self.entries:
+            self._buttons[self.entries[0].id].setFocus()  # a keyboard starts at the menu: Tab, then Enter
         if poll_ms > 0 and any(panel.id not in self._watches for panel in self.panels):
             self._timer.start()
 
     def _build(self) -> None:
+        # the whole window scrolls when the screen is too small for it (800×600 at 200 %: 400×300 logical pixels)
+        self._scroll = QScrollArea()
+        self._scroll.setObjectName("scroll")
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         central = QWidget()
+        central.setObjectName("content")
         layout = QVBoxLayout(central)
 
         top = QHBoxLayout()
@@ -185,40 +204,29 @@ class MainWindow(QMainWindow):
             menu.addWidget(button)
             self._buttons[entry.id] = button
         self._menu_empty = QLabel()
-        self._menu_empty.setVisible(not self.entries)
         menu.addWidget(self._menu_empty)
         layout.addWidget(self._menu_box)
 
-        self._panel_boxes: dict[str, QGroupBox] = {}
+        self._panel_boxes: dict[str, PanelWidget] = {}
         self._panel_labels: dict[str, QLabel] = {}
         for panel in self.panels:
-            box = QGroupBox()
-            box.setObjectName(f"panel:{panel.id}")
-            inner = QVBoxLayout(box)
-            label = QLabel()
-            label.setObjectName("status" if len(self._panel_labels) == 0 else f"status:{panel.id}")
-            label.setWordWrap(True)
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            inner.addWidget(label)
+            box = PanelWidget(f"panel:{panel.id}")
+            box.details.setObjectName("status" if len(self._panel_labels) == 0 else f"status:{panel.id}")
             layout.addWidget(box)
             self._panel_boxes[panel.id] = box
-            self._panel_labels[panel.id] = label
+            self._panel_labels[panel.id] = box.details
         self._status_note = QLabel()
         self._status_note.setWordWrap(True)
         self._status_note.setStyleSheet(note_style(self.palette()))
-        self._status_note.setVisible(bool(self.panels))
         layout.addWidget(self._status_note)
 
         bottom = QHBoxLayout()
         self._support = QPushButton()
         self._support.setObjectName("support")
         self._support.clicked.connect(self.show_support)
-        self._support.setVisible(self.support is not None)
         bottom.addWidget(self._support)
         self._refresh = QPushButton()
         self._refresh.setObjectName("refresh")
-        self._refresh.setVisible(bool(self.panels))
         self._refresh.clicked.connect(lambda *_args: self.refresh_status())
         bottom.addWidget(self._refresh)
         bottom.addStretch(1)
@@ -228,8 +236,15 @@ class MainWindow(QMainWindow):
         bottom.addWidget(self._quit)
         layout.addLayout(bottom)
 
-        self.setCentralWidget(central)
-        self.setMinimumWidth(560)
+        self._scroll.setWidget(central)
+        self.setCentralWidget(self._scroll)
+        # shown or hidden once they are in the window: a widget without a parent shown is a window of its own, which
+        # flashed on the screen at start
+        self._menu_empty.setVisible(not self.entries)
+        self._status_note.setVisible(bool(self.panels))
+        self._support.setVisible(self.support is not None)
+        self._refresh.setVisible(bool(self.panels))
+        self.setMinimumWidth(MIN_WIDTH)
 
     # --- language ---------------------------------------------------------------------------------------------
 
@@ -255,8 +270,40 @@ class MainWindow(QMainWindow):
         self._refresh.setText(text("refresh", lang))
         self._quit.setText(text("quit", lang))
         self._support.setText(text("support.button", lang))
+        self._describe(lang)
         self._status_seen = {}
         self.refresh_status()
+
+    def _describe(self, lang: str) -> None:
+        """Accessible names and descriptions (what a screen reader says of each control), and the tab order: the
+        language, the menu's entries, the status panels, then the buttons at the bottom, as they are laid out."""
+        self._lang_box.setAccessibleName(text("lang.label", lang))
+        self._lang_box.setAccessibleDescription(text("a11y.language", lang))
+        for entry in self.entries:
+            button = self._buttons[entry.id]
+            label = entry.label.get(lang) or entry.id
+            button.setAccessibleName(label)
+        for panel in self.panels:
+            box = self._panel_boxes[panel.id]
+            title = panel.title.get(lang) or panel.id
+            box.setAccessibleName(title)
+        for button, key in (
+            (self._refresh, "a11y.refresh"),
+            (self._support, "a11y.support"),
+            (self._quit, "a11y.quit"),
+        ):
+            button.setAccessibleName(button.text())
+            button.setAccessibleDescription(text(key, lang))
+        chain: list[QWidget] = [
+            self._lang_box,
+            *self._buttons.values(),
+            *self._panel_boxes.values(),
+            self._support,
+            self._refresh,
+            self._quit,
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _language_chosen(self, index: int) -> None:
         lang = self._lang_box.itemData(index)
@@ -318,42 +365,53 @@ class MainWindow(QMainWindow):
             self.reads[panel.id] += 1
             try:
                 view = panel.read(self.request())
-                shown = ("\n".join(view.lines), view.tone)
             except Exception as e:  # a plugin's bug must not take the window down with it
                 failure = record_failure(panel.plugin, f"read {panel.id}", e)  # for the support information
                 error = f"{failure.error}: {failure.message}"
-                shown = (text("status.failed", self.lang, plugin=failure.dist, error=error), Tone.ERROR)
-            if shown != self._status_seen.get(panel.id):  # repaint only on a change
-                self._status_seen[panel.id] = shown
-                label = self._panel_labels[panel.id]
-                label.setText(shown[0])
-                label.setStyleSheet(status_style(shown[1], self.palette()))
+                failed = text("status.failed", self.lang, plugin=failure.dist, error=error)
+                view = PanelView((), Tone.ERROR, headline="", advice=(failed,))
+            if view != self._status_seen.get(panel.id):  # repaint only on a change
+                self._status_seen[panel.id] = view
+                self._panel_boxes[panel.id].show_view(view, panel.title.get(self.lang) or panel.id)
                 QTimer.singleShot(0, self.fit_to_texts)  # once the layout has taken the new text in
 
     def fit_to_texts(self) -> None:
-        """Grow the window until every text shows whole at its width (never shrink what the user chose).
-
-        A word-wrapped label's height depends on its width, which a top-level window's minimum size does not
-        follow by itself: without this, a longer status (a locked card's advice) was cut off at the bottom.
+        """Make the window as tall as its texts need at its width: it grows for a long message (a locked card's
+        advice was cut off at the bottom) and shrinks back once the message is gone, never beyond the screen (what
+        does not fit then scrolls).
         """
-        central = self.centralWidget()
-        layout = central.layout() if central is not None else None
-        if central is None or layout is None:
+        content = self._scroll.widget()
+        layout = content.layout() if content is not None else None
+        if content is None or layout is None:
             return
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is not None:
+            self.setMinimumWidth(min(MIN_WIDTH, screen.width() - self._frame_width()))
+            if self.width() > screen.width() - self._frame_width():
+                self.resize(screen.width() - self._frame_width(), self.height())
         layout.invalidate()
         layout.activate()
-        width = max(central.width(), layout.totalMinimumSize().width())
+        width = self._scroll.viewport().width()
         fits = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalMinimumSize().height()
-        need = fits + self.height() - central.height()
-        self.setMinimumHeight(need)
-        if self.height() < need:
-            self.resize(self.width(), need)
+        need = fits + self.height() - self._scroll.height()
+        if screen is not None:
+            need = min(need, screen.height() - self._frame_height())
+        self.setMinimumHeight(min(need, MIN_HEIGHT))
+        if self.height() != need:
+            self.resize(self.width(), need)  # grows for a long message, shrinks back once it is gone
+
+    def _frame_width(self) -> int:
+        return max(0, self.frameGeometry().width() - self.width())
+
+    def _frame_height(self) -> int:
+        """The height the window system adds above and below (title bar, borders); 0 before it is shown."""
+        return max(0, self.frameGeometry().height() - self.height())
 
     def status_text(self, panel_id: str | None = None) -> str:
-        """What a status panel (the first, by default) says now."""
+        """What a status panel (the first, by default) says now, in reading order."""
         if not self.panels:
             return ""
-        return self._panel_labels[panel_id or self.panels[0].id].text()
+        return self._panel_boxes[panel_id or self.panels[0].id].text()
 
     # --- running an entry -------------------------------------------------------------------------------------
 
@@ -424,8 +482,10 @@ class MainWindow(QMainWindow):
             self, "_status_note"
         ):
             self._status_note.setStyleSheet(note_style(self.palette()))
-            for panel_id, (_, tone) in self._status_seen.items():
-                self._panel_labels[panel_id].setStyleSheet(status_style(tone, self.palette()))
+            for panel in self.panels:  # the marks, the figures' and the advice's colours
+                view = self._status_seen.get(panel.id)
+                if view is not None:
+                    self._panel_boxes[panel.id].show_view(view, panel.title.get(self.lang) or panel.id)
         super().changeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -453,6 +513,7 @@ class SupportDialog(QDialog):
         layout = QVBoxLayout(self)
         self._text = QPlainTextEdit(report)
         self._text.setObjectName("report")
+        self._text.setAccessibleName(text("a11y.report", lang))
         self._text.setReadOnly(True)
         self._text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         layout.addWidget(self._text)
@@ -471,7 +532,8 @@ class SupportDialog(QDialog):
         buttons.addWidget(copy)
         buttons.addWidget(close)
         layout.addLayout(buttons)
-        self.resize(760, 480)
+        screen = parent.screen().availableGeometry()
+        self.resize(min(760, screen.width()), min(480, screen.height()))  # the report scrolls on a small screen
 
     def copy(self) -> None:
         """Put the report on the clipboard (it holds no secret: doctor reads none)."""

@@ -125,7 +125,7 @@ def audit_lines() -> list[dict[str, object]]:
 def test_change_pin_and_back(qtbot: QtBot, card: Card) -> None:
     dialog = open_dialog(qtbot, ChangePinDialog, card)
     # the tries left are shown before anything is typed; nothing can be sent yet
-    assert "PIN(暗証番号)の残り回数: 10 / 10 回" in text_of(dialog, "status")
+    assert "PIN(暗証番号)の残り回数: 10 / 10 回" in dialog.status_text()
     assert not ok_enabled(dialog)
     assert dialog.focusWidget() is child(dialog, QLineEdit, "current_pin")
     edits = [child(dialog, QLineEdit, f.value) for f in dialog.fields]
@@ -155,7 +155,7 @@ def test_change_pin_and_back(qtbot: QtBot, card: Card) -> None:
 
     # back again, in English, with the keyboard only: Enter is [OK]
     dialog = open_dialog(qtbot, ChangePinDialog, card, lang="en")
-    assert "PIN tries left: 10 of 10" in text_of(dialog, "status")
+    assert "PIN tries left: 10 of 10" in dialog.status_text()
     fill(qtbot, dialog, NEW_PIN, SHEET_PIN, SHEET_PIN)
     qtbot.keyClick(child(dialog, QLineEdit, "confirm"), Qt.Key.Key_Return)
     assert "The PIN has been changed." in dialog.message_text()
@@ -175,7 +175,7 @@ def test_wrong_pin_one_try_per_click(qtbot: QtBot, sim_card: Card) -> None:
     said = dialog.message_text()
     assert WRONG_PIN in said and "残り9回入力できます。" in said
     assert "[入力内容を表示する]にチェックを入れて、PIN(暗証番号)に誤りがないかご確認ください。" in said
-    assert "9 / 10 回" in text_of(dialog, "status")
+    assert "9 / 10 回" in dialog.status_text()
     assert not ok_enabled(dialog)
     assert len(sim_card.try_commands()) == 1
     assert dialog.entry_result().exit_code == 3
@@ -188,7 +188,7 @@ def test_wrong_pin_one_try_per_click(qtbot: QtBot, sim_card: Card) -> None:
     assert "リセットをおすすめします" in said and "[ICカードのロック解除(PIN(暗証番号)のリセット)]" in said
     assert child(dialog, QLabel, "advice").isHidden()
     fresh = open_dialog(qtbot, ChangePinDialog, sim_card)  # before anything is typed, the advice is there too
-    assert "リセットをおすすめします" in text_of(fresh, "advice") and "8 / 10 回" in text_of(fresh, "status")
+    assert "リセットをおすすめします" in text_of(fresh, "advice") and "8 / 10 回" in fresh.status_text()
     fresh.reject()
     assert not child(dialog, QPushButton, "to_unlock").isHidden()
     assert "aosign-host" not in all_texts(dialog)
@@ -221,7 +221,7 @@ def test_lock_then_unlock_with_the_sheet(qtbot: QtBot, sim_card: Card) -> None:
     )
     assert sim_card.counters() == (0, 10)
     assert not child(dialog, QWidget, "form").isEnabled()
-    assert "ロックしています" in text_of(dialog, "status")
+    assert "ロックしています" in dialog.status_text()
     assert dialog.entry_result().exit_code == 4
     click(qtbot, dialog, "to_unlock")
     assert dialog.next_entry == "unlock" and not dialog.isVisible()
@@ -236,7 +236,7 @@ def test_lock_then_unlock_with_the_sheet(qtbot: QtBot, sim_card: Card) -> None:
     unlock = open_dialog(qtbot, UnlockDialog, sim_card)
     assert catalogs.text("unlock.intro", "ja") == text_of(unlock, "intro")
     assert not child(unlock, QPushButton, "lost_sheet").isHidden()
-    assert "ロック解除の残り回数: 10 / 10 回" in text_of(unlock, "status")
+    assert "ロック解除の残り回数: 10 / 10 回" in unlock.status_text()
     fill(qtbot, unlock, SHEET_CODE, NEW_PIN, NEW_PIN)
     click(qtbot, unlock, "ok")
     assert "PIN(暗証番号)をリセットしました。" in unlock.message_text()
@@ -373,12 +373,12 @@ def test_dead_card_screen(qtbot: QtBot, sim_card: Card) -> None:
 
 def test_tries_spent_elsewhere_after_showing_them(qtbot: QtBot, sim_card: Card) -> None:
     dialog = open_dialog(qtbot, ChangePinDialog, sim_card)
-    assert "10 / 10 回" in text_of(dialog, "status")
+    assert "10 / 10 回" in dialog.status_text()
     assert sim_card.host("change-pin", answers=["27182818", NEW_PIN, NEW_PIN]).code == 3  # another application
     fill(qtbot, dialog, SHEET_PIN, NEW_PIN, NEW_PIN)
     click(qtbot, dialog, "ok")
     assert "表示した後にカードの残り回数が変わりました" in dialog.message_text()
-    assert "9 / 10 回" in text_of(dialog, "status")
+    assert "9 / 10 回" in dialog.status_text()
     assert len(sim_card.try_commands()) == 1  # only the other application's
     assert dialog.entry_result().exit_code == 2
 
@@ -387,13 +387,13 @@ def test_no_card_then_read_again(qtbot: QtBot, sim_card: Card) -> None:
     hidden = sim_card.state.with_name("card-out.json")
     sim_card.state.rename(hidden)
     dialog = open_dialog(qtbot, ChangePinDialog, sim_card)
-    assert "模擬カードがまだ発行されていません" in text_of(dialog, "status")
+    assert "模擬カードがまだ発行されていません" in dialog.status_text()
     assert child(dialog, QWidget, "form").isHidden() and child(dialog, QPushButton, "ok").isHidden()
     assert dialog.message_text() == ""  # said once, in the status box
     assert dialog.entry_result().exit_code == 6
     hidden.rename(sim_card.state)
     click(qtbot, dialog, "reload")
-    assert "10 / 10 回" in text_of(dialog, "status") and not child(dialog, QWidget, "form").isHidden()
+    assert "10 / 10 回" in dialog.status_text() and not child(dialog, QWidget, "form").isHidden()
     assert child(dialog, QPushButton, "reload").isHidden()
     dialog.reject()
 
@@ -464,7 +464,8 @@ def test_window_entries_language_and_card_presence(qtbot: QtBot, sim_card: Card)
     sim_card.state.rename(hidden)
     waiting = catalogs.text("wait.no_sim_card", "en")
     qtbot.waitUntil(lambda: waiting in window.status_text(), timeout=3000)
-    assert window.findChild(QLabel, "status").styleSheet() == "QLabel { padding: 4px; }"  # plain, not red
+    panel = window.findChild(QWidget, "panel:card")
+    assert panel is not None and panel.findChild(QLabel, "mark").isHidden()  # plain: no mark, not red
     hidden.rename(sim_card.state)
     qtbot.waitUntil(lambda: "PIN tries left: 10 of 10" in window.status_text(), timeout=3000)
     # a try spent elsewhere changes the card's state file: shows too

@@ -58,3 +58,57 @@ def test_locked_card_advice_shows_whole(qtbot: QtBot, tmp_path: Path, lang: str)
     assert window.height() > first  # it grew
     assert window.minimumHeight() <= window.height()
     window.close()
+
+
+def test_the_window_shrinks_back_after_a_long_message(qtbot: QtBot, tmp_path: Path) -> None:
+    """Issue 28: the window grew for a locked card's advice and kept the blank space once the card was ready."""
+    card = make_card(tmp_path, "sim")
+    window = _window(qtbot, card, "ja")
+    window.fit_to_texts()
+    ready = window.height()
+    data = json.loads(card.state.read_text())
+    data["pin"]["tries_left"], data["unblock"]["tries_left"] = 0, 2
+    card.state.write_text(json.dumps(data))
+    window.refresh_status()
+    qtbot.waitUntil(lambda: window.height() > ready, timeout=2000)
+    data["pin"]["tries_left"], data["unblock"]["tries_left"] = 10, 10
+    card.state.write_text(json.dumps(data))
+    window.refresh_status()
+    qtbot.waitUntil(lambda: window.height() == ready, timeout=2000)
+    window.close()
+
+
+def test_a_dialog_shrinks_back_and_keeps_its_title_on_top(qtbot: QtBot, tmp_path: Path) -> None:
+    """A wrong PIN's message makes the dialog taller; reading the card again drops the message and the height, and
+    no blank space ever grows above the title."""
+    from PySide6.QtWidgets import QLineEdit, QPushButton
+
+    from aosign_plugin.frontends.gui import ChangePinDialog
+    from hostapp_stub.api import Request
+
+    card = make_card(tmp_path, "sim")
+    manifest = load_manifest(str(card.manifest), "ja")
+    dialog = ChangePinDialog(Request(lang="ja", manifest=manifest.data, manifest_path=manifest.path))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    heading = dialog.findChild(QLabel, "heading")
+    assert heading is not None
+    top = heading.mapTo(dialog, heading.rect().topLeft()).y()
+    first = dialog.height()
+    for field, answer in zip(dialog.fields, ("WRONG1x9z", "Hk47vQ2w", "Hk47vQ2w"), strict=True):
+        edit = dialog.findChild(QLineEdit, field.value)
+        assert edit is not None
+        edit.setText(answer)
+    dialog.submit()
+    assert dialog.message_text() and dialog.height() > first
+    assert heading.mapTo(dialog, heading.rect().topLeft()).y() == top
+    dialog._reload_clicked()  # what [カードを読み直す] does: the message goes
+    assert not dialog.message_text()
+    assert dialog.height() == first and heading.mapTo(dialog, heading.rect().topLeft()).y() == top
+    dialog.resize(dialog.width(), first + 300)  # more room than it needs: the room goes below, not above the title
+    qtbot.wait(50)
+    assert heading.mapTo(dialog, heading.rect().topLeft()).y() == top
+    assert heading.height() == heading.heightForWidth(heading.width())  # its text is not pushed down either
+    assert dialog.findChild(QPushButton, "cancel") is not None
+    dialog.reject()

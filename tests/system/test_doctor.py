@@ -407,7 +407,7 @@ def test_no_card(readers: Readers) -> None:
 def test_a_card_that_is_not_an_aosign_card(readers: Readers) -> None:
     readers.insert(AOSIGN_READER, aid=FOREIGN_AID)
     run = readers.doctor(readers.manifest(), lang="ja")
-    check = run.assert_failed("pcsc.aosign", "AOSign ICカードを挿入")
+    check = run.assert_failed("pcsc.aosign", "AOSignICカードを挿入")
     assert "6A82" in check["summary"]
 
 

@@ -4,6 +4,8 @@ and the manifest keys ``[card] certificates`` and ``[status] expiry_warn_days``.
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -93,8 +95,18 @@ def test_json_without_certificates() -> None:
     assert data["serial"] is None and data["certificates"] == [] and data["advice_code"] is None
 
 
+@pytest.fixture
+def tokyo(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The process's time zone is Tokyo's (the users'), back to what it was afterwards."""
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
 @pytest.mark.parametrize("lang", ["ja", "en"])
-def test_lines_name_each_certificate_and_say_what_to_do(lang: str) -> None:
+def test_lines_name_each_certificate_and_say_what_to_do(lang: str, tokyo: None) -> None:
     lines = status_lines(
         status(cert(-1), cert(500, label=None, subject="Other"), unreadable_certificates=(
             UnreadableCertificate(None, "not_found"),)),
@@ -102,7 +114,8 @@ def test_lines_name_each_certificate_and_say_what_to_do(lang: str) -> None:
     )  # fmt: skip
     text = "\n".join(lines)
     assert "山田 太郎" in text and "Other" in text and "0A1B" in text
-    assert "2026-11-27T04:00:00Z" in text
+    # the local day in the user's language (issue 28): 04:00 UTC is 13:00 in Tokyo; never the ISO timestamp
+    assert {"ja": "2026年11月27日", "en": "27 Nov 2026"}[lang] in text and "T04:00:00Z" not in text
     cannot = {"ja": "このICカードでは署名できません", "en": "this card can no longer sign"}[lang]
     assert cannot in text
     assert {"ja": "読み取れません", "en": "cannot be read"}[lang] in text
@@ -141,9 +154,9 @@ def test_states_enum_values_are_the_contracts() -> None:
 
 
 def test_window_panel_tone_follows_the_certificates() -> None:
-    from aosign_plugin.frontends.entries import _panel_tone
+    from aosign_plugin.frontends.glance import glance
     from hostapp_stub.api import Tone
 
-    assert _panel_tone(status(cert(400))) is Tone.PLAIN
-    assert _panel_tone(status(cert(10))) is Tone.WARN
-    assert _panel_tone(status(cert(-1))) is Tone.ERROR
+    assert glance(status(cert(400)), "ja").tone is Tone.OK
+    assert glance(status(cert(10)), "ja").tone is Tone.WARN
+    assert glance(status(cert(-1)), "ja").tone is Tone.ERROR

@@ -25,12 +25,13 @@ from PySide6.QtGui import QCloseEvent, QFont, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QGroupBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -39,19 +40,31 @@ from aosign_plugin import catalogs
 from aosign_plugin.domain.card_status import Advice, CardState, CardStatus
 from aosign_plugin.domain.errors import AosignError, CardUnavailableError, PinError, PinIncorrectError
 from aosign_plugin.domain.secret import Secret
+from aosign_plugin.frontends.glance import glance
 from aosign_plugin.frontends.gui.answer_prompter import AnswerPrompter
 from aosign_plugin.frontends.gui.secret_field import SecretLineEdit
 from aosign_plugin.frontends.gui.tone_colours import box_style, text_colour
 from aosign_plugin.frontends.gui.window_wording import window_lines
-from aosign_plugin.frontends.terminal_view import advice_text, error_report, notice_text, status_lines
+from aosign_plugin.frontends.terminal_view import error_report, notice_text
 from aosign_plugin.policy.rules import Field, check_base, check_new_pin
 from aosign_plugin.service.outcomes import NoticeKind, Operation, Outcome
 from aosign_plugin.service.pin_service import PinService
-from hostapp_stub.api import EntryResult, ExitCode, Request
+from hostapp_stub.api import (
+    EntryResult,
+    ExitCode,
+    PanelView,
+    Request,
+    Tone,
+    add_focus_ring,
+    announce,
+    panel_widget,
+)
 
 __all__ = ["DIALOGS", "BoxTone", "ChangePinDialog", "PinDialog", "UnlockDialog", "run_entry"]
 
 _WIDTH = 600
+#: the narrowest the dialog may be made (a 1024×768 screen at 200 % has 512 logical pixels)
+_MIN_WIDTH = 360
 
 
 class BoxTone(Enum):
@@ -134,6 +147,7 @@ class PinDialog(QDialog):
         except AosignError as e:
             self._load_error = e
         self._build()
+        add_focus_ring(self)  # focus visible, as in the host's window
         self.reload()
 
     # --- layout ---------------------------------------------------------------------------------------------
@@ -142,25 +156,43 @@ class PinDialog(QDialog):
         t = self._t
         self.setWindowTitle(t(self._title_key))
         self.setModal(True)
-        self.setMinimumWidth(_WIDTH)
         self.resize(_WIDTH, 400)
-        layout = self._layout = QVBoxLayout(self)
+        outer = self._outer = QVBoxLayout(self)
+        # everything but the buttons scrolls when the screen is too small for it (800×600, or 200 % scaling)
+        self._scroll = QScrollArea()
+        self._scroll.setObjectName("scroll")
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        body = QWidget()
+        body.setObjectName("body")
+        layout = self._layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self._scroll.setWidget(body)
+        outer.addWidget(self._scroll, 1)
 
         heading = _wrapping_label("heading")
         heading.setText(t(self._title_key))
+        heading.setAccessibleName(t(self._title_key))
         font = QFont(heading.font())
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.3)
         heading.setFont(font)
         layout.addWidget(heading)
 
-        self._status_box = QGroupBox(t("gui.status.heading"))
-        box = QVBoxLayout(self._status_box)
-        self._status_label = _wrapping_label("status")
-        self._advice_label = _wrapping_label("advice")
-        box.addWidget(self._status_label)
-        box.addWidget(self._advice_label)
+        # the state at a glance, as the host's window shows it: mark and words, the tries left large, advice under
+        self._status_box = panel_widget("status_box")
+        self._status_box.setTitle(t("gui.status.heading"))
+        self._status_label: QLabel = self._status_box.details
+        self._status_label.setObjectName("status")
+        self._advice_label: QLabel = self._status_box.advice
         layout.addWidget(self._status_box)
+        # what the last try did, right under the state it left the card in
+        self._message = _wrapping_label("message")
+        self._message.setAccessibleName(t("gui.a11y.message"))
+        self._message.setVisible(False)
+        layout.addWidget(self._message)
 
         self._intro = _wrapping_label("intro")
         self._intro.setText(t(self._intro_key))
@@ -215,11 +247,9 @@ class PinDialog(QDialog):
         self._dead = self._dead_page()
         layout.addWidget(self._dead)
 
-        self._message = _wrapping_label("message")
-        self._message.setVisible(False)
-        layout.addWidget(self._message)
+        layout.addStretch(1)  # room to spare goes below, never above the title
 
-        buttons = QHBoxLayout()
+        buttons = self._buttons_row = QHBoxLayout()
         self._lost = QPushButton(t("gui.lost_sheet.heading"))
         self._lost.setObjectName("lost_sheet")
         self._lost.setAutoDefault(False)
@@ -246,9 +276,11 @@ class PinDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self._ok)
         buttons.addWidget(self._cancel)
-        layout.addLayout(buttons)
+        outer.addLayout(buttons)
+        self._describe()
 
         chain: list[QWidget] = [
+            self._status_box,  # the state, read before typing (Shift+Tab from the first field)
             *self._edits.values(),
             self._show,
             self._final_check,
@@ -336,18 +368,22 @@ class PinDialog(QDialog):
     def _apply_state(self) -> None:
         status = self._status
         dead = status is not None and status.state is CardState.DEAD
+        title = self._t("gui.status.heading")
         if status is None:
             error = self._load_error
             lines = _error_lines(error, self.lang)[1] if error is not None else []
-            _set_box(self._status_label, lines, BoxTone.ERROR)
-            advice: tuple[list[str], BoxTone] = ([], BoxTone.PLAIN)
+            view = PanelView((), Tone.ERROR, headline=self._t("gui.state.unknown"), advice=tuple(lines))
         else:
-            self._status_label.setStyleSheet("")
-            text = advice_text(status, self.lang)
-            self._status_label.setText("\n".join(line for line in status_lines(status, self.lang) if line != text))
-            self._status_label.setVisible(True)
-            advice = self._advice(status)
-        _set_box(self._advice_label, *advice)
+            seen = glance(status, self.lang)
+            advice, tone = self._advice(status)  # what this dialog's operation is told before typing
+            if dead:
+                advice = []  # the page below says what to do, step by step
+            shown = seen.tone
+            if advice and tone is BoxTone.ERROR and shown in (Tone.OK, Tone.WARN):
+                shown = Tone.ERROR  # the last try: said in red
+            figures, details = seen.figures, tuple(seen.details)
+            view = PanelView(details, shown, headline=seen.headline, figures=figures, advice=tuple(advice))
+        self._status_box.show_view(view, title)
         usable = status is not None and not self._done and PinService.gate(self.operation, status) is None
         # what cannot be used is not shown: a locked card in the change dialog, a dead card, no card, done
         self._dead.setVisible(dead)
@@ -359,6 +395,9 @@ class PinDialog(QDialog):
         self._to_unlock.setVisible(self._offer_unlock(status))
         self._lost.setVisible(self.entry_id == "unlock" and not dead)
         self._cancel.setText(self._t("gui.close" if (self._done or not usable) else "gui.cancel"))
+        # Enter: [OK] while there is something to send, else [閉じる] (a keyboard closes a finished dialog too)
+        self._ok.setDefault(usable)
+        self._cancel.setDefault(not usable)
         self._final_required = status is not None and PinService.needs_consent(self.operation, status) is not None
         self._final_warning.setVisible(self._final_required)
         self._final_check.setVisible(self._final_required)
@@ -445,15 +484,29 @@ class PinDialog(QDialog):
         self._fit()
 
     def _fit(self, *, exactly: bool = False) -> None:
-        """Grow to show every wrapped line (feedback and messages come and go as the user types).
+        """Grow to show every wrapped line (feedback and messages come and go as the user types), never beyond the
+        screen: what does not fit then scrolls.
 
-        :param exactly: also shrink to fit (when first shown: the sizes are right only once the dialog is polished).
+        :param exactly: also shrink to fit (when shown, and after a message: a long one gone leaves no blank space).
         """
-        layout = self._layout
-        layout.activate()
-        width = max(self.width(), _WIDTH)
-        need = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
-        if need > self.height() or (exactly and need != self.height()):
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        frame = self.frameGeometry()
+        extra_w, extra_h = max(0, frame.width() - self.width()), max(0, frame.height() - self.height())
+        width = _WIDTH if screen is None else min(_WIDTH, screen.width() - extra_w)
+        self.setMinimumWidth(min(_MIN_WIDTH, width))
+        width = max(width, self.width()) if not exactly else width
+        if screen is not None:
+            width = min(width, screen.width() - extra_w)
+        outer, body = self._outer, self._layout
+        body.activate()
+        margins = outer.contentsMargins()
+        inner = width - margins.left() - margins.right()
+        content = body.totalHeightForWidth(inner) if body.hasHeightForWidth() else body.totalSizeHint().height()
+        buttons = self._buttons_row.sizeHint().height()
+        need = content + buttons + outer.spacing() + margins.top() + margins.bottom()
+        if screen is not None:
+            need = min(need, screen.height() - extra_h)
+        if need > self.height() or width != self.width() or (exactly and need != self.height()):
             self.resize(width, need)
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -463,9 +516,38 @@ class PinDialog(QDialog):
     def _show_feedback(self, field: Field, items: Sequence[tuple[BoxTone, str]]) -> None:
         label = self._feedback[field]
         tone = max((tone for tone, _ in items), key=_SEVERITY.index, default=BoxTone.PLAIN)
-        label.setText("\n".join(_MARK[tone] + text for tone, text in items))
+        said = "\n".join(_MARK[tone] + text for tone, text in items)
+        label.setText(said)
         label.setStyleSheet(f"QLabel {{ color: {text_colour(tone.value, label.palette())}; }}")
         label.setVisible(bool(items))
+        edit = self._edits.get(field)
+        if edit is not None:  # a screen reader reads the check with the field: no need to find the label below
+            edit.setAccessibleDescription(" ".join(part for part in (self._t("gui.a11y.field"), said) if part))
+
+    def _describe(self) -> None:
+        """Accessible names and descriptions: what each control is and what it does, for screen readers."""
+        t = self._t
+        self._status_box.setAccessibleName(t("gui.a11y.status"))
+        self._status_box.setAccessibleDescription(t("gui.a11y.state_description"))
+        self._advice_label.setAccessibleName(t("gui.a11y.advice"))
+        for field, label in self._feedback.items():
+            label.setAccessibleName(t("gui.a11y.feedback"))
+            label.setAccessibleDescription(t(f"prompt.{field.value}"))
+        for edit in self._edits.values():
+            edit.setAccessibleDescription(t("gui.a11y.field"))
+        self._final_warning.setAccessibleName(t("unlock.final_try"))
+        for widget, name, key in (
+            (self._show, t("gui.show_input"), "gui.a11y.show_input"),
+            (self._final_check, t("gui.final_try.agree"), "gui.a11y.final_try"),
+            (self._ok, t("gui.ok"), "gui.a11y.ok"),
+            (self._cancel, None, "gui.a11y.cancel"),
+            (self._reload, t("gui.reload"), "gui.a11y.reload"),
+            (self._to_unlock, t("entry.unlock"), "gui.a11y.to_unlock"),
+            (self._lost, t("gui.lost_sheet.heading"), "gui.a11y.lost_sheet"),
+        ):
+            if name is not None:
+                widget.setAccessibleName(name)
+            widget.setAccessibleDescription(t(key))
 
     def _set_echo(self, show: bool) -> None:
         mode = QLineEdit.EchoMode.Normal if show else QLineEdit.EchoMode.Password
@@ -515,6 +597,13 @@ class PinDialog(QDialog):
         if lines and advice and all(line in lines for line in advice.split("\n")):
             self._advice_label.setVisible(False)  # said once is enough: the message says it already
         self._fit(exactly=True)
+        if lines:
+            self._scroll.ensureWidgetVisible(self._message)  # on a small screen too
+            announce(self._message, "\n".join(lines))  # a screen reader says what the try did
+
+    def status_text(self) -> str:
+        """What the status box says now, in reading order: the state, the tries left, the advice, the details."""
+        return str(self._status_box.text())
 
     def message_text(self) -> str:
         """What the dialog says about the last operation (or the state that stops it)."""
