@@ -9,6 +9,7 @@ import pytest
 
 from aosign_plugin.domain.card_status import CardStatus, Counter, SignReadiness
 from aosign_plugin.domain.certificates import CertificateInfo, CertificateStatus, assess
+from aosign_plugin.frontends.local_dates import local_date
 from aosign_plugin.frontends.terminal_view import status_json, status_lines
 
 NOW = dt.datetime(2026, 11, 28, 3, 0, tzinfo=dt.UTC)
@@ -59,11 +60,13 @@ def test_readiness(card: CardStatus, readiness: SignReadiness) -> None:
 def test_an_expired_certificate_heads_the_status_as_cannot_sign(lang: str) -> None:
     lines = status_lines(status(cert(-2)), lang)
     head = {"ja": "署名できません", "en": "Cannot sign"}[lang]
-    assert lines[0].startswith(head) and "2026-11-26T04:00:00Z" in lines[0]
+    # the day it expired, as the user reads a date: local, in their language (JSON keeps ISO 8601 UTC)
+    day = local_date(NOW + dt.timedelta(days=-2, hours=1), lang)
+    assert lines[0].startswith(head) and day in lines[0], lines[0]
     assert not any(line.endswith(("使用できます", ": ready")) for line in lines)
     renew = {"ja": "更新の申込を行ってください", "en": "Apply for renewal"}[lang]
     assert any(renew in line for line in lines)  # the renewal advice
     ready = status_lines(status(cert(400)), lang)
     assert ready[0] == {"ja": "署名できます。", "en": "Ready to sign."}[lang]
     coming = status_lines(status(cert(400, start=3)), lang)
-    assert "2026-12-01T03:00:00Z" in coming[0]
+    assert local_date(NOW + dt.timedelta(days=3), lang) in coming[0], coming[0]
