@@ -609,7 +609,7 @@ MESSAGES: dict[str, str] = {
     ),
     "doctor.sim.unwritable": "模擬カード {path} の状態を保存できません: {problem}",
     "doctor.fix.sim_unwritable": "ディスクの空きと、フォルダー {folder} にこのユーザーが書き込めることを確認してください(またはマニフェストの [sim] state を書き込める場所にしてください)。",
-    "doctor.backend.auto_no_service": "auto({origin})→ 模擬カード({path}): スマートカードサービス(PC/SC)が応答しないため、リーダーのカードは探していません",
+    "doctor.backend.auto_no_service": "auto({origin})→ 模擬カード({path}): スマートカードサービス(PC/SC)が応答しないため、ICカードリーダのカードは探していません",
     "doctor.sim.log_unwritable": "模擬カードのAPDUログ {path}(マニフェストの [sim] log)に書き込めません: {problem}",
     "doctor.fix.sim_log_unwritable": "フォルダー {folder} にこのユーザーが書き込めるようにするか、マニフェストの [sim] log を外してください。",
     "doctor.fix.disk_full": "ディスクの空きを増やしてください(不要なファイルを削除します)。対象のフォルダー: {folder}",
