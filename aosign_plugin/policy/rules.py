@@ -43,6 +43,7 @@ __all__ = [
     "Verdict",
     "check_base",
     "check_new_pin",
+    "repeats_one_character",
 ]
 
 CARD_MIN_LENGTH = 4
@@ -374,6 +375,13 @@ def _is_sequence(buf: memoryview) -> bool:
 def _is_repeated(buf: memoryview) -> bool:
     """One character throughout (``1111``, ``aaaa``); case matters, as it does to the card."""
     return len(buf) >= 2 and all(b == buf[0] for b in buf)
+
+
+def repeats_one_character(secret: Secret) -> bool:
+    """The answer is one character repeated (``1111``, ``aaaa``): a PIN the issuer never lets anyone set, so a
+    current PIN or code like it is most likely mistyped (issue 33: warned about before its try is sent)."""
+    with secret.view() as buf:
+        return _is_repeated(buf)
 
 
 # --- the checks ---

@@ -360,6 +360,8 @@ class SimCard:
             if cmd.lc is not None:
                 # the code is presented only with RESET RETRY COUNTER
                 return SW.COMMAND_NOT_ALLOWED
+            if state.code_status_sw is not None:
+                return state.code_status_sw  # a card that does not tell its code's tries (issue 33)
             return _tries_sw(state.unblock.tries_left)
         pin = state.pin
         if cmd.lc is None:

@@ -86,6 +86,13 @@ def _parser() -> argparse.ArgumentParser:
     issue.add_argument("--change", choices=["combined", "verify-then-set"])
     issue.add_argument("--unblock-status", choices=["verify-empty", "unknown"])
     issue.add_argument(
+        "--code-status-answer",
+        choices=["63Cx", "9000", "6985", "6A88", "6982"],
+        default="63Cx",
+        help="the card's answer to the empty VERIFY on the unblocking code's reference (63Cx: it tells the tries; "
+        "any other: a card that does not)",
+    )
+    issue.add_argument(
         "--from-stdin",
         action="store_true",
         help="read the initial PIN, and optionally a different unblocking code, as lines from stdin (not a terminal)",
@@ -314,6 +321,8 @@ def _cmd_issue(args: argparse.Namespace) -> int:
             _err(_t("sim.too_wide", pad_to=dialect.pad_to))
             return EXIT_BAD_USAGE
         state = new_card_state(pin, code, dialect=dialect)
+        if args.code_status_answer != "63Cx":
+            state.code_status_sw = int(args.code_status_answer, 16)
         if not args.no_certificate:
             problem = _give_certificate(state, store.path.parent, args)
             if problem:

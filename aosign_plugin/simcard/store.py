@@ -31,6 +31,7 @@ from typing import IO, Any, Protocol
 from aosign_plugin.config.dialect import CardDialect
 
 __all__ = [
+    "CODE_STATUS_ANSWERS",
     "DEFAULT_ITERATIONS",
     "MAX_TRIES",
     "STATE_VERSION",
@@ -228,6 +229,21 @@ def _certificates_from_json(value: object) -> list[tuple[str, bytes]]:
     return out
 
 
+#: what a card that does not tell its code's tries may answer to the empty VERIFY on the code's reference: already
+#: verified, conditions of use not satisfied, reference data not found, security status not satisfied
+CODE_STATUS_ANSWERS = (0x9000, 0x6985, 0x6A88, 0x6982)
+
+
+def _code_status_from_json(value: object) -> int | None:
+    if value is None:
+        return None
+    sw = int.from_bytes(_hex_field("code_status_sw", value), "big") if isinstance(value, str) else -1
+    if sw not in CODE_STATUS_ANSWERS or len(str(value)) != 4:
+        answers = ", ".join(f"{a:04X}" for a in CODE_STATUS_ANSWERS)
+        raise StateFieldError("code_status_sw", f"code_status_sw must be one of {answers}")
+    return sw
+
+
 def _hex_field(name: str, value: object) -> bytes:
     if not isinstance(value, str):
         raise StateFieldError(name, f"{name} must be a hex string")
@@ -251,6 +267,9 @@ class SimCardState:
     key: bytes | None = field(default=None, repr=False)
     #: the certificates on the card, ``(label, DER)`` each, in the order of its certificate directory
     certificates: list[tuple[str, bytes]] = field(default_factory=list, repr=False)
+    #: a card that does not tell its unblocking code's tries: what it answers to the empty VERIFY on the code's
+    #: reference instead of ``63Cx`` (one of :data:`CODE_STATUS_ANSWERS`); ``None``: it tells them (issue 33)
+    code_status_sw: int | None = None
 
     @property
     def dead(self) -> bool:
@@ -276,6 +295,7 @@ class SimCardState:
                 if self.certificates
                 else {}
             ),
+            **({"code_status_sw": f"{self.code_status_sw:04X}"} if self.code_status_sw is not None else {}),
         }
 
     @classmethod
@@ -284,7 +304,7 @@ class SimCardState:
         if not isinstance(obj, dict):
             raise ValueError("the state must be a JSON object")
         keys = {"version", "serial", "issued", "dialect", "pin", "unblock"}
-        optional = {"key", "certificates"}
+        optional = {"key", "certificates", "code_status_sw"}
         if not keys <= set(obj) <= keys | optional:
             raise ValueError(f"the state must have the keys {sorted(keys)} (and may have {sorted(optional)})")
         if obj["version"] != STATE_VERSION:
@@ -307,6 +327,7 @@ class SimCardState:
             unblock=SecretRecord.from_json("unblock", obj["unblock"]),
             key=_hex_field("key", obj["key"]) if "key" in obj else None,
             certificates=_certificates_from_json(obj.get("certificates", [])),
+            code_status_sw=_code_status_from_json(obj.get("code_status_sw")),
         )
 
     def copy(self) -> SimCardState:
