@@ -18,8 +18,8 @@ def test_status(card: Card) -> None:
     data = card.status()
     assert data["backend"] == card.backend
     assert data["state"] == "ready"
-    assert data["pin"] == {"tries_left": 10, "max_tries": 10, "source": "card"}
-    assert data["unblock"] == {"tries_left": 10, "max_tries": 10, "source": "card"}
+    assert data["pin"] == {"tries_left": 10, "max_tries": 10, "source": "card", "reason": None}
+    assert data["unblock"] == {"tries_left": 10, "max_tries": 10, "source": "card", "reason": None}
     assert data["advice"] is None
     if card.backend == "pcsc":
         assert data["reader"] == "Virtual PCD 00 01"

@@ -39,7 +39,7 @@ from aosign_plugin.config.dialect import CardDialect
 from aosign_plugin.simcard.apdu_log import ApduLogContents, read_log
 from aosign_plugin.simcard.card import SimCard
 from aosign_plugin.simcard.pkcs15_files import PKCS15_AID, build_file_system, serial_octets
-from aosign_plugin.simcard.store import CardStore, MemoryStore, new_card_state
+from aosign_plugin.simcard.store import QUICK_KDF, CardStore, MemoryStore, new_card_state
 from tests.support.cards import SHEET_CODE, SHEET_PIN, issue_card
 from tests.support.opensc import MODULE, OPENSC_CONF, PORT, READER
 from tests.support.realparts import serve_card, stop_process
@@ -236,7 +236,7 @@ SERIAL = "AOSIM-4821-0937"
 
 
 def _card(dialect: CardDialect | None = None) -> SimCard:
-    state = new_card_state(b"12345678", b"ABCDEFGH1234", dialect=dialect, serial=SERIAL, iterations=10)
+    state = new_card_state(b"12345678", b"ABCDEFGH1234", dialect=dialect, serial=SERIAL, kdf=QUICK_KDF)
     return SimCard(MemoryStore(state))
 
 

@@ -53,7 +53,7 @@ from aosign_plugin.frontends.terminal_view import error_report, status_json, sta
 from aosign_plugin.service.audit import AuditSettings
 from aosign_plugin.service.pin_service import PinService
 from aosign_plugin.simcard.apdu_log import field_digest
-from aosign_plugin.simcard.store import CardStore, new_card_state
+from aosign_plugin.simcard.store import QUICK_KDF, CardStore, new_card_state
 from hostapp_stub.api import Request
 from tests.support.realparts import serve_card, stop_process, wait_card_present
 
@@ -299,7 +299,7 @@ class CardUnderTest(abc.ABC):
         self.lang = lang
         self.state = root / "card.json"
         self.log = LogTail(root / "card-apdus.jsonl")
-        CardStore(self.state).create(new_card_state(SHEET_PIN.encode(), SHEET_CODE.encode(), iterations=10))
+        CardStore(self.state).create(new_card_state(SHEET_PIN.encode(), SHEET_CODE.encode(), kdf=QUICK_KDF))
 
     @abc.abstractmethod
     def status(self) -> Outcome: ...
@@ -545,8 +545,18 @@ class UserSession:
             assert out.status["state"] == m.state
             # a dead card answers 6983 to everything that needs a PIN (CONTRACT.md): its PIN shows as blocked
             pin_shown = 0 if m.dead else m.pin_tries
-            assert out.status["pin"] == {"tries_left": pin_shown, "max_tries": MAX_TRIES, "source": "card"}
-            assert out.status["unblock"] == {"tries_left": m.code_tries, "max_tries": MAX_TRIES, "source": "card"}
+            assert out.status["pin"] == {
+                "tries_left": pin_shown,
+                "max_tries": MAX_TRIES,
+                "source": "card",
+                "reason": None,
+            }
+            assert out.status["unblock"] == {
+                "tries_left": m.code_tries,
+                "max_tries": MAX_TRIES,
+                "source": "card",
+                "reason": None,
+            }
             assert out.status["advice_code"] == m.advice
 
     def change(self, rule: str, current: str, new: str, confirm: str) -> None:
