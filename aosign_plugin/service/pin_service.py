@@ -38,7 +38,7 @@ from aosign_plugin.domain.logs import get_logger
 from aosign_plugin.domain.secret import Secret
 from aosign_plugin.policy.rules import Field, Verdict, check_base, check_new_pin, repeats_one_character
 from aosign_plugin.service.outcomes import NEW_PIN_ASKS, Asker, Consent, Notice, NoticeKind, Operation, Outcome
-from hostapp_stub.records import replace
+from hostapp_stub.api import replace
 
 if TYPE_CHECKING:
     from aosign_plugin.backends import CardBackend

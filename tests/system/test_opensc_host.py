@@ -126,8 +126,7 @@ def test_ten_wrong_pins_lock_then_unlock_then_death(token: Token) -> None:
     assert len(token.tries()) == n + 11
     r = token.host("unlock", "--final-try", answers=[SHEET_CODE, "Zt58bN3e", "Zt58bN3e"])
     assert r.returncode == 5, r.stderr
-    digests = [e["apdu"] for e in token.tries()]
-    assert len(digests) == len(set(digests)), "a try-consuming command was repeated"
+    assert len(token.tries()) == n + 11, "a try-consuming command was repeated"
 
 
 def _wrong_logins_by_another_tool(token: Token, count: int) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from aosign_plugin.simcard.card_store import (
+from aosign_plugin.simcard.store import (
     DEFAULT_KDF,
     QUICK_KDF,
     CardStateInvalidError,
