@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aosign_plugin.backends.sim_link import SimConnection
 from aosign_plugin.config.dialect import CardDialect, ChangeStyle
 from aosign_plugin.simcard.apdu_log import ApduLog, read_log
 from aosign_plugin.simcard.card import ATR, SimCard, card_accepts, parse_command
