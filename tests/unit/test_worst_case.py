@@ -307,3 +307,22 @@ def test_another_card_put_in_is_another_card(state: Path, tmp_path: Path) -> Non
     outcome = service.change_pin(asker)
     assert isinstance(outcome.error, CardChangedError)
     assert _card_tries(state) == (10, 10) and _card_tries(tmp_path / "first.json") == (10, 10)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "euc_jp", "cp932", "shift_jis"])
+@pytest.mark.parametrize("typed", ["１２３４５６", "ＡＢＣＤ１２", "12　34"])
+def test_the_ime_hint_in_every_terminal_encoding(encoding: str, typed: str) -> None:
+    """Full-width characters as a legacy Japanese terminal sends them (EUC-JP, Shift_JIS) get the same hint."""
+    from aosign_plugin.service.policy import Reason, check_base
+
+    for field in (Field.CURRENT_PIN, Field.UNBLOCK_CODE):
+        verdict = check_base(Secret(bytearray(typed.encode(encoding))), field)
+        assert verdict.reasons == (Reason.FULL_WIDTH,), (encoding, typed)
+
+
+def test_kana_is_not_taken_for_full_width() -> None:
+    from aosign_plugin.service.policy import Reason, check_base
+
+    for encoding in ("utf-8", "euc_jp", "cp932"):
+        verdict = check_base(Secret(bytearray("あいうえ".encode(encoding))), Field.CURRENT_PIN)
+        assert Reason.FULL_WIDTH not in verdict.reasons and Reason.NON_ASCII in verdict.reasons, encoding
