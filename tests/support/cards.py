@@ -92,7 +92,7 @@ class Card:
 
     def apdu_log(self) -> ApduLogContents:
         if not self.log.exists():  # the card has received nothing yet
-            return ApduLogContents(salt=b"", entries=[])
+            return ApduLogContents(entries=[])
         return read_log(self.log)
 
     def try_commands(self) -> list[dict[str, Any]]:
