@@ -122,7 +122,7 @@ MESSAGES: dict[str, str] = {
     "option.json": "print JSON",
     "option.quiet": "print nothing; the exit code alone tells the state (0 ready to sign, 4 locked, 5 unusable, 6 no card, 10 the certificate is outside its validity: cannot sign)",
     "audit.failed": "The audit log could not be written (the operation's result is as shown): {detail}",
-    "option.final_try": "agree to use the last unlock try (when standard input is not a terminal)",
+    "option.final_try": "agree to use the last unlock try, or a try whose count the card does not tell (when standard input is not a terminal)",
     # --- prompts (aosign_plugin.service.pin_service) ---
     "panel.card": "Card status",
     "prompt.current_pin": "Current PIN",

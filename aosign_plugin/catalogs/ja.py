@@ -126,7 +126,7 @@ MESSAGES: dict[str, str] = {
     "option.json": "JSONで出力します",
     "option.quiet": "何も表示せず、終了コードだけで状態を返します(0: 署名できます、4: ロック、5: 使用不可、6: カードなし、10: 証明書が有効期間外のため署名できません)",
     "audit.failed": "監査ログを書き込めませんでした(操作の結果は上のとおりです): {detail}",
-    "option.final_try": "ロック解除の最後の1回を使うことに同意します(標準入力が端末でないとき)",
+    "option.final_try": "ロック解除の最後の1回、または残り回数をカードが返さない1回を使うことに同意します(標準入力が端末でないとき)",
     # --- prompts (aosign_plugin.service.pin_service) ---
     "panel.card": "カードの状態",
     "prompt.current_pin": "現在のPIN(暗証番号)",

@@ -124,3 +124,30 @@ def test_on_a_terminal_the_yes_is_asked_and_a_no_sends_nothing(tmp_path: Path, c
     finally:
         terminal.close()
     assert card.counters() == (10, 1) and _code_tries_sent(card) == 0
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX terminal")
+def test_on_a_terminal_a_repeated_current_pin_is_confirmed_first(tmp_path: Path, cards: list[Card]) -> None:
+    """State and tries are said before the first prompt; a one-character current PIN is asked about before its try."""
+    from tests.system.test_terminal import Terminal
+
+    card = _card(cards, tmp_path, "sim")
+    question = text("answer.repeated_confirm", "ja")
+    terminal = Terminal(card.env("ja"))
+    try:
+        start = len(terminal.out)
+        terminal.send("aosign-host change-pin; echo rc=$?\n")
+        terminal.expect(text("prompt.current_pin", "ja") + ": ")
+        before = terminal.out[start:].decode(errors="replace")
+        assert "入力の前に" in before and "10 / 10" in before  # what "changed since shown" refers to
+        terminal.send("1111\n")
+        terminal.expect(f"{question} [y/N]: ")
+        terminal.send("n\n")
+        terminal.expect("rc=2")
+        said = terminal.out[start:].decode(errors="replace")
+        field = text("policy.field.current_pin", "ja")
+        assert text("answer.repeated", "ja", field=field) in said
+        assert text("answer.repeated_not_confirmed", "ja") in said and text("prompt.new_pin", "ja") not in said
+    finally:
+        terminal.close()
+    assert card.counters() == (10, 10) and card.try_commands() == []
