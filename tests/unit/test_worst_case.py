@@ -313,7 +313,7 @@ def test_another_card_put_in_is_another_card(state: Path, tmp_path: Path) -> Non
 @pytest.mark.parametrize("typed", ["１２３４５６", "ＡＢＣＤ１２", "12　34"])
 def test_the_ime_hint_in_every_terminal_encoding(encoding: str, typed: str) -> None:
     """Full-width characters as a legacy Japanese terminal sends them (EUC-JP, Shift_JIS) get the same hint."""
-    from aosign_plugin.service.policy import Reason, check_base
+    from aosign_plugin.policy.rules import Reason, check_base
 
     for field in (Field.CURRENT_PIN, Field.UNBLOCK_CODE):
         verdict = check_base(Secret(bytearray(typed.encode(encoding))), field)
@@ -321,7 +321,7 @@ def test_the_ime_hint_in_every_terminal_encoding(encoding: str, typed: str) -> N
 
 
 def test_kana_is_not_taken_for_full_width() -> None:
-    from aosign_plugin.service.policy import Reason, check_base
+    from aosign_plugin.policy.rules import Reason, check_base
 
     for encoding in ("utf-8", "euc_jp", "cp932"):
         verdict = check_base(Secret(bytearray("あいうえ".encode(encoding))), Field.CURRENT_PIN)
