@@ -556,8 +556,10 @@ def test_final_try_needs_the_option(opensc_card: OpenscCard) -> None:
     run = card.sign(f"{WRONG_PIN}\n{SHEET_PIN}\n", "--final-try")
     assert run.code == 4, run.text
     lines = run.err.splitlines()
-    assert lines[0].startswith("次が最後の1回です") and lines[1] == WRONG, lines
-    assert "ロックした状態となりました。署名はしていません。" in lines[2] and HOWTO_UNLOCK in run.err
+    # the last try: the lock warning and the issuer's advice to reset with the sheet, both before the PIN (issue 33)
+    assert lines[0].startswith("次が最後の1回です") and "リセットをおすすめします" in lines[1], lines
+    assert lines[2] == WRONG, lines
+    assert "ロックした状態となりました。署名はしていません。" in lines[3] and HOWTO_UNLOCK in run.err
     assert run.unread == f"{SHEET_PIN}\n".encode()  # no retry
     assert card.tries_sent(mark) == ["63C0"] and card.counters() == (0, 10)
     # the wrong PIN went through pyHanko, the plugin, OpenSC and the card: it is in no output and no file
