@@ -8,8 +8,7 @@
    chains, 6Cxx, PC/SC errors) through the real PC/SC connection, APDU protocol, session and backend, checked by
    :func:`tests.test_fuzz.run_backend_case` and :func:`tests.test_fuzz.run_protocol_case`.
 
-Prints what was covered. The card's APDU log digests its fields with 1 PBKDF2 round here instead of 1000 (speed;
-no check depends on the digests' strength). Exits 1 with the seed and the failing case on the first failure.
+Prints what was covered. Exits 1 with the seed and the failing case on the first failure.
 
     .venv/bin/python benchmarks/soak.py [--sequences 10000] [--answers 100000] [--seed 1] [--jobs 2]
 """
@@ -34,7 +33,6 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-import aosign_plugin.simcard.apdu_log  # noqa: E402
 import tests.system.test_stateful as sf  # noqa: E402
 import tests.unit.test_fuzz as fz  # noqa: E402
 
@@ -156,7 +154,6 @@ class RandomUser:
 
 
 def run_users(seed: int, count: int, max_steps: int) -> sf.Coverage:
-    aosign_plugin.simcard.apdu_log.LOG_ITERATIONS = 1
     coverage = sf.Coverage()
     parent = "/dev/shm" if os.path.isdir("/dev/shm") else None
     for i in range(count):

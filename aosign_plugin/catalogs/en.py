@@ -122,7 +122,7 @@ MESSAGES: dict[str, str] = {
     "option.json": "print JSON",
     "option.quiet": "print nothing; the exit code alone tells the state (0 ready to sign, 4 locked, 5 unusable, 6 no card, 10 the certificate is outside its validity: cannot sign)",
     "audit.failed": "The audit log could not be written (the operation's result is as shown): {detail}",
-    "option.final_try": "agree to use the last unlock try (when standard input is not a terminal)",
+    "option.final_try": "agree to use the last unlock try, or a try whose count the card does not tell (when standard input is not a terminal)",
     # --- prompts (aosign_plugin.service.pin_service) ---
     "panel.card": "Card status",
     "prompt.current_pin": "Current PIN",
@@ -642,4 +642,45 @@ MESSAGES: dict[str, str] = {
     # issue 30: p11-kit module names as distributions ship them
     "manifest.p11kit_unknown_known": "p11-kit has no module config {tried}; p11-kit knows here: {known}.",
     "doctor.pkcs11.p11kit_unknown_known": "p11-kit has no module named '{name}' (nor by its other names); p11-kit knows here: {known}",
+    # --- issue 33: what the card does not say is the worst case; answers that cannot be right; advice ---
+    "status.tries_unknown.reason": "unknown ({reason})",
+    "status.unknown.card_does_not_tell": "the card does not tell this count",
+    "status.unknown.not_read": "the manifest's [card] unblock_status says the card cannot tell it",
+    "status.unknown.module_gives_no_count": "the PKCS#11 module gives no count",
+    "notice.pin_count_unknown": (
+        "The PIN tries left are unknown ({reason}): treat this as your last try. A wrong PIN may lock the AOSign IC "
+        "card."
+    ),
+    "notice.unblock_count_unknown": (
+        "The unlock tries left are unknown ({reason}): this try may be the last. A wrong entry may make the AOSign "
+        "IC card unusable for good; it must then be revoked and a new card applied for."
+    ),
+    "unlock.unknown_try": (
+        "The unlock tries left are unknown: this may be the last try, and a wrong entry would make the AOSign IC "
+        "card unusable for good. Use this try?"
+    ),
+    "unlock.unknown_try_acknowledged": (
+        "The unlock tries left are unknown (--final-try given): a wrong entry may make the AOSign IC card unusable "
+        "for good, and it must then be revoked and a new card applied for."
+    ),
+    "unlock.not_confirmed_unknown": (
+        "The card does not say how many unlock tries are left, so each try may be the last and needs an explicit "
+        "yes: standard input is not a terminal, so pass --final-try to use it."
+    ),
+    "unlock.not_confirmed_unknown_asked": "The unlock try was not used.",
+    "answer.repeated": (
+        "{field} you typed is one repeated character (such as 1111). The issuer never lets anyone set such a PIN: "
+        "it is most likely mistyped. A wrong entry uses one try."
+    ),
+    "answer.repeated_confirm": "Send it to the card anyway (one try is used if it is wrong)?",
+    "answer.repeated_not_confirmed": "It was not sent.",
+    "card.same_again": (
+        "The card was taken out and put back: it is the same card (same serial), and its tries were read again."
+    ),
+    "status.before_asking": "Before you type: {state}; PIN tries left: {pin}; unlock tries left: {code}.",
+    "gui.answer.repeated": (
+        "One repeated character (such as 1111): the issuer never lets anyone set such a PIN. Check it; [OK] sends "
+        "it anyway and a wrong entry uses one try."
+    ),
+    # --- end issue 33 ---
 }

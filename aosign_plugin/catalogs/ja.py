@@ -126,7 +126,7 @@ MESSAGES: dict[str, str] = {
     "option.json": "JSONで出力します",
     "option.quiet": "何も表示せず、終了コードだけで状態を返します(0: 署名できます、4: ロック、5: 使用不可、6: カードなし、10: 証明書が有効期間外のため署名できません)",
     "audit.failed": "監査ログを書き込めませんでした(操作の結果は上のとおりです): {detail}",
-    "option.final_try": "ロック解除の最後の1回を使うことに同意します(標準入力が端末でないとき)",
+    "option.final_try": "ロック解除の最後の1回、または残り回数をカードが返さない1回を使うことに同意します(標準入力が端末でないとき)",
     # --- prompts (aosign_plugin.service.pin_service) ---
     "panel.card": "カードの状態",
     "prompt.current_pin": "現在のPIN(暗証番号)",
@@ -635,4 +635,45 @@ MESSAGES: dict[str, str] = {
     # issue 30: p11-kit module names as distributions ship them
     "manifest.p11kit_unknown_known": "p11-kitのモジュール設定 {tried} が見つかりません。このPCのp11-kitにあるもの: {known}。",
     "doctor.pkcs11.p11kit_unknown_known": "p11-kit に '{name}'(別名を含む)という名前のモジュールがありません。このPCのp11-kitにあるもの: {known}",
+    # --- issue 33: what the card does not say is the worst case; answers that cannot be right; advice ---
+    "status.tries_unknown.reason": "不明({reason})",
+    "status.unknown.card_does_not_tell": "カードがこの残り回数を返しません",
+    "status.unknown.not_read": "マニフェストの[card] unblock_statusで、カードが返せないと設定されています",
+    "status.unknown.module_gives_no_count": "PKCS#11モジュールが回数を返しません",
+    "notice.pin_count_unknown": (
+        "PIN(暗証番号)の残り回数が不明です({reason})。最後の1回と考えて入力してください。"
+        "PIN(暗証番号)を誤入力すると、AOSignICカードがロックされることがあります。"
+    ),
+    "notice.unblock_count_unknown": (
+        "ロック解除の残り回数が不明です({reason})。今回が最後の1回かもしれません。"
+        "誤入力するとAOSignICカードは使用できなくなり、AOSignICカードの失効および、発行の申込が必要となることがあります。"
+    ),
+    "unlock.unknown_try": (
+        "ロック解除の残り回数が不明です。今回が最後の1回かもしれず、誤入力するとAOSignICカードは使用できなくなります。"
+        "この1回を使いますか?"
+    ),
+    "unlock.unknown_try_acknowledged": (
+        "ロック解除の残り回数が不明です(--final-try 指定)。誤入力するとAOSignICカードは使用できなくなり、"
+        "AOSignICカードの失効および、発行の申込が必要となることがあります。"
+    ),
+    "unlock.not_confirmed_unknown": (
+        "カードがロック解除の残り回数を返さないため、毎回が最後の1回かもしれず、明示的な同意が必要です。"
+        "標準入力が端末ではありません。この1回を使うには --final-try を指定してください。"
+    ),
+    "unlock.not_confirmed_unknown_asked": "ロック解除は行いませんでした。",
+    "answer.repeated": (
+        "入力された{field}は同じ文字の繰り返し(例:1111)です。このようなPIN(暗証番号)は設定できないため、"
+        "入力誤りの可能性が高いです。誤っていると残り回数が1回減ります。"
+    ),
+    "answer.repeated_confirm": "それでもカードに送りますか(誤っていると残り回数が1回減ります)?",
+    "answer.repeated_not_confirmed": "送信しませんでした。",
+    "card.same_again": (
+        "カードがいったん抜かれ、再び挿入されました。同じカード(同じシリアル番号)です。残り回数を読み直しました。"
+    ),
+    "status.before_asking": "入力の前に:状態 {state}、PIN(暗証番号)の残り回数 {pin}、ロック解除の残り回数 {code}。",
+    "gui.answer.repeated": (
+        "同じ文字の繰り返し(例:1111)です。このようなPIN(暗証番号)は設定できません。確認してください。"
+        "[OK]を押すとそのまま送信し、誤っていると残り回数が1回減ります。"
+    ),
+    # --- end issue 33 ---
 }

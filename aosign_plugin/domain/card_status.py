@@ -20,6 +20,7 @@ __all__ = [
     "PinState",
     "SecretKind",
     "SignReadiness",
+    "UnknownReason",
 ]
 
 #: the issuer's rule for the user PIN and for the unblocking code (FAQ Q31-B)
@@ -50,6 +51,19 @@ class CounterSource(Enum):
 
     CARD = "card"
     MODULE = "module"
+
+
+@unique
+class UnknownReason(Enum):
+    """Why a counter's tries are not known (CONTRACT.md: ``null``, never a number); the value is the stable word of
+    ``status --json`` (``"reason"``) and the catalogs' ``status.unknown.<value>``."""
+
+    #: the card answered the empty VERIFY with something other than ``63Cx``/``6983`` (``9000``, ``6985``, ...)
+    CARD_DOES_NOT_TELL = "card_does_not_tell"
+    #: the deployment's dialect says the card cannot tell (``[card] unblock_status = "unknown"``)
+    NOT_READ = "not_read"
+    #: a PKCS#11 module's token flags give no count
+    MODULE_GIVES_NO_COUNT = "module_gives_no_count"
 
 
 #: the states in order of urgency (a higher rank is worse)
@@ -124,6 +138,7 @@ class Counter(Record):
     :param final: the backend reports "final try" without a number (PKCS#11 ``*_FINAL_TRY``).
     :param blocked: the counter is exhausted.
     :param source: where it was read.
+    :param unknown: why ``tries_left`` is ``None`` (see :attr:`unknown_reason`, which gives a default).
     """
 
     tries_left: int | None
@@ -133,6 +148,29 @@ class Counter(Record):
     final: bool = False
     blocked: bool = False
     source: CounterSource = CounterSource.CARD
+    unknown: UnknownReason | None = None
+
+    @property
+    def unknown_reason(self) -> UnknownReason | None:
+        """Why the count is not known; ``None`` when it is."""
+        if self.tries_left is not None:
+            return None
+        if self.unknown is not None:
+            return self.unknown
+        return (
+            UnknownReason.MODULE_GIVES_NO_COUNT
+            if self.source is CounterSource.MODULE
+            else UnknownReason.CARD_DOES_NOT_TELL
+        )
+
+    @property
+    def may_be_last(self) -> bool:
+        """The next try may be the last one and nothing says otherwise: the final try, or a count not known (the
+        worst case is assumed: it is never taken for a number)."""
+        state = self.state
+        if state is PinState.BLOCKED:
+            return False
+        return state is PinState.FINAL_TRY or self.tries_left is None
 
     @property
     def state(self) -> PinState:
@@ -170,7 +208,13 @@ class Counter(Record):
         return other if _RANK[other.state] > _RANK[self.state] else self
 
     def to_json(self) -> dict[str, object]:
-        return {"tries_left": self.tries_left, "max_tries": self.max_tries, "source": self.source.value}
+        reason = self.unknown_reason
+        return {
+            "tries_left": self.tries_left,
+            "max_tries": self.max_tries,
+            "source": self.source.value,
+            "reason": reason.value if reason is not None else None,
+        }
 
 
 #: the unblocking code's tries below which we warn before asking for it
@@ -303,7 +347,9 @@ class CardStatus(Record):
         if state is CardState.LOCKED:
             found.add(Advice.UNLOCK)
         elif self.pin.state is PinState.FINAL_TRY:
+            # the last try: both the lock warning and the issuer's advice to reset with the sheet (Q31-F)
             found.add(Advice.PIN_FINAL_TRY)
+            found.add(Advice.RESET_RECOMMENDED)
         else:
             wrong = self.pin.wrong_so_far
             if (wrong is not None and wrong >= 2) or (wrong is None and self.pin.low):

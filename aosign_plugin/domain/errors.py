@@ -89,11 +89,16 @@ class CardRefusedInputError(PinError):
 
 
 class NotConfirmedError(AosignError):
-    """The user did not confirm a last try (``asked``), or could not be asked: nothing was sent."""
+    """The user did not confirm a last try (``asked``), or could not be asked: nothing was sent.
 
-    def __init__(self, message: str, *, asked: bool = False) -> None:
+    :param about: what the yes was for: ``"final_try"`` (the code's last try), ``"unknown_count"`` (a try against a
+        count the card does not tell) or ``"repeated"`` (a current PIN or code of one repeated character).
+    """
+
+    def __init__(self, message: str, *, asked: bool = False, about: str = "final_try") -> None:
         super().__init__(message)
         self.asked = asked
+        self.about = about
 
 
 class NoAnswerError(NotConfirmedError):

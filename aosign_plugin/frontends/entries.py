@@ -17,6 +17,7 @@ from hostapp_stub.api import Closeable, EntryResult, ExitCode, HostUI, PanelView
 
 if TYPE_CHECKING:
     from aosign_plugin.backends import CardBackend
+    from aosign_plugin.domain.card_status import CardStatus
     from aosign_plugin.domain.errors import AosignError
     from aosign_plugin.policy.rules import Field
     from aosign_plugin.service.outcomes import Consent, Notice, Outcome
@@ -231,12 +232,28 @@ def _run_pin_entry(request: Request, ui: HostUI, operation: Operation) -> EntryR
     asker, echo = HostAsker(ui, request), request.flag("show-input")
     try:
         _wait_for_card(service.backend, request, ui)
+        shown = _show_before_asking(service, ui)
         if operation is Operation.CHANGE_PIN:
-            return _finish(service.change_pin(asker, echo=echo), request, ui, "change.done", "changed")
-        outcome = service.unlock(asker, echo=echo, final_try_ok=request.flag("final-try"))
+            return _finish(service.change_pin(asker, echo=echo, shown=shown), request, ui, "change.done", "changed")
+        outcome = service.unlock(asker, echo=echo, final_try_ok=request.flag("final-try"), shown=shown)
         return _finish(outcome, request, ui, "unlock.done", "unlocked")
     except KeyboardInterrupt:
         return _cancelled(ui)
+
+
+def _show_before_asking(service: PinService, ui: HostUI) -> CardStatus | None:
+    """The card's state and tries, said before the first prompt (as the window shows them), so that "changed since
+    they were shown" is true when it is said. None when the card cannot be read: the service then says why (and
+    writes its audit line)."""
+    from aosign_plugin.domain.errors import AosignError
+    from aosign_plugin.frontends.terminal_view import before_asking_line
+
+    try:
+        shown = service.status()
+    except AosignError:
+        return None
+    ui.notice(before_asking_line(shown, ui.lang))
+    return shown
 
 
 def run_change_pin(request: Request, ui: HostUI) -> EntryResult:

@@ -28,6 +28,7 @@ __all__ = [
     "advice_for",
     "advice_lines",
     "advice_text",
+    "before_asking_line",
     "card_text",
     "consent_text",
     "error_lines",
@@ -37,18 +38,36 @@ __all__ = [
     "prompt_text",
     "status_json",
     "status_lines",
+    "unknown_reason_text",
 ]
 
 
 def _tries(counter: Counter, lang: str) -> str:
     if counter.tries_left is None:
-        key = "status.tries_low" if counter.low or counter.final else "status.tries_unknown"
-        if counter.final:
-            key = "status.tries_final"
-        return catalogs.text(key, lang, max=counter.max_tries if counter.max_tries is not None else "?")
+        if counter.final or counter.low:
+            key = "status.tries_final" if counter.final else "status.tries_low"
+            return catalogs.text(key, lang, max=counter.max_tries if counter.max_tries is not None else "?")
+        return catalogs.text("status.tries_unknown.reason", lang, reason=unknown_reason_text(counter, lang))
     if counter.max_tries is None:
         return catalogs.text("status.tries_nomax", lang, left=counter.tries_left)
     return catalogs.text("status.tries", lang, left=counter.tries_left, max=counter.max_tries)
+
+
+def unknown_reason_text(counter: Counter, lang: str) -> str:
+    """Why a counter's tries are not known, in the user's words ("-" when they are known)."""
+    reason = counter.unknown_reason
+    return catalogs.text(f"status.unknown.{reason.value}", lang) if reason is not None else "-"
+
+
+def before_asking_line(status: CardStatus, lang: str) -> str:
+    """The state and both counters in one line, said before the first prompt (as the window shows them)."""
+    return catalogs.text(
+        "status.before_asking",
+        lang,
+        state=_state(status, lang),
+        pin=_tries(status.pin, lang),
+        code=_tries(status.unblock, lang),
+    )
 
 
 def advice_for(advice: Advice, left: int | None, lang: str) -> str:
@@ -183,19 +202,32 @@ def notice_text(notice: Notice, lang: str) -> str:
         if notice.tries_left is None:
             return said
         return said + "\n" + catalogs.text("new_pin.ask_again", lang, left=notice.tries_left)
+    if kind in (NoticeKind.PIN_COUNT_UNKNOWN, NoticeKind.UNBLOCK_COUNT_UNKNOWN):
+        word = notice.detail or "card_does_not_tell"
+        reason = catalogs.text(f"status.unknown.{word}", lang)
+        return catalogs.text(f"notice.{kind.value}", lang, reason=reason)
+    if kind is NoticeKind.REPEATED_ANSWER:
+        return catalogs.text("answer.repeated", lang, field=catalogs.text(f"policy.field.{notice.detail}", lang))
     keys = {
         NoticeKind.UNLOCK_INTRO: "unlock.intro",
         NoticeKind.PINPAD: "pinpad.enter_on_reader",
         NoticeKind.FINAL_TRY_ACKNOWLEDGED: "unlock.final_try_acknowledged",
         NoticeKind.COUNTERS_FROM_MODULE: "status.counters_from_module",
+        NoticeKind.UNKNOWN_TRY_ACKNOWLEDGED: "unlock.unknown_try_acknowledged",
+        NoticeKind.SAME_CARD_AGAIN: "card.same_again",
     }
     return catalogs.text(keys[kind], lang, detail=notice.detail or "-")
 
 
 def consent_text(consent: Consent, lang: str) -> str:
     """The question the service needs a yes to."""
-    key = "unlock.final_try" if consent is Consent.UNBLOCK_FINAL_TRY else "advice.pin_final_try"
-    return catalogs.text(key, lang, left=1)
+    keys = {
+        Consent.UNBLOCK_FINAL_TRY: "unlock.final_try",
+        Consent.PIN_FINAL_TRY: "advice.pin_final_try",
+        Consent.UNBLOCK_UNKNOWN: "unlock.unknown_try",
+        Consent.REPEATED_ANSWER: "answer.repeated_confirm",
+    }
+    return catalogs.text(keys[consent], lang, left=1)
 
 
 def prompt_text(field: Field, lang: str) -> str:
@@ -231,9 +263,9 @@ def error_lines(error: AosignError, lang: str) -> list[str]:
             return lines
         lines = [t("pin.incorrect", lang)]
         lines.append(t("pin.tries_left", lang, left=left) if left is not None else t("pin.tries_unknown", lang))
-        if left == 1:
+        if left == 1:  # the last try: the lock warning and the issuer's advice to reset with the sheet
             lines.append(t("advice.pin_final_try", lang, left=left))
-        elif left is not None and left <= 8:
+        if left is not None and left <= 8:
             lines.append(t("advice.reset_recommended", lang, left=left))
         return lines
     if isinstance(error, CardRefusedInputError):
@@ -247,6 +279,10 @@ def error_lines(error: AosignError, lang: str) -> list[str]:
             if error.reported:  # the prompt said why already ("too long"): only what it cost
                 return [t("nothing_sent", lang)]
             key = "no_answer"
+        elif error.about == "repeated":
+            key = "answer.repeated_not_confirmed"
+        elif error.about == "unknown_count":
+            key = "unlock.not_confirmed_unknown_asked" if error.asked else "unlock.not_confirmed_unknown"
         else:  # refused when asked, or could not be asked (not a terminal, no --final-try)
             key = "unlock.not_confirmed_asked" if error.asked else "unlock.not_confirmed"
         return [t(key, lang), t("nothing_sent", lang)]

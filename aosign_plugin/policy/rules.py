@@ -43,6 +43,7 @@ __all__ = [
     "Verdict",
     "check_base",
     "check_new_pin",
+    "repeats_one_character",
 ]
 
 CARD_MIN_LENGTH = 4
@@ -301,15 +302,58 @@ def _classify(cp: int) -> Reason | None:
     return Reason.NON_ASCII
 
 
+#: full-width ASCII forms and the ideographic space in the legacy Japanese terminal encodings, as (lead byte, lowest
+#: trail byte, highest trail byte): EUC-JP (A3 B0-B9 digits, A3 C1-DA and E1-FA letters, A1 A1 space) and
+#: Shift_JIS/cp932 (82 4F-58 digits, 82 60-79 and 81-9A letters, 81 40 space)
+_LEGACY_FULL_WIDTH = (
+    (0xA3, 0xB0, 0xB9),
+    (0xA3, 0xC1, 0xDA),
+    (0xA3, 0xE1, 0xFA),
+    (0xA1, 0xA1, 0xA1),
+    (0x82, 0x4F, 0x58),
+    (0x82, 0x60, 0x79),
+    (0x82, 0x81, 0x9A),
+    (0x81, 0x40, 0x40),
+)
+
+
+def _legacy_full_width(buf: memoryview) -> tuple[bool, tuple[int, set[Reason]] | None]:
+    """Whether ``buf`` (not UTF-8) holds a full-width letter, digit or space as an EUC-JP or Shift_JIS terminal sends
+    it (the Japanese input is on there too: the user gets the same hint, issue 33); when those are all its non-ASCII
+    bytes, also its length and reasons read that way (a Shift_JIS trail byte may look like ASCII)."""
+    found, rest, i, n = False, False, 0, len(buf)
+    length, reasons = 0, set()
+    while i < n:
+        if buf[i] < 0x80:
+            reason = _classify(buf[i])
+            if reason is not None:
+                reasons.add(reason)
+            length, i = length + 1, i + 1
+        elif i + 1 < n and any(buf[i] == lead and low <= buf[i + 1] <= high for lead, low, high in _LEGACY_FULL_WIDTH):
+            found, length, i = True, length + 1, i + 2
+            reasons.add(Reason.FULL_WIDTH)
+        else:
+            rest, i = True, i + 1
+    return found, ((length, reasons) if found and not rest else None)
+
+
 def _scan(buf: memoryview) -> tuple[int, set[Reason]]:
     """Count the characters of ``buf`` and collect the character-class reasons found."""
     length = 0
     found: set[Reason] = set()
+    invalid = False  # not UTF-8: perhaps a legacy Japanese terminal's bytes
     for cp in _code_points(buf):
         length += 1
+        invalid = invalid or cp == _REPLACEMENT
         reason = _classify(cp)
         if reason is not None:
             found.add(reason)
+    if invalid:
+        full_width, legacy = _legacy_full_width(buf)
+        if legacy is not None:
+            return legacy
+        if full_width:
+            found.add(Reason.FULL_WIDTH)
     return length, found
 
 
@@ -374,6 +418,13 @@ def _is_sequence(buf: memoryview) -> bool:
 def _is_repeated(buf: memoryview) -> bool:
     """One character throughout (``1111``, ``aaaa``); case matters, as it does to the card."""
     return len(buf) >= 2 and all(b == buf[0] for b in buf)
+
+
+def repeats_one_character(secret: Secret) -> bool:
+    """The answer is one character repeated (``1111``, ``aaaa``): a PIN the issuer never lets anyone set, so a
+    current PIN or code like it is most likely mistyped (issue 33: warned about before its try is sent)."""
+    with secret.view() as buf:
+        return _is_repeated(buf)
 
 
 # --- the checks ---

@@ -59,6 +59,17 @@ class NoticeKind(Enum):
     FINAL_TRY_ACKNOWLEDGED = "final_try_acknowledged"
     #: the card's exact counters could not be read behind a PKCS#11 token: the module's flags decide
     COUNTERS_FROM_MODULE = "counters_from_module"
+    # issue 33: what the card does not say is the worst case
+    #: the PIN's tries are not known (:attr:`Notice.detail`: the reason word): said before the PIN is asked
+    PIN_COUNT_UNKNOWN = "pin_count_unknown"
+    #: the unblocking code's tries are not known (:attr:`Notice.detail`: the reason word): this try may be the last
+    UNBLOCK_COUNT_UNKNOWN = "unblock_count_unknown"
+    #: a try against an unknown code count is used, acknowledged in advance (``--final-try``)
+    UNKNOWN_TRY_ACKNOWLEDGED = "unknown_try_acknowledged"
+    #: the current PIN or the code typed is one repeated character (:attr:`Notice.detail`: the field's value)
+    REPEATED_ANSWER = "repeated_answer"
+    #: the card was taken out and put back (the same card): its counters were read again
+    SAME_CARD_AGAIN = "same_card_again"
 
 
 class Notice(Record):
@@ -82,6 +93,11 @@ class Consent(Enum):
     UNBLOCK_FINAL_TRY = "unblock_final_try"
     #: the PIN's last try when signing: a wrong PIN locks the card
     PIN_FINAL_TRY = "pin_final_try"
+    # issue 33
+    #: the unblocking code's count is not known: this try may be the last, and a wrong code may kill the card
+    UNBLOCK_UNKNOWN = "unblock_unknown"
+    #: the current PIN or code typed is one repeated character, which the issuer never lets anyone set
+    REPEATED_ANSWER = "repeated_answer"
 
 
 class Asker(Protocol):

@@ -36,8 +36,9 @@ from aosign_plugin.domain.errors import (
 )
 from aosign_plugin.domain.logs import get_logger
 from aosign_plugin.domain.secret import Secret
-from aosign_plugin.policy.rules import Field, Verdict, check_base, check_new_pin
+from aosign_plugin.policy.rules import Field, Verdict, check_base, check_new_pin, repeats_one_character
 from aosign_plugin.service.outcomes import NEW_PIN_ASKS, Asker, Consent, Notice, NoticeKind, Operation, Outcome
+from hostapp_stub.api import replace
 
 if TYPE_CHECKING:
     from aosign_plugin.backends import CardBackend
@@ -105,6 +106,10 @@ class PinService:
         if operation is Operation.UNLOCK:
             found.append(Notice(NoticeKind.UNLOCK_INTRO))
             code = status.unblock
+            unknown = code.unknown_reason
+            if unknown is not None and code.may_be_last and code.state is not PinState.FINAL_TRY:
+                # what the card does not say is the worst case: this try may be the last (issue 33)
+                found.append(Notice(NoticeKind.UNBLOCK_COUNT_UNKNOWN, detail=unknown.value))
             if code.state is not PinState.FINAL_TRY and (
                 code.low or (code.tries_left is not None and code.tries_left <= UNBLOCK_WARN_AT)
             ):
@@ -116,6 +121,9 @@ class PinService:
             for advice in status.advices
             if advice is Advice.PIN_FINAL_TRY or advice is Advice.RESET_RECOMMENDED
         )
+        pin, unknown = status.pin, status.pin.unknown_reason
+        if unknown is not None and pin.may_be_last and pin.state is not PinState.FINAL_TRY:
+            found.append(Notice(NoticeKind.PIN_COUNT_UNKNOWN, detail=unknown.value))
         return found
 
     @staticmethod
@@ -123,6 +131,9 @@ class PinService:
         """The yes ``operation`` needs on a card in ``status`` before its try is sent."""
         if operation is Operation.UNLOCK and status.unblock.state is PinState.FINAL_TRY:
             return Consent.UNBLOCK_FINAL_TRY
+        if operation is Operation.UNLOCK and status.unblock.may_be_last:
+            # a count the card does not tell is possibly the last try: the same yes, every time (issue 33)
+            return Consent.UNBLOCK_UNKNOWN
         if operation is Operation.SIGN and status.pin.state is PinState.FINAL_TRY:
             return Consent.PIN_FINAL_TRY
         return None
@@ -155,7 +166,7 @@ class PinService:
         status: CardStatus | None = None
         error: AosignError | None = None
         try:
-            status = self._fresh(shown)
+            status = self._fresh(shown, asker)
             self._before_asking(operation, status, asker, consented)
             self._one_try(operation, status, asker, echo)
         except AosignError as e:
@@ -163,28 +174,59 @@ class PinService:
         outcome = Outcome(operation, status, error)
         return Outcome(operation, status, error, self._audit(outcome))
 
-    def same_card(self, shown: CardStatus) -> None:
+    def same_card(self, shown: CardStatus, asker: Asker | None = None) -> CardStatus | None:
         """The card in the reader is still the one ``shown`` was read from (asked of the reader, no APDU).
 
+        A card taken out and put back is the same card when it says the same serial (or identity): its counters are
+        then read again (no try spent) and must still be the ones shown; ``asker`` is told it is the same card.
+
+        :returns: the fresh reading of a card taken out and put back; None when it never left.
         :raises CardChangedError: another card is there (swapped, or taken out and another put in): nothing is sent.
+        :raises CardStateChangedError: the same card, put back with other counters: nothing is sent.
         :raises CardUnavailableError: no card is there.
         """
         if shown.identity is None:
-            return
+            return None
         now = self.backend.identity()
-        if not now.same_card(shown.identity):
+        if now.same_card(shown.identity):
+            return None
+        if _serial(shown) is None or not now.same_card(replace(shown.identity, insertion=None)):
             raise CardChangedError("the card in the reader is not the card that was shown", now=now)
+        fresh = self.status()  # taken out and put back: is it the same card? (its serial, read without a try)
+        self._check_same(shown, fresh)
+        if not fresh.same_counters(shown):
+            raise CardStateChangedError("the card's counters changed while it was out of the reader")
+        if asker is not None:
+            asker.notify(Notice(NoticeKind.SAME_CARD_AGAIN))
+        return fresh
 
-    def _fresh(self, shown: CardStatus | None) -> CardStatus:
+    @staticmethod
+    def _check_same(shown: CardStatus, fresh: CardStatus) -> bool:
+        """``fresh`` is of the card ``shown`` is of; True when it was taken out and put back since (the reader's
+        insertion count moved, its serial is the same).
+
+        :raises CardChangedError: it is another card, or one that cannot be told from another.
+        """
+        before, now = shown.identity, fresh.identity
+        if before is None or now is None or now.same_card(before):
+            return False
+        serial = _serial(shown)
+        if serial is not None and serial == _serial(fresh) and now.same_card(replace(before, insertion=None)):
+            return True
+        raise CardChangedError("the card in the reader is not the card that was shown", now=now)
+
+    def _fresh(self, shown: CardStatus | None, asker: Asker) -> CardStatus:
         if shown is not None:
-            self.same_card(shown)  # before any APDU: another card is not even read
+            again = self.same_card(shown, asker)  # before any APDU: another card is not even read
+            if again is not None:
+                return again
         status = self.status()
-        before, now = (shown.identity if shown is not None else None), status.identity
-        if before is not None and now is not None and not now.same_card(before):
-            raise CardChangedError("the card in the reader is not the card that was shown", now=status.identity)
-        if shown is not None and not status.same_counters(shown):
-            # another application spent (or reset) tries since they were shown: they must be shown again first
-            raise CardStateChangedError("the card's counters changed since they were shown")
+        if shown is not None:
+            if self._check_same(shown, status):
+                asker.notify(Notice(NoticeKind.SAME_CARD_AGAIN))
+            if not status.same_counters(shown):
+                # another application spent (or reset) tries since they were shown: they must be shown again first
+                raise CardStateChangedError("the card's counters changed since they were shown")
         return status
 
     def _before_asking(self, operation: Operation, status: CardStatus, asker: Asker, consented: bool) -> None:
@@ -196,13 +238,16 @@ class PinService:
         consent = self.needs_consent(operation, status)
         if consent is None:
             return
+        about = "unknown_count" if consent is Consent.UNBLOCK_UNKNOWN else "final_try"
         if consented:
             if consent is Consent.UNBLOCK_FINAL_TRY:  # the PIN's last try was said by its advice already
                 asker.notify(Notice(NoticeKind.FINAL_TRY_ACKNOWLEDGED, tries_left=1))
+            elif consent is Consent.UNBLOCK_UNKNOWN:
+                asker.notify(Notice(NoticeKind.UNKNOWN_TRY_ACKNOWLEDGED))
         elif not asker.interactive:
-            raise NotConfirmedError("the last try needs --final-try")
+            raise NotConfirmedError("the last try needs --final-try", about=about)
         elif not asker.confirm(consent):
-            raise NotConfirmedError("the last try was not confirmed", asked=True)
+            raise NotConfirmedError("the last try was not confirmed", asked=True, about=about)
 
     def _pinpad(self, asker: Asker) -> bool:
         """A backend whose PINs are typed on the reader: nothing is asked here (and no policy can be applied)."""
@@ -218,6 +263,20 @@ class PinService:
         except EOFError as e:  # an EOFError that says ``reported`` was told to the user already (too long)
             raise NoAnswerError(f"no answer for {field.value}", reported=bool(getattr(e, "reported", False))) from None
         return stack.enter_context(Secret(buf))
+
+    @staticmethod
+    def _repeated(answer: Secret, field: Field, asker: Asker) -> None:
+        """A current PIN or code of one repeated character: the card's rules let it through (it is sent), but the
+        issuer never lets anyone set one, so it is most likely mistyped. Said first; on a terminal or in a window,
+        sent only after a yes (a script gets the warning and the try).
+
+        :raises NotConfirmedError: the user said no: nothing is sent.
+        """
+        if not repeats_one_character(answer):
+            return
+        asker.notify(Notice(NoticeKind.REPEATED_ANSWER, detail=field.value))
+        if asker.interactive and not asker.confirm(Consent.REPEATED_ANSWER):
+            raise NotConfirmedError("a one-character answer was not confirmed", asked=True, about="repeated")
 
     @staticmethod
     def _require(verdict: Verdict, asker: Asker) -> None:
@@ -267,8 +326,9 @@ class PinService:
         with ExitStack() as stack:
             first = self._ask(asker, stack, first_field, echo)
             self._require(check_base(first, first_field), asker)
+            self._repeated(first, first_field, asker)
             new = self._new_pin(asker, stack, echo, first if changing else None, None if changing else first)
-            self.same_card(status)  # swapped while the answers were typed: nothing is sent
+            self.same_card(status, asker)  # swapped while the answers were typed: nothing is sent
             self._guard(status, operation)
             logger.info("Changing PIN" if changing else "Resetting PIN with the unblocking code")
             with self._counted_by_the_card():
@@ -340,6 +400,7 @@ class PinService:
             if not self._pinpad(asker):
                 secret = self._ask(asker, stack, Field.CURRENT_PIN, echo=False)
                 self._require(check_base(secret, Field.CURRENT_PIN), asker)
+                self._repeated(secret, Field.CURRENT_PIN, asker)
             now = self.status()  # someone spent tries while the PIN was typed: nothing is sent
             stack.enter_context(self._counted_by_the_card())  # left last: after the session is logged out, closed
             try:
@@ -367,3 +428,10 @@ class PinService:
                 **fields,
             },
         )
+
+
+def _serial(status: CardStatus) -> str | None:
+    """The card's serial as its reading tells it (the card's own, else what its identity says)."""
+    if status.serial is not None:
+        return status.serial
+    return status.identity.serial if status.identity is not None else None

@@ -18,7 +18,7 @@ from aosign_plugin.apdu.iso7816 import (
     sw_name,
 )
 from aosign_plugin.config.dialect import CardDialect, ChangeStyle, UnblockStatus
-from aosign_plugin.domain.card_status import MAX_TRIES, Counter, SecretKind
+from aosign_plugin.domain.card_status import MAX_TRIES, Counter, SecretKind, UnknownReason
 from aosign_plugin.domain.errors import (
     CardDeadError,
     CardProtocolError,
@@ -32,21 +32,6 @@ from aosign_plugin.domain.secret import Secret, wipe_bytearray
 __all__ = ["PinSession"]
 
 logger = get_logger(__name__)
-
-
-#: answers to an empty VERIFY on the unblocking code's reference that mean "this card does not say"
-_CANNOT_TELL = frozenset(
-    {
-        SW.REFERENCE_DATA_NOT_FOUND,
-        SW.INCORRECT_PARAMETERS,
-        SW.WRONG_PARAMETERS,
-        SW.FUNCTION_NOT_SUPPORTED,
-        SW.CONDITIONS_NOT_SATISFIED,
-        SW.COMMAND_NOT_ALLOWED,
-        SW.WRONG_LENGTH,
-        SW.INVALID_DATA,
-    }
-)
 
 
 def _retries_from_sw(sw: int) -> int | None:
@@ -108,18 +93,29 @@ class PinSession:
         return self._read_counter(self.dialect.pin_ref, SecretKind.PIN)
 
     def unblock_counter(self) -> Counter:
-        """The unblocking code's tries: an empty VERIFY on its reference, or unknown per the dialect."""
+        """The unblocking code's tries: an empty VERIFY on its reference, or unknown per the dialect.
+
+        Only ``63Cx`` (x left) and ``6983`` (blocked) tell the count. Any other answer (``9000``, ``6985``,
+        ``6A88``, ``6982``, ...) says nothing about it: the count is unknown, never a number, and the service takes
+        it as possibly the last try.
+        """
         if self.dialect.unblock_status is UnblockStatus.UNKNOWN:
-            return Counter(tries_left=None)
+            return Counter(tries_left=None, unknown=UnknownReason.NOT_READ)
+        logger.debug("Reading %s tries", SecretKind.UNBLOCK.value)
         try:
-            return self._read_counter(self.dialect.unblock_ref, SecretKind.UNBLOCK)
-        except CardProtocolError as e:
-            # a card that cannot tell the code's tries this way (no such reference, no empty VERIFY on it) still
-            # takes PINs: shown as unknown rather than refusing to work at all
-            if e.sw in _CANNOT_TELL:
-                logger.debug("The card does not tell the unblocking code's tries (%s)", f"{e.sw:04X}")
-                return Counter(tries_left=None)
-            raise
+            self._send(INS_VERIFY, 0x00, self.dialect.unblock_ref, during="reading unblock tries")
+        except ApduError as e:
+            left = _retries_from_sw(e.sw)
+            if left is not None:
+                return _counter(left)
+            if e.sw == SW.AUTH_METHOD_BLOCKED:
+                return Counter(tries_left=0, blocked=True)
+            sw = e.sw
+        else:
+            sw = SW.OK
+        # a card that cannot tell the code's tries this way still takes PINs: unknown rather than refusing to work
+        logger.debug("The card does not tell the unblocking code's tries (%s)", f"{sw:04X}")
+        return Counter(tries_left=None, unknown=UnknownReason.CARD_DOES_NOT_TELL)
 
     # --- try-consuming commands: each sent once, never repeated --------------------------------------------------
 

@@ -1,14 +1,15 @@
 """The simulated card's own APDU log: proof of what reached the card, without a PIN ever written to disk.
 
-JSON lines. The first line is a header holding a random salt; every command the card receives adds one line::
+JSON lines. The first line is a header; every command the card receives adds one line::
 
     {"seq": 3, "cla": 0, "ins": 36, "p1": 0, "p2": 129, "lc": 32, "sw": "63C9",
-     "fields": ["<old>", "<new>"], "apdu": "<digest>"}
+     "fields": [{"offset": 0, "length": 16}, {"offset": 16, "length": 16}]}
 
-``fields`` (for VERIFY, CHANGE REFERENCE DATA and RESET RETRY COUNTER only) lists the secret fields the card
-parsed, padding stripped, each as :func:`field_digest`; ``null`` when the card could not split the data.
-``apdu`` is the same salted digest of the whole command, so a repeated command shows as a repeated digest.
-Tests compute ``field_digest(log.salt, b"1234")`` to see whether a PIN reached the card.
+``fields`` (for VERIFY, CHANGE REFERENCE DATA and RESET RETRY COUNTER only) says where the secret fields lie in the
+command's data, as the card's dialect splits them (offset and length as sent, padding included), and nothing of
+what they hold: no value and no digest of one, which a short PIN could be recovered from (issue 33). ``null`` when
+the card could not split the data. The data of any other command is not logged either, only its header and length.
+A log of the first version (a salt in its header, salted PBKDF2 digests in its lines) is continued in this form.
 
 A line cut short (a full disk, a crash in the middle of a write) stays as it is, counted in
 :attr:`ApduLogContents.torn`; the next line starts on a line of its own. A log that cannot be written raises
@@ -17,29 +18,26 @@ A line cut short (a full disk, a crash in the middle of a write) stays as it is,
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import secrets
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from hostapp_stub.api import Record, field
+from hostapp_stub.api import Record
 
 __all__ = [
     "LOG_FORMAT",
-    "LOG_ITERATIONS",
+    "LOG_VERSION",
     "ApduLog",
     "ApduLogContents",
     "ApduLogError",
-    "field_digest",
     "read_log",
 ]
 
 LOG_FORMAT = "aosign-sim-apdulog"
-LOG_ITERATIONS = 1000
+LOG_VERSION = 2
 _SECRET_INS = frozenset({0x20, 0x24, 0x2C})
 
 
@@ -56,29 +54,16 @@ class ApduLogError(Exception):
         self.path = path
 
 
-def field_digest(log_salt: bytes, secret: bytes | bytearray | memoryview) -> str:
-    """The log's digest of one secret field (or a whole APDU): 32 hex digits of salted PBKDF2-SHA256."""
-    return hashlib.pbkdf2_hmac("sha256", secret, log_salt, LOG_ITERATIONS).hex()[:32]
-
-
 class ApduLogContents(Record):
-    """A parsed log: its salt and one dict per command, in order."""
+    """A parsed log: one dict per command, in order."""
 
-    salt: bytes = field(repr=False)
     entries: list[dict[str, Any]]
     #: lines cut short (by a full disk or a crash): skipped
     torn: int = 0
 
-    def digest(self, secret: bytes | bytearray | memoryview) -> str:
-        """:func:`field_digest` with this log's salt."""
-        return field_digest(self.salt, secret)
-
-    def secret_fields(self) -> list[str]:
-        """Every secret-field digest logged, in order."""
-        out: list[str] = []
-        for entry in self.entries:
-            out.extend(entry.get("fields") or [])
-        return out
+    def tries(self) -> list[dict[str, Any]]:
+        """The commands that carried a secret (VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER with data)."""
+        return [e for e in self.entries if e.get("ins") in _SECRET_INS and e.get("lc")]
 
 
 def _entry(line: bytes) -> dict[str, Any] | None:
@@ -102,10 +87,6 @@ def read_log(path: Path | str) -> ApduLogContents:
     header = _entry(lines[0])
     if header is None or header.get("format") != LOG_FORMAT:
         raise ValueError(f"{path}: not an aosign-sim APDU log")
-    try:
-        salt = bytes.fromhex(header["salt"])
-    except (KeyError, TypeError, ValueError):
-        raise ValueError(f"{path}: the APDU log's header has no salt") from None
     entries: list[dict[str, Any]] = []
     torn = 0
     for line in lines[1:]:
@@ -116,7 +97,7 @@ def read_log(path: Path | str) -> ApduLogContents:
             torn += 1
         else:
             entries.append(entry)
-    return ApduLogContents(salt=salt, entries=entries, torn=torn)
+    return ApduLogContents(entries=entries, torn=torn)
 
 
 def _seq(entry: dict[str, Any]) -> int:
@@ -136,7 +117,6 @@ class ApduLog:
         self._mutex = threading.Lock()
         self._size = -1
         self._seq = 0
-        self.salt = b""
         self._sync()
 
     def _sync(self) -> None:
@@ -152,13 +132,7 @@ class ApduLog:
                 os.truncate(self.path, 0)
                 size = 0
             if size == 0:
-                self.salt = secrets.token_bytes(16)
-                header = {
-                    "format": LOG_FORMAT,
-                    "version": 1,
-                    "salt": self.salt.hex(),
-                    "iterations": LOG_ITERATIONS,
-                }
+                header = {"format": LOG_FORMAT, "version": LOG_VERSION}
                 self._seq = 0
                 self._append(json.dumps(header).encode() + b"\n")
                 return
@@ -166,7 +140,6 @@ class ApduLog:
                 contents = read_log(self.path)
             except ValueError as exc:
                 raise ApduLogError("sim_log_corrupt", f"{self.path}: {exc}", path=self.path) from None
-            self.salt = contents.salt
             self._seq = max((_seq(e) for e in contents.entries), default=0)
             self._size = self.path.stat().st_size
         except OSError as exc:
@@ -203,11 +176,11 @@ class ApduLog:
         self,
         apdu: bytes | bytearray,
         sw: int,
-        fields: Sequence[bytes | bytearray] | None,
+        fields: Sequence[tuple[int, int]] | None,
     ) -> None:
-        """Log one command and the status word the card answered.
+        """Log one command and the status word the card answered; never the command's data.
 
-        :param fields: the secret fields the card parsed (padding stripped), or ``None`` if it could not.
+        :param fields: where the secret fields lie in the data (offset, length), or ``None`` if it could not split it.
         :raises ApduLogError: the log cannot be written (a full disk): it names the log.
         """
         with self._mutex:
@@ -224,8 +197,7 @@ class ApduLog:
                 "sw": f"{sw:04X}",
             }
             if n > 1 and apdu[1] in _SECRET_INS:
-                entry["fields"] = None if fields is None else [field_digest(self.salt, f) for f in fields]
-            entry["apdu"] = field_digest(self.salt, apdu)
+                entry["fields"] = None if fields is None else [{"offset": o, "length": k} for o, k in fields]
             try:
                 self._append(json.dumps(entry).encode() + b"\n")
             except OSError as exc:

@@ -174,7 +174,7 @@ class SimCard:
         """
         cmd = parse_command(apdu)
         scratch: list[bytearray] = []
-        logged: list[bytearray] | None = None
+        logged: list[tuple[int, int]] | None = None
         data = b""
         sw: int
         try:
@@ -190,19 +190,29 @@ class SimCard:
                 if self.log is not None:
                     self.log.record(apdu, sw, logged)
         finally:
-            for buf in scratch + (logged or []):
+            for buf in scratch:
                 wipe_bytearray(buf)
         return data + _sw(sw)
 
-    def _log_fields(self, state: SimCardState, cmd: ParsedCommand, apdu: bytes | bytearray) -> list[bytearray] | None:
-        """The secret fields of a PIN command as the dialect splits them (for the log), whatever the SW."""
+    def _log_fields(
+        self, state: SimCardState, cmd: ParsedCommand, apdu: bytes | bytearray
+    ) -> list[tuple[int, int]] | None:
+        """Where the secret fields of a PIN command lie in its data, as the dialect splits them (offset, length as
+        sent, padding included), whatever the SW; ``None`` when the data cannot be split. Never their contents."""
         if cmd.lc is None:
             return []
         d = state.dialect
-        if cmd.ins == INS_VERIFY or (cmd.ins == INS_CHANGE_REFERENCE_DATA and cmd.p1 == 0x01):
-            return self._fields(d, apdu, cmd, 1, 0)
+        count = 1 if cmd.ins == INS_VERIFY or (cmd.ins == INS_CHANGE_REFERENCE_DATA and cmd.p1 == 0x01) else 2
+        if d.pad_to:
+            if cmd.lc != count * d.pad_to:
+                return None
+            return [(i * d.pad_to, d.pad_to) for i in range(count)]
+        if count == 1:
+            return [(0, cmd.lc)]
         first = state.unblock.length if cmd.ins == INS_RESET_RETRY_COUNTER else state.pin.length
-        return self._fields(d, apdu, cmd, 2, first)
+        if cmd.lc <= first:
+            return None
+        return [(0, first), (first, cmd.lc - first)]
 
     def _dispatch(
         self, state: SimCardState, cmd: ParsedCommand, apdu: bytes | bytearray, fields: list[bytearray]
@@ -360,6 +370,8 @@ class SimCard:
             if cmd.lc is not None:
                 # the code is presented only with RESET RETRY COUNTER
                 return SW.COMMAND_NOT_ALLOWED
+            if state.code_status_sw is not None:
+                return state.code_status_sw  # a card that does not tell its code's tries (issue 33)
             return _tries_sw(state.unblock.tries_left)
         pin = state.pin
         if cmd.lc is None:

@@ -1,6 +1,9 @@
 """The simulated card's persistent state: one JSON file, written atomically, guarded by a lock file.
 
-The file holds only salted PBKDF2 hashes of the PIN and the unblocking code, never the values. Every write
+The file holds only salted hashes of the PIN and the unblocking code, never the values: memory-hard
+``hashlib.scrypt`` with its parameters kept beside each hash, so they can be raised. A file of the first version
+(PBKDF2, a few thousand rounds) is still read, and upgraded on its next write without knowing the values: the old
+PBKDF2 digest is hashed again with scrypt, and a check then runs both. Every write
 goes to a temporary file in the same directory, is flushed and fsynced, then renamed over the old file with
 :func:`os.replace` (and the directory is fsynced on POSIX), so a crash at any point leaves either the old
 state or the new one. One operation holds ``<state>.lock`` (``fcntl.flock`` on POSIX, ``msvcrt.locking`` on
@@ -31,8 +34,11 @@ from typing import IO, Any, Protocol
 from aosign_plugin.config.dialect import CardDialect
 
 __all__ = [
+    "CODE_STATUS_ANSWERS",
     "DEFAULT_ITERATIONS",
+    "DEFAULT_KDF",
     "MAX_TRIES",
+    "QUICK_KDF",
     "STATE_VERSION",
     "CardStateCorruptError",
     "CardStateError",
@@ -43,6 +49,7 @@ __all__ = [
     "CardStateUnwritableError",
     "CardStore",
     "MemoryStore",
+    "Scrypt",
     "SecretRecord",
     "SimCardState",
     "StateFieldError",
@@ -51,8 +58,10 @@ __all__ = [
     "new_serial",
 ]
 
-STATE_VERSION = 1
-#: PBKDF2 rounds for a new card: low, because this is a simulation and tests issue many cards
+STATE_VERSION = 2
+#: the versions still read (1: PBKDF2 only; upgraded to scrypt on the next write)
+_READ_VERSIONS = frozenset({1, 2})
+#: PBKDF2 rounds of a version 1 file (read only: new cards use :data:`DEFAULT_KDF`)
 DEFAULT_ITERATIONS = 2000
 MAX_TRIES = 10
 _SALT_LEN = 16
@@ -126,67 +135,143 @@ def _pbkdf2(value: bytes | bytearray | memoryview, salt: bytes, iterations: int)
     return hashlib.pbkdf2_hmac("sha256", value, salt, iterations)
 
 
+@dataclass(frozen=True)
+class Scrypt:
+    """Parameters of ``hashlib.scrypt`` (RFC 7914), kept in the state file beside each hash.
+
+    :raises ValueError: ``n`` not a power of two above 1, or ``r``/``p`` out of range.
+    """
+
+    n: int
+    r: int
+    p: int
+
+    def __post_init__(self) -> None:
+        if self.n < 2 or self.n & (self.n - 1) or self.n > 1 << 24:
+            raise ValueError("scrypt n must be a power of two from 2 to 2**24")
+        if not 1 <= self.r <= 64 or not 1 <= self.p <= 16:
+            raise ValueError("scrypt r must be 1-64 and p 1-16")
+
+    def derive(self, value: bytes | bytearray | memoryview, salt: bytes) -> bytes:
+        # memory: 128 * r * n bytes (16 MiB for the default), with room for OpenSSL's own
+        maxmem = 128 * self.r * self.n * (self.p + 1) + (1 << 20)
+        return hashlib.scrypt(bytes(value), salt=salt, n=self.n, r=self.r, p=self.p, maxmem=maxmem, dklen=32)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": "scrypt", "n": self.n, "r": self.r, "p": self.p}
+
+    @classmethod
+    def from_json(cls, name: str, obj: object) -> Scrypt:
+        if not isinstance(obj, dict) or set(obj) != {"name", "n", "r", "p"} or obj["name"] != "scrypt":
+            raise StateFieldError(name, f"{name} must be {{'name': 'scrypt', 'n', 'r', 'p'}}")
+        values = [obj[k] for k in ("n", "r", "p")]
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            raise StateFieldError(name, f"{name}: n, r and p must be integers")
+        try:
+            return cls(*values)
+        except ValueError as exc:
+            raise StateFieldError(name, f"{name}: {exc}") from None
+
+
+#: a new card's parameters: 16 MiB of memory per check (the common interactive choice for scrypt)
+DEFAULT_KDF = Scrypt(n=1 << 14, r=8, p=1)
+#: for tests and benchmarks that issue many cards: the card's rules do not depend on the cost
+QUICK_KDF = Scrypt(n=16, r=1, p=1)
+
+
 @dataclass
 class SecretRecord:
-    """The PIN or the unblocking code as the card keeps it: a salted hash and a counter."""
+    """The PIN or the unblocking code as the card keeps it: a salted hash and a counter.
+
+    ``digest`` is ``kdf(pbkdf2(value))``: ``pbkdf2`` (salt, rounds) is set only for a record of a version 1 file, whose
+    PBKDF2 digest was hashed again with scrypt on upgrade; ``kdf`` is ``None`` only for such a record not yet
+    upgraded (its digest is then the PBKDF2 digest itself; :meth:`upgrade` runs before it is written).
+    """
 
     salt: bytes = field(repr=False)
     digest: bytes = field(repr=False)
     length: int
-    iterations: int
     tries_left: int
     max_tries: int = MAX_TRIES
+    kdf: Scrypt | None = DEFAULT_KDF
+    pbkdf2: tuple[bytes, int] | None = field(default=None, repr=False)
 
     @classmethod
     def create(
         cls,
         value: bytes | bytearray | memoryview,
         *,
-        iterations: int = DEFAULT_ITERATIONS,
+        kdf: Scrypt = DEFAULT_KDF,
         max_tries: int = MAX_TRIES,
     ) -> SecretRecord:
         """A fresh record for ``value`` with a new random salt and a full counter."""
         salt = secrets.token_bytes(_SALT_LEN)
         return cls(
             salt=salt,
-            digest=_pbkdf2(value, salt, iterations),
+            digest=kdf.derive(value, salt),
             length=len(value),
-            iterations=iterations,
             tries_left=max_tries,
             max_tries=max_tries,
+            kdf=kdf,
         )
+
+    def _hash(self, value: bytes | bytearray | memoryview) -> bytes:
+        if self.pbkdf2 is not None:
+            value = _pbkdf2(value, *self.pbkdf2)
+        return self.kdf.derive(value, self.salt) if self.kdf is not None else bytes(value)
 
     def matches(self, value: bytes | bytearray | memoryview) -> bool:
         """Constant-time check of ``value`` against the stored hash (does not touch the counter)."""
-        return hmac.compare_digest(_pbkdf2(value, self.salt, self.iterations), self.digest)
+        return hmac.compare_digest(self._hash(value), self.digest)
 
     def replace_value(self, value: bytes | bytearray | memoryview) -> None:
-        """Store a new value (new salt) and refill the counter."""
+        """Store a new value (new salt, scrypt alone) and refill the counter."""
+        self.kdf = self.kdf or DEFAULT_KDF
+        self.pbkdf2 = None
         self.salt = secrets.token_bytes(_SALT_LEN)
-        self.digest = _pbkdf2(value, self.salt, self.iterations)
+        self.digest = self.kdf.derive(value, self.salt)
         self.length = len(value)
         self.tries_left = self.max_tries
 
+    def upgrade(self) -> None:
+        """A version 1 record (PBKDF2 only) hashed again with scrypt, without knowing the value; idempotent."""
+        if self.kdf is not None:
+            return
+        self.kdf = DEFAULT_KDF
+        salt = secrets.token_bytes(_SALT_LEN)
+        self.digest = self.kdf.derive(self.digest, salt)
+        self.salt = salt
+
     def to_json(self) -> dict[str, Any]:
-        return {
+        self.upgrade()
+        assert self.kdf is not None
+        out: dict[str, Any] = {
+            "kdf": self.kdf.to_json(),
             "salt": self.salt.hex(),
             "hash": self.digest.hex(),
             "length": self.length,
-            "iterations": self.iterations,
             "tries_left": self.tries_left,
             "max_tries": self.max_tries,
         }
+        if self.pbkdf2 is not None:
+            out["pbkdf2"] = {"salt": self.pbkdf2[0].hex(), "iterations": self.pbkdf2[1]}
+        return out
 
     @classmethod
-    def from_json(cls, name: str, obj: object) -> SecretRecord:
+    def from_json(cls, name: str, obj: object, *, version: int = STATE_VERSION) -> SecretRecord:
         """:raises ValueError: naming the bad key."""
         if not isinstance(obj, dict):
             raise StateFieldError(name, f"{name!r} must be an object")
-        keys = {"salt", "hash", "length", "iterations", "tries_left", "max_tries"}
-        if set(obj) != keys:
+        if version == 1:
+            keys = {"salt", "hash", "length", "iterations", "tries_left", "max_tries"}
+            optional: set[str] = set()
+        else:
+            keys = {"kdf", "salt", "hash", "length", "tries_left", "max_tries"}
+            optional = {"pbkdf2"}
+        if not keys <= set(obj) <= keys | optional:
             raise StateFieldError(name, f"{name!r} must have exactly the keys {sorted(keys)}")
         ints: dict[str, int] = {}
-        for key in ("length", "iterations", "tries_left", "max_tries"):
+        for key in ("length", "tries_left", "max_tries", *(("iterations",) if version == 1 else ())):
             value = obj[key]
             if not isinstance(value, int) or isinstance(value, bool):
                 raise StateFieldError(f"{name}.{key}", f"{name}.{key} must be an integer")
@@ -203,11 +288,30 @@ class SecretRecord:
             raise StateFieldError(
                 f"{name}.tries_left", f"{name}.tries_left is {ints['tries_left']}, not 0..{ints['max_tries']}"
             )
-        if ints["iterations"] < 1:
-            raise StateFieldError(f"{name}.iterations", f"{name}.iterations must be positive")
         if not 1 <= ints["length"] <= 127:
             raise StateFieldError(f"{name}.length", f"{name}.length must be 1..127")
-        return cls(salt=salt, digest=digest, **ints)
+        common = {"length": ints["length"], "tries_left": ints["tries_left"], "max_tries": ints["max_tries"]}
+        if version == 1:
+            _positive(f"{name}.iterations", ints["iterations"])
+            # not yet upgraded: the digest is PBKDF2's own, and scrypt is added when the state is next written
+            return cls(salt=salt, digest=digest, kdf=None, pbkdf2=(salt, ints["iterations"]), **common)
+        kdf = Scrypt.from_json(f"{name}.kdf", obj["kdf"])
+        pre: tuple[bytes, int] | None = None
+        if "pbkdf2" in obj:
+            table = obj["pbkdf2"]
+            if not isinstance(table, dict) or set(table) != {"salt", "iterations"}:
+                raise StateFieldError(f"{name}.pbkdf2", f"{name}.pbkdf2 must have 'salt' and 'iterations'")
+            rounds = table["iterations"]
+            if not isinstance(rounds, int) or isinstance(rounds, bool):
+                raise StateFieldError(f"{name}.pbkdf2", f"{name}.pbkdf2.iterations must be an integer")
+            _positive(f"{name}.pbkdf2", rounds)
+            pre = (_hex_field(f"{name}.pbkdf2.salt", table["salt"]), rounds)
+        return cls(salt=salt, digest=digest, kdf=kdf, pbkdf2=pre, **common)
+
+
+def _positive(name: str, value: int) -> None:
+    if value < 1:
+        raise StateFieldError(name, f"{name} must be positive")
 
 
 #: certificates a simulated card holds at most (its directory has room for these)
@@ -226,6 +330,21 @@ def _certificates_from_json(value: object) -> list[tuple[str, bytes]]:
             raise ValueError(f"certificates[{i}].der must be 1 to 32767 bytes")
         out.append((item["label"], data))
     return out
+
+
+#: what a card that does not tell its code's tries may answer to the empty VERIFY on the code's reference: already
+#: verified, conditions of use not satisfied, reference data not found, security status not satisfied
+CODE_STATUS_ANSWERS = (0x9000, 0x6985, 0x6A88, 0x6982)
+
+
+def _code_status_from_json(value: object) -> int | None:
+    if value is None:
+        return None
+    sw = int.from_bytes(_hex_field("code_status_sw", value), "big") if isinstance(value, str) else -1
+    if sw not in CODE_STATUS_ANSWERS or len(str(value)) != 4:
+        answers = ", ".join(f"{a:04X}" for a in CODE_STATUS_ANSWERS)
+        raise StateFieldError("code_status_sw", f"code_status_sw must be one of {answers}")
+    return sw
 
 
 def _hex_field(name: str, value: object) -> bytes:
@@ -251,6 +370,9 @@ class SimCardState:
     key: bytes | None = field(default=None, repr=False)
     #: the certificates on the card, ``(label, DER)`` each, in the order of its certificate directory
     certificates: list[tuple[str, bytes]] = field(default_factory=list, repr=False)
+    #: a card that does not tell its unblocking code's tries: what it answers to the empty VERIFY on the code's
+    #: reference instead of ``63Cx`` (one of :data:`CODE_STATUS_ANSWERS`); ``None``: it tells them (issue 33)
+    code_status_sw: int | None = None
 
     @property
     def dead(self) -> bool:
@@ -263,6 +385,7 @@ class SimCardState:
         return self.pin.tries_left == 0
 
     def to_json(self) -> dict[str, Any]:
+        self.version = STATE_VERSION  # an older file is written in today's format (its records upgraded)
         return {
             "version": self.version,
             "serial": self.serial,
@@ -276,6 +399,7 @@ class SimCardState:
                 if self.certificates
                 else {}
             ),
+            **({"code_status_sw": f"{self.code_status_sw:04X}"} if self.code_status_sw is not None else {}),
         }
 
     @classmethod
@@ -284,11 +408,12 @@ class SimCardState:
         if not isinstance(obj, dict):
             raise ValueError("the state must be a JSON object")
         keys = {"version", "serial", "issued", "dialect", "pin", "unblock"}
-        optional = {"key", "certificates"}
+        optional = {"key", "certificates", "code_status_sw"}
         if not keys <= set(obj) <= keys | optional:
             raise ValueError(f"the state must have the keys {sorted(keys)} (and may have {sorted(optional)})")
-        if obj["version"] != STATE_VERSION:
-            raise StateFieldError("version", f"unsupported state version {obj['version']!r} (expected {STATE_VERSION})")
+        version = obj["version"]
+        if isinstance(version, bool) or version not in _READ_VERSIONS:
+            raise StateFieldError("version", f"unsupported state version {version!r} (expected {STATE_VERSION})")
         for key in ("serial", "issued"):
             if not isinstance(obj[key], str) or not obj[key]:
                 raise StateFieldError(key, f"{key!r} must be a non-empty string")
@@ -303,10 +428,11 @@ class SimCardState:
             serial=obj["serial"],
             issued=obj["issued"],
             dialect=dialect,
-            pin=SecretRecord.from_json("pin", obj["pin"]),
-            unblock=SecretRecord.from_json("unblock", obj["unblock"]),
+            pin=SecretRecord.from_json("pin", obj["pin"], version=version),
+            unblock=SecretRecord.from_json("unblock", obj["unblock"], version=version),
             key=_hex_field("key", obj["key"]) if "key" in obj else None,
             certificates=_certificates_from_json(obj.get("certificates", [])),
+            code_status_sw=_code_status_from_json(obj.get("code_status_sw")),
         )
 
     def copy(self) -> SimCardState:
@@ -326,15 +452,15 @@ def new_card_state(
     *,
     dialect: CardDialect | None = None,
     serial: str | None = None,
-    iterations: int = DEFAULT_ITERATIONS,
+    kdf: Scrypt = DEFAULT_KDF,
 ) -> SimCardState:
     """A freshly issued card holding ``pin`` and the unblocking ``code`` (only their hashes are kept)."""
     return SimCardState(
         serial=serial or new_serial(),
         issued=datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
         dialect=dialect or CardDialect(),
-        pin=SecretRecord.create(pin, iterations=iterations),
-        unblock=SecretRecord.create(code, iterations=iterations),
+        pin=SecretRecord.create(pin, kdf=kdf),
+        unblock=SecretRecord.create(code, kdf=kdf),
     )
 
 

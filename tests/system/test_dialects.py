@@ -53,14 +53,19 @@ def test_flows_in_another_dialect(dialect_card: Card) -> None:
     run = card.host("change-pin", answers=["Wrong5678", "Zt58bN3e", "Zt58bN3e"])
     assert run.code == 3 and "残り9回" in run.err, run.text
     assert card.counters() == (9, 10)
-    run = card.host("unlock", answers=["WRONGCODE123", "Zt58bN3e", "Zt58bN3e"])
+    # a code count the dialect cannot read: each unlock try may be the last, so a script says --final-try (issue 33)
+    yes = ("--final-try",) if unknown else ()
+    if unknown:
+        run = card.host("unlock", answers=["WRONGCODE123", "Zt58bN3e", "Zt58bN3e"])
+        assert run.code == 2 and card.counters() == (9, 10), run.text
+    n = len(card.try_commands())
+    run = card.host("unlock", *yes, answers=["WRONGCODE123", "Zt58bN3e", "Zt58bN3e"])
     assert run.code == 3, run.text
     assert card.counters() == (9, 9)
-    assert card.host("unlock", answers=[SHEET_CODE, "Zt58bN3e", "Zt58bN3e"]).code == 0
+    assert card.host("unlock", *yes, answers=[SHEET_CODE, "Zt58bN3e", "Zt58bN3e"]).code == 0
     assert card.counters() == (10, 10)
     assert card.host("change-pin", answers=["Zt58bN3e", SHEET_PIN, SHEET_PIN]).code == 0
-    digests = [e["apdu"] for e in card.try_commands()]
-    assert len(digests) == len(set(digests))
+    assert len(card.try_commands()) - n in (3, 4)  # one per try (a verify-then-set change: VERIFY and SET)
 
 
 def test_dialect_mismatch_is_a_clear_error(tmp_path: Path) -> None:

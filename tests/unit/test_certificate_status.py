@@ -54,7 +54,7 @@ def test_advice_for_expiring_and_expired() -> None:
     [
         (10, 0, -1, (Advice.REVOKE, Advice.CERTIFICATE_EXPIRED)),
         (0, 10, -1, (Advice.CERTIFICATE_EXPIRED, Advice.UNLOCK)),
-        (1, 10, 5, (Advice.PIN_FINAL_TRY, Advice.CERTIFICATE_EXPIRING)),
+        (1, 10, 5, (Advice.PIN_FINAL_TRY, Advice.CERTIFICATE_EXPIRING, Advice.RESET_RECOMMENDED)),
         (7, 10, 5, (Advice.CERTIFICATE_EXPIRING, Advice.RESET_RECOMMENDED)),
         (10, 2, 5, (Advice.UNBLOCK_LOW, Advice.CERTIFICATE_EXPIRING)),
     ],

@@ -455,7 +455,9 @@ def test_known_answers() -> None:
     assert run_backend_case(CardDialect(), "unblock", [ok, b"\x63\xc1", blocked], seen=1) == "CardDeadError"
     assert run_backend_case(CardDialect(), "change", [ok, b"\x63\xc9"], seen=10) == "CardStateChangedError"
     assert run_backend_case(CardDialect(), "change", [ok, b"\x63\xca"]) == "CardUnavailableError"
-    assert run_backend_case(CardDialect(), "status", [ok, b"\x63\xca", b"\x6a\x82"]) == "CardProtocolError"
+    assert run_backend_case(CardDialect(), "status", [ok, b"\x6a\x82"]) == "CardProtocolError"
+    # the code's reference answered 6A82: its count is unknown (issue 33), the status reads on (here: the card is gone)
+    assert run_backend_case(CardDialect(), "status", [ok, b"\x63\xca", b"\x6a\x82"]) == "CardUnavailableError"
 
 
 # --- manifests -------------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from aosign_plugin.domain.certificates import RawCertificate, UnreadableCertific
 from aosign_plugin.session.pkcs15_reader import MAX_CERTIFICATES, Pkcs15Reader, parse_tlvs
 from aosign_plugin.simcard.card import SimCard
 from aosign_plugin.simcard.pkcs15_files import APP_FID, MF_FID, CardFile, der
-from aosign_plugin.simcard.store import MemoryStore, new_card_state
+from aosign_plugin.simcard.store import QUICK_KDF, MemoryStore, new_card_state
 from tests.support.certs import OpensslCa
 from tests.support.pkcs15_cards import Fs, LaidOutCard, Link, cdf_entry, layout, path, read
 
@@ -120,6 +120,6 @@ def test_tlv_walker_limits() -> None:
 
 def test_dialect_is_not_needed() -> None:
     """File commands use the interindustry class 00 whatever the card's PIN dialect (CLA 80 here)."""
-    card = SimCard(MemoryStore(new_card_state(b"31415926", b"31415926", dialect=CardDialect(cla=0x80), iterations=10)))
+    card = SimCard(MemoryStore(new_card_state(b"31415926", b"31415926", dialect=CardDialect(cla=0x80), kdf=QUICK_KDF)))
     card.power_on()
     assert Pkcs15Reader(ApduProtocol(Link(card))).read().serial is not None

@@ -283,10 +283,12 @@ def test_pin_pad_asks_nothing(tmp_path: Path) -> None:
     backend = PinPadBackend()
     settings = Settings(audit=AuditSettings(enabled=False))
     service = PinService(backend, settings)
-    asker = Answers()
+    asker = Answers(yes=True)
     assert service.change_pin(asker).ok and service.unlock(asker).ok
     assert backend.calls == [("change", None, None), ("unblock", None, None)]
     assert asker.asked == [] and [n.kind for n in asker.notices].count(NoticeKind.PINPAD) == 2
+    # the module tells no count: the unlock was a try against an unknown count, asked for first (issue 33)
+    assert asker.consents == [Consent.UNBLOCK_UNKNOWN]
 
 
 def test_exit_codes_come_from_one_table() -> None:

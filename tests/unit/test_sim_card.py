@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from pathlib import Path
 
@@ -12,15 +13,14 @@ from hypothesis import strategies as st
 
 from aosign_plugin.backends.sim_link import SimConnection
 from aosign_plugin.config.dialect import CardDialect, ChangeStyle
-from aosign_plugin.simcard.apdu_log import ApduLog, field_digest, read_log
+from aosign_plugin.simcard.apdu_log import ApduLog, read_log
 from aosign_plugin.simcard.card import ATR, SimCard, card_accepts, parse_command
-from aosign_plugin.simcard.store import CardStore, MemoryStore, SimCardState, new_card_state
+from aosign_plugin.simcard.store import QUICK_KDF, CardStore, MemoryStore, SimCardState, new_card_state
 from aosign_plugin.transport import CardGoneError, TransportError
 from hostapp_stub.records import replace
 
 PIN = b"12345678"
 CODE = b"ABCDEFGH1234"
-ITER = 10  # PBKDF2 rounds in tests: the rules do not depend on it
 
 DEFAULT = CardDialect()
 #: verify-then-set, other CLA and refs, no padding, no AID
@@ -43,7 +43,7 @@ class Card:
 
     def __init__(self, dialect: CardDialect, *, pin: bytes = PIN, code: bytes = CODE) -> None:
         self.d = dialect
-        self.store = MemoryStore(new_card_state(pin, code, dialect=dialect, iterations=ITER))
+        self.store = MemoryStore(new_card_state(pin, code, dialect=dialect, kdf=QUICK_KDF))
         self.card = SimCard(self.store)
         self.pin_len = len(pin)
         self.code_len = len(code)
@@ -352,7 +352,7 @@ class RecordingStore(MemoryStore):
 
 
 def test_counter_is_persisted_before_the_compare() -> None:
-    store = RecordingStore(new_card_state(PIN, CODE, dialect=VTS, iterations=ITER))
+    store = RecordingStore(new_card_state(PIN, CODE, dialect=VTS, kdf=QUICK_KDF))
     card = SimCard(store)
     assert card.transmit(h("80 20 00 01 08 3132333435363738")) == h("9000")
     assert store.saved_tries == [9, 10]  # spent first, refilled after the match
@@ -361,7 +361,7 @@ def test_counter_is_persisted_before_the_compare() -> None:
 
 
 def test_torn_refill_leaves_the_try_spent() -> None:
-    store = RecordingStore(new_card_state(PIN, CODE, dialect=VTS, iterations=ITER), fail_at=2)
+    store = RecordingStore(new_card_state(PIN, CODE, dialect=VTS, kdf=QUICK_KDF), fail_at=2)
     card = SimCard(store)
     with pytest.raises(OSError):
         card.transmit(h("80 20 00 01 08 3132333435363738"))
@@ -371,7 +371,7 @@ def test_torn_refill_leaves_the_try_spent() -> None:
 
 
 def test_torn_decrement_answers_nothing_and_changes_nothing() -> None:
-    store = RecordingStore(new_card_state(PIN, CODE, dialect=VTS, iterations=ITER), fail_at=1)
+    store = RecordingStore(new_card_state(PIN, CODE, dialect=VTS, kdf=QUICK_KDF), fail_at=1)
     card = SimCard(store)
     with pytest.raises(OSError):
         card.transmit(h("80 2C 00 01 14 414243444546474831323334 6162636431323334"))
@@ -380,7 +380,7 @@ def test_torn_decrement_answers_nothing_and_changes_nothing() -> None:
 
 
 def test_torn_unlock_changes_nothing_but_the_spent_code_try() -> None:
-    store = RecordingStore(new_card_state(PIN, CODE, dialect=VTS, iterations=ITER), fail_at=2)
+    store = RecordingStore(new_card_state(PIN, CODE, dialect=VTS, kdf=QUICK_KDF), fail_at=2)
     card = SimCard(store)
     with pytest.raises(OSError):
         card.transmit(h("80 2C 00 01 14 414243444546474831323334 6162636431323334"))
@@ -391,7 +391,7 @@ def test_torn_unlock_changes_nothing_but_the_spent_code_try() -> None:
 def test_state_file_backed_card_and_no_secret_on_disk(tmp_path: Path) -> None:
     path = tmp_path / "card.json"
     store = CardStore(path)
-    store.create(new_card_state(PIN, CODE, iterations=ITER))
+    store.create(new_card_state(PIN, CODE, kdf=QUICK_KDF))
     card = SimCard(store)
     card.transmit(SELECT)
     card.transmit(VERIFY_WRONG)
@@ -434,7 +434,7 @@ def test_pin_counter_matches_the_model(actions: list[str]) -> None:
 
 def test_apdu_log_proves_which_pins_reached_the_card(tmp_path: Path) -> None:
     log_path = tmp_path / "apdu.jsonl"
-    store = MemoryStore(new_card_state(PIN, CODE, iterations=ITER))
+    store = MemoryStore(new_card_state(PIN, CODE, kdf=QUICK_KDF))
     card = SimCard(store, log=ApduLog(log_path))
     card.transmit(SELECT)
     card.transmit(TRIES)
@@ -447,21 +447,23 @@ def test_apdu_log_proves_which_pins_reached_the_card(tmp_path: Path) -> None:
     assert [e["ins"] for e in log.entries] == [0xA4, 0x20, 0x20, 0x24, 0x20]
     assert "fields" not in log.entries[0]
     assert log.entries[1]["fields"] == []
-    assert log.entries[2]["fields"] == [field_digest(log.salt, b"87654321")]
-    assert log.entries[3]["fields"] == [log.digest(PIN), log.digest(b"secret99")]
+    # where the secret fields were and how long (padding included): nothing of what they held (issue 33)
+    assert log.entries[2]["fields"] == [{"offset": 0, "length": 16}]
+    assert log.entries[3]["fields"] == [{"offset": 0, "length": 16}, {"offset": 16, "length": 16}]
     assert log.entries[4]["fields"] is None
-    assert log.entries[2]["apdu"] == log.digest(VERIFY_WRONG)
-    assert len({e["apdu"] for e in log.entries}) == 5  # no command repeated
+    assert all(set(e) <= {"seq", "cla", "ins", "p1", "p2", "lc", "sw", "fields"} for e in log.entries)
+    assert log.tries() == log.entries[2:]
     raw = log_path.read_bytes()
     for secret in (PIN, b"secret99", b"87654321", PIN.hex().encode()):
         assert secret not in raw
+    # no digest of anything: no long hex string in the log at all
+    assert not re.search(rb"[0-9a-f]{16}", raw)
     assert log_path.stat().st_mode & 0o777 == 0o600
-    # a second writer continues the sequence with the same salt
+    # a second writer continues the sequence
     card2 = SimCard(store, log=ApduLog(log_path))
     card2.transmit(SELECT)
     card.transmit(TRIES)
     log2 = read_log(log_path)
-    assert log2.salt == log.salt
     assert [e["seq"] for e in log2.entries] == [1, 2, 3, 4, 5, 6, 7]
     assert json.loads(raw.splitlines()[0])["format"] == "aosign-sim-apdulog"
 
@@ -474,7 +476,7 @@ def test_sim_connection(tmp_path: Path) -> None:
     with pytest.raises(TransportError, match="no_sim_card") as raised:
         SimConnection(path)
     assert raised.value.sim_state == str(path)  # its fix names this file (issue 32)
-    CardStore(path).create(new_card_state(PIN, CODE, iterations=ITER))
+    CardStore(path).create(new_card_state(PIN, CODE, kdf=QUICK_KDF))
     log_path = tmp_path / "log.jsonl"
     conn = SimConnection(path, log_path=log_path)
     assert conn.reader == "AOSign simulated card"
@@ -494,7 +496,7 @@ def test_sim_connection(tmp_path: Path) -> None:
 
 def test_sim_connection_transaction_excludes_others(tmp_path: Path) -> None:
     path = tmp_path / "card.json"
-    CardStore(path).create(new_card_state(PIN, CODE, iterations=ITER))
+    CardStore(path).create(new_card_state(PIN, CODE, kdf=QUICK_KDF))
     conn = SimConnection(path)
     got_lock = threading.Event()
 
@@ -514,7 +516,7 @@ def test_sim_connection_transaction_excludes_others(tmp_path: Path) -> None:
 
 def test_sim_connection_state_removed_mid_operation(tmp_path: Path) -> None:
     path = tmp_path / "card.json"
-    CardStore(path).create(new_card_state(PIN, CODE, iterations=ITER))
+    CardStore(path).create(new_card_state(PIN, CODE, kdf=QUICK_KDF))
     conn = SimConnection(path)
     path.unlink()
     with pytest.raises(CardGoneError):
@@ -526,5 +528,5 @@ def test_sim_connection_state_removed_mid_operation(tmp_path: Path) -> None:
 
 def test_dialect_roundtrips_through_the_state() -> None:
     for d in (DEFAULT, VTS, ZPAD, replace(DEFAULT, cla=0x80)):
-        state = new_card_state(PIN, CODE, dialect=d, iterations=ITER)
+        state = new_card_state(PIN, CODE, dialect=d, kdf=QUICK_KDF)
         assert SimCardState.from_json(json.loads(json.dumps(state.to_json()))).dialect == d

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from aosign_plugin.config.dialect import CardDialect, ChangeStyle
-from aosign_plugin.simcard.store import MemoryStore, new_card_state
+from aosign_plugin.simcard.store import QUICK_KDF, MemoryStore, new_card_state
 from aosign_plugin.simcard.vpcd_server import VpcdControl, VpcdServer
 
 PIN = b"12345678"
@@ -23,7 +23,7 @@ TRIES = bytes.fromhex("00200081")
 
 
 def served(dialect: CardDialect = CardDialect()) -> VpcdServer:  # noqa: B008
-    server = VpcdServer(MemoryStore(new_card_state(PIN, CODE, dialect=dialect, iterations=10)))  # type: ignore[arg-type]
+    server = VpcdServer(MemoryStore(new_card_state(PIN, CODE, dialect=dialect, kdf=QUICK_KDF)))  # type: ignore[arg-type]
     assert server._handle(bytearray([VpcdControl.POWER_ON])) is None
     return server
 

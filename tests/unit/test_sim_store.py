@@ -14,6 +14,7 @@ import pytest
 
 from aosign_plugin.config.dialect import CardDialect, ChangeStyle
 from aosign_plugin.simcard.store import (
+    QUICK_KDF,
     CardStateCorruptError,
     CardStateMissingError,
     CardStateUnwritableError,
@@ -29,7 +30,7 @@ SHEET_SENTENCE = "「PIN(暗証番号)について」の用紙は再発行がで
 
 def issued(path: Path, **kwargs: object) -> CardStore:
     store = CardStore(path)
-    store.create(new_card_state(PIN, CODE, iterations=10, **kwargs))  # type: ignore[arg-type]
+    store.create(new_card_state(PIN, CODE, kdf=QUICK_KDF, **kwargs))  # type: ignore[arg-type]
     return store
 
 
@@ -43,7 +44,8 @@ def test_roundtrip_and_file_modes(tmp_path: Path) -> None:
     assert state.pin.matches(PIN) and not state.pin.matches(CODE)
     obj = json.loads(path.read_text())
     assert set(obj) == {"version", "serial", "issued", "dialect", "pin", "unblock"}
-    assert set(obj["pin"]) == {"salt", "hash", "length", "iterations", "tries_left", "max_tries"}
+    assert set(obj["pin"]) == {"kdf", "salt", "hash", "length", "tries_left", "max_tries"}
+    assert obj["version"] == 2 and obj["pin"]["kdf"] == {"name": "scrypt", "n": 16, "r": 1, "p": 1}
     if sys.platform != "win32":
         assert path.stat().st_mode & 0o777 == 0o600
         assert store.lock_path.stat().st_mode & 0o777 == 0o600
@@ -55,9 +57,9 @@ def test_create_refuses_to_overwrite(tmp_path: Path) -> None:
     store = issued(tmp_path / "card.json")
     serial = store.load().serial
     with pytest.raises(FileExistsError):
-        store.create(new_card_state(b"1111", b"2222", iterations=10))
+        store.create(new_card_state(b"1111", b"2222", kdf=QUICK_KDF))
     assert store.load().serial == serial
-    store.create(new_card_state(b"13572468", CODE, iterations=10), force=True)
+    store.create(new_card_state(b"13572468", CODE, kdf=QUICK_KDF), force=True)
     assert store.load().pin.matches(b"13572468")
 
 
@@ -165,7 +167,7 @@ def test_concurrent_processes_are_serialized_by_the_lock(tmp_path: Path) -> None
 
 
 def test_state_copy_is_deep(tmp_path: Path) -> None:
-    state = new_card_state(PIN, CODE, iterations=10)
+    state = new_card_state(PIN, CODE, kdf=QUICK_KDF)
     other = state.copy()
     other.pin.tries_left = 1
     assert state.pin.tries_left == 10

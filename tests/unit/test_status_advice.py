@@ -44,7 +44,7 @@ def test_counter_above_ten_is_shown_as_the_card_says(tmp_path: Path) -> None:
     card = make_card(tmp_path, "sim")
     edit_state(card, pin_max_tries=15, pin_tries_left=12)
     data = card.status()
-    assert data["pin"] == {"tries_left": 12, "max_tries": None, "source": "card"}
+    assert data["pin"] == {"tries_left": 12, "max_tries": None, "source": "card", "reason": None}
     assert data["state"] == "ready"
     run = card.host("status", lang="en")
     assert "12 (the card does not say its maximum)" in run.out
@@ -66,11 +66,11 @@ A = Advice
     [
         (10, 10, ()),
         (8, 10, (A.RESET_RECOMMENDED,)),
-        (1, 10, (A.PIN_FINAL_TRY,)),
+        (1, 10, (A.PIN_FINAL_TRY, A.RESET_RECOMMENDED)),  # the last try: the reset advice too (issue 33)
         (0, 10, (A.UNLOCK,)),
         (0, 2, (A.UNBLOCK_LOW, A.UNLOCK)),
         (0, 1, (A.UNBLOCK_LOW, A.UNLOCK)),
-        (1, 3, (A.UNBLOCK_LOW, A.PIN_FINAL_TRY)),
+        (1, 3, (A.UNBLOCK_LOW, A.PIN_FINAL_TRY, A.RESET_RECOMMENDED)),
         (7, 3, (A.UNBLOCK_LOW, A.RESET_RECOMMENDED)),
         (10, 3, (A.UNBLOCK_LOW,)),
         (0, 0, (A.REVOKE,)),
@@ -97,5 +97,5 @@ def test_a_count_above_the_issuers_maximum_is_not_clamped() -> None:
     counter = Counter(12, max_tries=None)
     assert counter.state.value == "ok" and counter.wrong_so_far is None
     status = CardStatus("pcsc", "r", counter, Counter(10))
-    assert status_json(status, "en")["pin"] == {"tries_left": 12, "max_tries": None, "source": "card"}
+    assert status_json(status, "en")["pin"] == {"tries_left": 12, "max_tries": None, "source": "card", "reason": None}
     assert status.advices == ()

@@ -49,6 +49,8 @@ class AnswerPrompter:
 
     def confirm(self, consent: Consent) -> bool:
         self.questions.append(consent)
+        if consent is Consent.REPEATED_ANSWER:
+            return True  # the dialog warned beside the field while it was typed: [OK] was the yes
         return self._confirmed
 
     def wipe(self) -> None:

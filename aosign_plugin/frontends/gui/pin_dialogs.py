@@ -45,8 +45,8 @@ from aosign_plugin.frontends.gui.answer_prompter import AnswerPrompter
 from aosign_plugin.frontends.gui.secret_field import SecretLineEdit
 from aosign_plugin.frontends.gui.tone_colours import box_style, text_colour
 from aosign_plugin.frontends.gui.window_wording import window_lines
-from aosign_plugin.frontends.terminal_view import error_report, notice_text
-from aosign_plugin.policy.rules import Field, check_base, check_new_pin
+from aosign_plugin.frontends.terminal_view import consent_text, error_report, notice_text
+from aosign_plugin.policy.rules import Field, check_base, check_new_pin, repeats_one_character
 from aosign_plugin.service.outcomes import NoticeKind, Operation, Outcome
 from aosign_plugin.service.pin_service import PinService
 from hostapp_stub.api import (
@@ -402,7 +402,9 @@ class PinDialog(QDialog):
         self._final_warning.setVisible(self._final_required)
         self._final_check.setVisible(self._final_required)
         if self._final_required:
-            _set_box(self._final_warning, [self._t("unlock.final_try")], BoxTone.ERROR)
+            consent = PinService.needs_consent(self.operation, status) if status is not None else None
+            question = consent_text(consent, self.lang) if consent is not None else self._t("unlock.final_try")
+            _set_box(self._final_warning, [question], BoxTone.ERROR)
         else:
             self._final_check.setChecked(False)
         self._validate()
@@ -423,10 +425,11 @@ class PinDialog(QDialog):
         lines: list[str] = []
         tone = BoxTone.PLAIN
         for notice in PinService.notices(self.operation, status):
-            if notice.kind is not NoticeKind.ADVICE or notice.advice is None:
+            unknown = notice.kind in (NoticeKind.PIN_COUNT_UNKNOWN, NoticeKind.UNBLOCK_COUNT_UNKNOWN)
+            if not unknown and (notice.kind is not NoticeKind.ADVICE or notice.advice is None):
                 continue  # the intro is the dialog's own text
             lines += window_lines([notice_text(notice, self.lang)], self.lang, left=notice.tries_left)
-            urgent = notice.advice in (Advice.PIN_FINAL_TRY, Advice.UNBLOCK_LOW)
+            urgent = unknown or notice.advice in (Advice.PIN_FINAL_TRY, Advice.UNBLOCK_LOW)
             tone = BoxTone.ERROR if urgent or tone is BoxTone.ERROR else BoxTone.WARN
         return lines, tone
 
@@ -446,7 +449,10 @@ class PinDialog(QDialog):
             ok = service is not None
             if len(first):
                 verdict = check_base(first, first_field)
-                self._show_feedback(first_field, [(BoxTone.ERROR, r.message(self.lang)) for r in verdict.refusals])
+                items = [(BoxTone.ERROR, r.message(self.lang)) for r in verdict.refusals]
+                if verdict.ok and repeats_one_character(first):  # issue 33: most likely mistyped; [OK] is the yes
+                    items.append((BoxTone.WARN, self._t("gui.answer.repeated")))
+                self._show_feedback(first_field, items)
                 ok = ok and verdict.ok
             else:
                 self._show_feedback(first_field, [])
