@@ -330,6 +330,9 @@ def _aosign_signer(
             session = stack.enter_context(service.signing_session(_SignerAsker(lang), final_try_ok=final_try))
         except AosignError as e:
             raise _refusal(e, service, shown, lang) from None
+        finally:
+            if service is not None and service.audit_failure:
+                print(catalogs.text("audit.failed", lang, detail=service.audit_failure), file=sys.stderr)
         from pkcs11 import PKCS11Error
         from pyhanko.sign.pkcs11 import PKCS11Signer
 

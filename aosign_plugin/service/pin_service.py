@@ -67,6 +67,8 @@ class PinService:
     """
 
     def __init__(self, backend: CardBackend, settings: Settings) -> None:
+        #: why the last signing login's audit line could not be written (change and unlock carry it in their outcome)
+        self.audit_failure: str | None = None
         self.backend = backend
         self.settings = settings
         self.policy = settings.policy
@@ -393,21 +395,27 @@ class PinService:
         login = getattr(self.backend, "user_session", None)
         if login is None:
             raise NotImplementedError("signing needs the pkcs11 backend")
-        status = self.status()
-        self._before_asking(Operation.SIGN, status, asker, final_try_ok)
+        status: CardStatus | None = None
         with ExitStack() as stack:
-            secret: Secret | None = None
-            if not self._pinpad(asker):
-                secret = self._ask(asker, stack, Field.CURRENT_PIN, echo=False)
-                self._require(check_base(secret, Field.CURRENT_PIN), asker)
-                self._repeated(secret, Field.CURRENT_PIN, asker)
-            now = self.status()  # someone spent tries while the PIN was typed: nothing is sent
-            stack.enter_context(self._counted_by_the_card())  # left last: after the session is logged out, closed
-            try:
-                session = stack.enter_context(login(secret, seen=status.pin, now=now.pin))
-            finally:
-                if secret is not None:
-                    secret.wipe()  # logged in (or not): no copy of the PIN is kept while pyHanko signs
+            try:  # the login is a PIN operation like the others: one audit line, whatever became of it
+                status = self.status()
+                self._before_asking(Operation.SIGN, status, asker, final_try_ok)
+                secret: Secret | None = None
+                if not self._pinpad(asker):
+                    secret = self._ask(asker, stack, Field.CURRENT_PIN, echo=False)
+                    self._require(check_base(secret, Field.CURRENT_PIN), asker)
+                    self._repeated(secret, Field.CURRENT_PIN, asker)
+                now = self.status()  # someone spent tries while the PIN was typed: nothing is sent
+                stack.enter_context(self._counted_by_the_card())  # left last: after the session is logged out
+                try:
+                    session = stack.enter_context(login(secret, seen=status.pin, now=now.pin))
+                finally:
+                    if secret is not None:
+                        secret.wipe()  # logged in (or not): no copy of the PIN is kept while pyHanko signs
+            except AosignError as e:
+                self.audit_failure = self._audit(Outcome(Operation.SIGN, status, e))
+                raise
+            self.audit_failure = self._audit(Outcome(Operation.SIGN, status))
             yield session
 
     # --- the audit log ---------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ terminal (a pty) no prompt is written.
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import pty
 import select
@@ -282,6 +283,11 @@ def test_sign_validate_change_pin_then_old_and_new(signing: Signing) -> None:
         assert run.code == 2, run.text
         assert NOTHING_SENT in run.err and not out.exists()
     assert not signing.count_low()
+    # each signing login is a PIN operation with its audit line, as change-pin's and unlock's (never the PIN)
+    audit = signing.hsm.root / "home" / ".local" / "state" / "aosign" / "audit.jsonl"
+    lines = [json.loads(line) for line in audit.read_text(encoding="utf-8").splitlines()]
+    assert [(e["operation"], e["result"]) for e in lines] == [("sign", "ok")] + [("sign", "bad_input")] * 4, lines
+    assert PIN not in audit.read_text(encoding="utf-8")
 
     # the PIN changed with the host, on the same token
     host = signing.hsm.host("change-pin", answers=[PIN, CANARY, CANARY])
