@@ -339,7 +339,7 @@ def expand_path(value: str, folder: Path | None = None) -> Path:
     return expand_manifest_path(value, folder)
 
 
-def untrusted_file(path: Path, *, pinned: bool = False) -> tuple[str, str] | None:
+def untrusted_file(path: Path, *, pinned: bool = False, administrator: bool = False) -> tuple[str, str] | None:
     """The host's rule for a file that code is loaded from (the system manifest's, applied to it): None when no
     other account can change or replace it, else ``(rule, path)``: ``owner`` or ``writable`` for the file or the
     folder named, ``unreadable`` when its owner or rights could not be read. On Windows the folders a DLL loads its
@@ -347,6 +347,8 @@ def untrusted_file(path: Path, *, pinned: bool = False) -> tuple[str, str] | Non
 
     :param pinned: (Windows) the system manifest pins the file's digest: the file itself is vouched for by it, its
         folders are judged all the same.
+    :param administrator: (POSIX) the system manifest locks the file's choice: it and its folders must be root's
+        alone, as the system manifest itself (not the user's, no sticky folder such as /tmp).
     """
     import os
     import sys
@@ -359,6 +361,8 @@ def untrusted_file(path: Path, *, pinned: bool = False) -> tuple[str, str] | Non
             if pinned:
                 nodes = [node for node in nodes if node.is_dir]
             found = windows_verdict(nodes, dll_folders=dll_folders(path))
+        elif administrator:
+            found = posix_verdict(posix_chain(path))
         else:
             found = posix_verdict(posix_chain(path), owners=(0, os.getuid()), sticky_folders=True)
     except OSError as e:

@@ -14,15 +14,27 @@ from typing import Any
 __all__ = ["read_entries", "write_entry"]
 
 
+#: a cache file larger than this, or nested deeper, was not written by us: it reads as empty (and is rewritten)
+MAX_BYTES = 4 << 20
+MAX_DEPTH = 32
+
+
 def read_entries(path: Path, fmt: int) -> list[dict[str, Any]]:
-    """The entries of the cache file ``path`` in format ``fmt``; ``[]`` for anything unreadable."""
+    """The entries of the cache file ``path`` in format ``fmt``; ``[]`` for anything unreadable, larger than
+    :data:`MAX_BYTES` or nested deeper than :data:`MAX_DEPTH` (never a ``RecursionError`` for its readers)."""
+    from .manifest import nesting_depth
+
     try:
-        data: Any = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("format") != fmt:
+        with open(path, "rb") as f:
+            raw = f.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            return []
+        data: Any = json.loads(raw.decode("utf-8"))
+        if nesting_depth(data, MAX_DEPTH) > MAX_DEPTH or data.get("format") != fmt:
             return []
         entries = data["entries"]
         return [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return []
 
 

@@ -123,7 +123,8 @@ def _main(args_in: list[str]) -> int:
         if _command_word(args_in) == "doctor":
             # no plugin is loaded: the manifest that would allow or keep them out cannot be read
             fix = getattr(e, "fix", None)  # an error that knows its own fix (a system file others can change)
-            return _doctor(None, None, [], help_lang, as_json="--json" in args_in, load_error=(str(e), fix))
+            summary = getattr(e, "summary", str(e))  # the error without its fix, which doctor shows apart
+            return _doctor(None, None, [], help_lang, as_json="--json" in args_in, load_error=(summary, fix))
         print(e, file=sys.stderr)
         return ExitCode.MANIFEST
     # ``manifest check PATH`` speaks the user's language, not the checked file's

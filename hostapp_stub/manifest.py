@@ -9,6 +9,12 @@ may lock keys. The system file itself must be one that no one but the administra
 (:mod:`hostapp_stub.file_trust`): if it is not, nothing is read and every command stops (exit 7) naming the file and
 the rule, rather than drop its locks.
 
+What the system file sets in ``[plugins]`` and ``[audit]`` holds without a lock: a user file may only narrow the
+plugin lists (names compared after PEP 503 normalisation, :func:`normalize_name`) and may not switch off, move or
+shrink the audit log. Locking ``pkcs11.module`` also locks ``pkcs11.p11kit`` (they name one thing). Whether the
+system file is there is asked of each component of its path (:func:`probe_system_file`): "cannot tell" stops every
+command (exit 7) with the folder and the fix. No file is nested deeper than :data:`MAX_DEPTH`.
+
 Paths a plugin declares (:func:`resolve_paths`) are read against the folder of the file that set them.
 
 The host owns two tables: ``[manifest]`` (``locked``: keys or tables the other files may not set) and
@@ -19,9 +25,10 @@ which checks it; a table nobody owns is an error. Each problem names its file, l
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+import sys
+from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from .messages import text
@@ -33,6 +40,7 @@ if TYPE_CHECKING:
 __all__ = [
     "HOST_TABLES",
     "MAX_BYTES",
+    "MAX_DEPTH",
     "Ignored",
     "Manifest",
     "ManifestError",
@@ -44,7 +52,9 @@ __all__ = [
     "load_manifest_file",
     "locate_manifest",
     "manifest_warnings",
+    "normalize_name",
     "plugin_path_keys",
+    "probe_system_file",
     "resolve_paths",
 ]
 
@@ -142,22 +152,25 @@ class Manifest(Record):
         return None
 
     def plugin_allowed(self, dist: str) -> bool:
-        """Whether the ``[plugins]`` table lets distribution ``dist`` load (names compare case-insensitively)."""
+        """Whether the ``[plugins]`` table lets distribution ``dist`` load (names compared after
+        :func:`normalize_name`)."""
         table = self.data.get("plugins", {})
         if not isinstance(table, Mapping):
             return True
-        norm = _norm(dist)
+        norm = normalize_name(dist)
         block = table.get("block", [])
         allow = table.get("allow")
         if not isinstance(block, list) or (allow is not None and not isinstance(allow, list)):
             return False  # a list that is not a list of names: load nothing rather than guess
-        if norm in {_norm(str(b)) for b in block}:
+        if norm in {normalize_name(str(b)) for b in block}:
             return False
-        return allow is None or norm in {_norm(str(a)) for a in allow}
+        return allow is None or norm in {normalize_name(str(a)) for a in allow}
 
 
-def _norm(name: str) -> str:
-    from .plugins import normalize  # PEP 503: runs of -_. are one - (issue 24)
+def normalize_name(name: str) -> str:
+    """A distribution name as PEP 503 compares it (``Aosign_Plugin``, ``aosign.plugin`` and ``aosign--plugin`` are
+    all ``aosign-plugin``): the plugin loader's own rule (:func:`hostapp_stub.plugins.normalize`, issue 24)."""
+    from .plugins import normalize
 
     return normalize(name)
 
@@ -175,7 +188,7 @@ def locate_manifest(explicit: str | None, lang: str = "en") -> tuple[list[tuple[
     except OSError as e:  # Windows: the shell cannot name the ProgramData folder (the locks' place is unknown)
         raise ManifestError(text("manifest.no_system_place", lang, error=e.strerror or e)) from None
     files: list[tuple[Path, str]] = []
-    if os.path.lexists(system):
+    if probe_system_file(system, lang):
         files.append((system, "system"))  # even when it is not a readable file: then it is an error, never skipped
     given = explicit or os.environ.get("AOSIGN_MANIFEST")
     if given:
@@ -187,6 +200,59 @@ def locate_manifest(explicit: str | None, lang: str = "en") -> tuple[list[tuple[
     if user.is_file():
         files.append((user, "user"))
     return files, False
+
+
+class SystemPlaceError(ManifestError):
+    """Whether the system manifest is there cannot be told (a folder on its way that this account cannot search, a
+    link loop, an I/O error): every command stops rather than run without the administrator's locks. ``fix`` says
+    how to make the place readable (doctor shows it)."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(f"{message} {fix}")
+        self.summary = message
+        self.fix = fix
+
+
+def probe_system_file(
+    path: PurePath, lang: str, *, lstat: Callable[[PurePath], object] | None = None, windows: bool | None = None
+) -> bool:
+    """Whether the system manifest ``path`` is there: each component of its path ``lstat``-ed in turn.
+
+    "Not there" is only what the OS says when a name does not exist (``ENOENT``; ``ENOTDIR`` when a component is a
+    file); ``os.path.lexists`` takes every error for "not there", so a folder an ordinary account cannot search (a
+    root umask of 027 makes ``/etc/xdg/aosign`` ``drwxr-x---``) would silently drop every lock for that account.
+
+    :param lstat: the stat call (tests give one replaying what Windows or macOS answered).
+    :param windows: whose fix to name (default: this OS's).
+    :raises SystemPlaceError: any other error (``EACCES``, ``ELOOP``, ``EIO``...), naming the folder and the fix.
+    """
+    import errno
+
+    stat_call: Callable[[Any], object] = lstat or os.lstat
+    current = path.__class__(path.anchor) if path.anchor else path.__class__()
+    for part in path.parts[1:] if path.anchor else path.parts:
+        current = current / part
+        try:
+            stat_call(current)
+        except (FileNotFoundError, NotADirectoryError):
+            return False
+        except OSError as e:
+            if e.errno in (errno.ENOENT, errno.ENOTDIR):
+                return False
+            # EACCES/EPERM: the folder above could not be searched (every earlier component could be stat'ed);
+            # anything else (ELOOP, EIO): the component itself
+            denied = isinstance(e, PermissionError) or e.errno in (errno.EACCES, errno.EPERM)
+            folder = current.parent if denied else current
+            on_windows = sys.platform == "win32" if windows is None else windows
+            kind = "windows" if on_windows else "posix"
+            fix = text(f"manifest.system_place_fix.{kind}{'' if denied else '_other'}", lang, folder=folder)
+            error = e.strerror or str(e)
+            raise SystemPlaceError(
+                text("manifest.system_place", lang, path=path, folder=folder, error=error), fix
+            ) from None
+        except ValueError:  # a NUL: not a name the OS could hold
+            return False
+    return True
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -211,7 +277,11 @@ def load_manifest_file(path: Path, origin: str, lang: str, parsed: ParseCache | 
             raw = f.read(MAX_BYTES + 1)
     except (OSError, ValueError) as e:  # ValueError: a NUL in the path
         reason = (e.strerror or e) if isinstance(e, OSError) else e
-        raise ManifestError(text("manifest.read_error", lang, path=path, error=reason)) from None
+        message = text("manifest.read_error", lang, path=path, error=reason)
+        if origin == "system" and isinstance(e, PermissionError):  # a root umask of 027 made it 0640
+            kind = "windows" if sys.platform == "win32" else "posix"
+            raise SystemPlaceError(message, text(f"manifest.system_file_fix.{kind}", lang, path=path)) from None
+        raise ManifestError(message) from None
     if len(raw) > MAX_BYTES:
         raise ManifestError(text("manifest.too_large", lang, path=path, limit=MAX_BYTES // 1024))
     try:
@@ -226,11 +296,36 @@ def load_manifest_file(path: Path, origin: str, lang: str, parsed: ParseCache | 
     return Source(path=path, origin=origin, data=data, text=body)
 
 
+#: tables and arrays nest at most this deep in a manifest (the deepest key it knows, ``pkcs11.module.linux``, is 3)
+MAX_DEPTH = 10
+
+
+def nesting_depth(value: object, limit: int) -> int:
+    """How deep tables (mappings) and arrays (lists) nest in ``value``, counted without recursion and stopping
+    once past ``limit`` (so a hostile file costs no more than ``limit`` levels' walk)."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, Mapping):
+            children: Iterable[object] = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        depth += 1
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            return deepest
+        stack.extend((child, depth) for child in children)
+    return deepest
+
+
 def _parse(path: Path, body: str, lang: str) -> dict[str, Any]:
     import tomllib
 
     try:
-        return tomllib.loads(body)
+        data = tomllib.loads(body)
     except tomllib.TOMLDecodeError as e:
         # ``file:line:column:`` as every other problem (tomllib puts the place at the end of its message)
         import re
@@ -249,6 +344,11 @@ def _parse(path: Path, body: str, lang: str) -> dict[str, Any]:
         said = next((key for start, key in _TOML_ERRORS if error.startswith(start)), None)
         error = text(f"manifest.toml.{said}", lang) if said else error  # another Python's new wording: as it is
         raise ManifestError(text("manifest.syntax", lang, path=where, error=error)) from None
+    except RecursionError:  # arrays or inline tables nested hundreds deep: the parser's own recursion gives out
+        data = None
+    if data is None or nesting_depth(data, MAX_DEPTH) > MAX_DEPTH:
+        raise ManifestError(text("manifest.too_deep", lang, path=path, limit=MAX_DEPTH))
+    return data
 
 
 #: the start of tomllib's error messages → the catalog's ``manifest.toml.<key>``
@@ -297,7 +397,8 @@ class ParseCache:
         for entry in self._entries:
             if entry.get("key") == key and entry.get("text") == body and isinstance(entry.get("data"), dict):
                 data: dict[str, Any] = entry["data"]
-                return data
+                # an entry nested deeper than a manifest may be was not written by us: parse the file again
+                return data if nesting_depth(data, MAX_DEPTH) <= MAX_DEPTH else None
         return None
 
     def put(self, file: Path, body: str, data: dict[str, Any]) -> None:
@@ -359,10 +460,75 @@ def _merge(into: dict[str, Any], data: Mapping[str, Any]) -> None:
             into[key] = value
 
 
+#: keys that name one thing: locking the first (or a key under it) locks the others (CONTRACT.md: the module by path
+#: or by p11-kit name)
+LOCKED_TOGETHER: dict[str, tuple[str, ...]] = {"pkcs11.module": ("pkcs11.p11kit",)}
+
+
 def _locked(source: Source) -> list[str]:
     table = source.data.get("manifest", {})
     locked = table.get("locked", []) if isinstance(table, Mapping) else []
-    return [str(k) for k in locked] if isinstance(locked, list) else []
+    keys = [str(k) for k in locked] if isinstance(locked, list) else []
+    together = [also for k in keys for key, alsos in LOCKED_TOGETHER.items() if _is_locked(k, [key]) for also in alsos]
+    return keys + together
+
+
+def _held(key: str, value: object, system: Mapping[str, Any] | None) -> bool:
+    """Whether a user file's ``key`` = ``value`` is ignored because the system file's ``[audit]`` holds
+    (CONTRACT.md): when the system file sets the table, a user file may only raise what it set (a larger
+    ``max_bytes``, more ``backups``); it may not switch the log off, move it or shrink it. (``[plugins]``, the other
+    table that holds, may only be narrowed: :func:`_merge_plugins`.)"""
+    table, _, name = key.partition(".")
+    if system is None or table != "audit" or not name or "." in name:
+        return False
+    held = system.get("audit")
+    if not isinstance(held, Mapping):
+        return False
+    if name in held and value == held[name]:
+        return False  # the same value: nothing to ignore
+    mine = held.get(name)
+    if name in ("max_bytes", "backups") and all(isinstance(v, int) and not isinstance(v, bool) for v in (value, mine)):
+        assert isinstance(value, int) and isinstance(mine, int)
+        return value < mine  # a bigger log or more backups keep more: allowed
+    return True
+
+
+def _merge_plugins(merged: dict[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
+    """``data`` with its ``[plugins]`` lists narrowed against what is merged so far: ``block`` is the union of the
+    files' lists, ``allow`` what every file that sets one allows (names compared after :func:`normalize_name`)."""
+    mine, before = data.get("plugins"), merged.get("plugins")
+    if not isinstance(mine, Mapping) or not isinstance(before, Mapping):
+        return dict(data)
+    table = dict(mine)
+    old_block, new_block = before.get("block"), mine.get("block")
+    if _names(old_block) and _names(new_block):
+        assert isinstance(old_block, list) and isinstance(new_block, list)
+        seen = {normalize_name(b) for b in old_block}
+        table["block"] = old_block + [b for b in new_block if normalize_name(b) not in seen]
+    old_allow, new_allow = before.get("allow"), mine.get("allow")
+    if _names(old_allow) and _names(new_allow):
+        assert isinstance(old_allow, list) and isinstance(new_allow, list)
+        wanted = {normalize_name(a) for a in new_allow}
+        table["allow"] = [a for a in old_allow if normalize_name(a) in wanted]
+    return {**data, "plugins": table}
+
+
+def _names(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(x, str) for x in value)
+
+
+def _widened(merged: Mapping[str, Any], data: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
+    """The names a file's ``[plugins] allow`` adds to what the files before it allow: ignored (only narrowing)."""
+    mine, before = data.get("plugins"), merged.get("plugins")
+    if not isinstance(mine, Mapping) or not isinstance(before, Mapping):
+        return []
+    old_allow, new_allow = before.get("allow"), mine.get("allow")
+    if not (_names(old_allow) and _names(new_allow)):
+        return []
+    assert isinstance(old_allow, list) and isinstance(new_allow, list)
+    allowed = {normalize_name(a) for a in old_allow}
+    extra = [a for a in new_allow if normalize_name(a) not in allowed]
+    return [("plugins.allow", extra)] if extra else []
 
 
 def _is_locked(key: str, locked: list[str]) -> bool:
@@ -402,18 +568,24 @@ def load_manifest(explicit: str | None, lang: str) -> Manifest:
     ignored: list[Ignored] = []
     locked: list[str] = []
     system: Path | None = None
+    system_data: Mapping[str, Any] | None = None
     for source in sources:
         data: Mapping[str, Any] = source.data
         if source.origin == "system":
-            locked, system = _locked(source), source.path
+            locked, system, system_data = _locked(source), source.path, source.data
         else:
             # only the system file locks keys; a key it locked keeps the system's value (or none): the other
-            # file's value is ignored, with a warning naming the key and the system file, and commands go on
+            # file's value is ignored, with a warning naming the key and the system file, and commands go on. The
+            # same for a value that would weaken the audit log the system file set ([audit] holds).
+            held: list[str] = []
             for key, value in _walk(data):
                 if _is_locked(key, ["manifest"]):
                     rule = text("manifest.lock_only_system", lang)
                 elif _is_locked(key, locked):
                     rule = text("manifest.locked", lang, system=system)
+                elif _held(key, value, system_data):
+                    rule = text("manifest.held_audit", lang, system=system)
+                    held.append(key)
                 else:
                     continue
                 from .tomlpos import locate  # only for a warning: the usual start has none
@@ -423,7 +595,14 @@ def load_manifest(explicit: str | None, lang: str) -> Manifest:
                 if not isinstance(value, Mapping) or not value:  # leaves, and tables left empty
                     by = None if key.split(".")[0] == "manifest" else system
                     ignored.append(Ignored(key, value if not isinstance(value, Mapping) else {}, source, by))
-            data = _without(data, ["manifest", *locked])
+            data = _without(data, ["manifest", *locked, *held])
+            for key, names in _widened(merged, data):
+                from .tomlpos import locate
+
+                rule = text("manifest.plugins_narrow_only", lang, names=", ".join(names))
+                warnings.append(Problem(source.path, locate(source.positions, key), key, rule))
+                ignored.append(Ignored(key, names, source, system))
+            data = _merge_plugins(merged, data)
         _merge(merged, data)
         for key, _ in _walk(data):
             origins[key] = source

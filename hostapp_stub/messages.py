@@ -157,6 +157,21 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "window.a11y.quit": "ウィンドウを閉じて終了します。",
         "window.a11y.report": "診断の結果",
         # --- end issue 28 ---
+        # --- issue 26: the system file's place, nesting, what the system file's [plugins] and [audit] hold ---
+        "manifest.system_place": (
+            "{path}: システムのマニフェストがあるかどうかを確かめられません({folder}: {error})。"
+            "管理者の設定が抜け落ちないよう、確かめられるまで、すべてのコマンドを止めます。"
+        ),
+        "manifest.system_place_fix.posix": "管理者として実行してください: sudo chmod a+rx {folder}",
+        "manifest.system_place_fix.posix_other": "管理者が {folder} を確認してください(リンクの循環やディスクの異常)。",
+        "manifest.system_place_fix.windows": '管理者として実行してください: icacls "{folder}" /grant *S-1-5-32-545:(RX)',
+        "manifest.system_place_fix.windows_other": "管理者が {folder} を確認してください(リンクの循環やディスクの異常)。",
+        "manifest.system_file_fix.posix": "管理者として実行してください: sudo chmod a+r {path}",
+        "manifest.system_file_fix.windows": '管理者として実行してください: icacls "{path}" /grant *S-1-5-32-545:(R)',
+        "manifest.too_deep": "{path}: テーブルや配列の入れ子が深すぎます({limit}段まで)。マニフェストではありません。",
+        "manifest.held_audit": "システムのマニフェスト {system} が監査ログを設定しています。ユーザーのファイルでは止める・移す・小さくすることはできないため、この値は無視します。",
+        "manifest.plugins_narrow_only": "システムのマニフェストが許可していないプラグインは許可できません({names}): 無視します(ユーザーのファイルは許可を減らし、禁止を増やすことだけができます)。",
+        # --- end issue 26 ---
     },
     "en": {
         "window.window.title": "AOSign host app",
@@ -314,6 +329,21 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "window.a11y.quit": "Closes the window.",
         "window.a11y.report": "The checks' result",
         # --- end issue 28 ---
+        # --- issue 26: the system file's place, nesting, what the system file's [plugins] and [audit] hold ---
+        "manifest.system_place": (
+            "{path}: cannot tell whether the system manifest is there ({folder}: {error}). Every command stops "
+            "until it can, so that the administrator's settings are never dropped."
+        ),
+        "manifest.system_place_fix.posix": "As an administrator: sudo chmod a+rx {folder}",
+        "manifest.system_place_fix.posix_other": "As an administrator, check {folder} (a link loop or a disk error).",
+        "manifest.system_place_fix.windows": 'As an administrator: icacls "{folder}" /grant *S-1-5-32-545:(RX)',
+        "manifest.system_place_fix.windows_other": "As an administrator, check {folder} (a link loop or a disk error).",
+        "manifest.system_file_fix.posix": "As an administrator: sudo chmod a+r {path}",
+        "manifest.system_file_fix.windows": 'As an administrator: icacls "{path}" /grant *S-1-5-32-545:(R)',
+        "manifest.too_deep": "{path}: tables or arrays nested too deep (at most {limit} levels): not a manifest.",
+        "manifest.held_audit": "the system manifest {system} sets the audit log, which a user file may not switch off, move or shrink: this value is ignored.",
+        "manifest.plugins_narrow_only": "cannot allow plugins the system manifest does not allow ({names}): ignored (a user file may only remove allowed plugins and add blocked ones).",
+        # --- end issue 26 ---
     },
 }
 

@@ -55,8 +55,9 @@ class CertificateCache:
                 try:
                     data = json.loads(self.path.read_text(encoding="utf-8"))
                     if isinstance(data, dict) and data.get("format") == _FORMAT and isinstance(data["entries"], dict):
-                        self._entries = {k: v for k, v in data["entries"].items() if isinstance(v, dict)}
-                except (OSError, ValueError, KeyError, TypeError):
+                        # an entry holds strings only: anything nested was not written here and is dropped
+                        self._entries = {k: v for k, v in data["entries"].items() if _flat(v)}
+                except (OSError, ValueError, KeyError, TypeError, RecursionError):  # issue 26: a nested file
                     pass
         return self._entries
 
@@ -101,6 +102,10 @@ class CertificateCache:
             os.replace(tmp, self.path)
         except OSError:
             pass  # a read-only or full cache folder only costs the next status a parse
+
+
+def _flat(entry: object) -> bool:
+    return isinstance(entry, dict) and all(isinstance(v, str) for v in entry.values())
 
 
 def evaluate(

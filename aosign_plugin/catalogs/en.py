@@ -683,4 +683,24 @@ MESSAGES: dict[str, str] = {
         "it anyway and a wrong entry uses one try."
     ),
     # --- end issue 33 ---
+    # --- issue 26: the audit log no other account can redirect or forge; the administrator's PKCS#11 module ---
+    "audit.refused.link": '{path} is a symbolic link (another account may have planted it to redirect the log): nothing was written. Ask the administrator to remove it; [audit] sink = "system" cannot be redirected.',
+    "audit.refused.not_regular": "{path} is not a regular file: nothing was written. Ask the administrator to remove it.",
+    "audit.refused.owner": '{path} belongs to another account (it may have been planted to read or rewrite your lines): nothing was written. Ask the administrator to remove it; [audit] sink = "system" cannot be forged.',
+    "audit.refused.links": "{path} has another hard link (another account could keep a copy): nothing was written. Ask the administrator to remove it.",
+    "audit.refused.folder": "the folder {path} lets another account replace the log (it is another account's, or writable by others without the sticky bit): nothing was written.",
+    "audit.plantable": "every account can write in {folder}: another user can create a file or a link under someone's name there first, and that user's log is then refused (with a warning). For fleets use [audit] sink = \"system\" (the OS's log), or a folder only the administrator can write.",
+    "manifest.p11kit_untrusted.owner": "{path}: the p11-kit config that names the locked module is not owned by root, so the module is not loaded.",
+    "manifest.p11kit_untrusted.writable": "{path}: the p11-kit config that names the locked module is writable by group or others, so the module is not loaded.",
+    "manifest.p11kit_untrusted.unreadable": "{path}: the owner and permissions of the p11-kit config that names the locked module cannot be read, so the module is not loaded.",
+    "manifest.module_owner_admin": "{path}: not owned by root; the system manifest locks the module, so it must be root's file in root's folders.",
+    "pyhanko.lib_locked": "--lib cannot be used: the administrator's manifest locks the PKCS#11 module.",
+    "doctor.pkcs11.p11kit_source": "[pkcs11] p11kit = '{name}' → {config}",
+    "doctor.pkcs11.locked_source": "; locked by the system manifest",
+    "doctor.fix.p11kit_untrusted": "As an administrator: sudo chown root '{path}' && sudo chmod go-w '{path}'.",
+    "doctor.audit.system": "the audit lines go to the OS's log ({where})",
+    "doctor.audit.no_system_log": '[audit] sink = "system", but no system logger listens at {where}',
+    "doctor.fix.audit_system": "Start the system logger (systemd-journald or rsyslog), or ask the administrator.",
+    "doctor.fix.audit_refused": 'Ask the administrator to remove what is named above (another account may have planted it), or to set [audit] sink = "system".',
+    # --- end issue 26 ---
 }

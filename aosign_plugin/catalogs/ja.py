@@ -676,4 +676,24 @@ MESSAGES: dict[str, str] = {
         "[OK]を押すとそのまま送信し、誤っていると残り回数が1回減ります。"
     ),
     # --- end issue 33 ---
+    # --- issue 26: the audit log no other account can redirect or forge; the administrator's PKCS#11 module ---
+    "audit.refused.link": '{path} はシンボリックリンクです(ほかのアカウントがログの書き込み先を変えるために置いた可能性があります)。何も書き込んでいません。管理者に削除を依頼してください。[audit] sink = "system" なら書き込み先を変えられません。',
+    "audit.refused.not_regular": "{path} は通常のファイルではありません。何も書き込んでいません。管理者に削除を依頼してください。",
+    "audit.refused.owner": '{path} はほかのアカウントの所有です(あなたの記録を読んだり書き換えたりするために置かれた可能性があります)。何も書き込んでいません。管理者に削除を依頼してください。[audit] sink = "system" なら偽造できません。',
+    "audit.refused.links": "{path} にはほかのハードリンクがあります(ほかのアカウントが写しを持てます)。何も書き込んでいません。管理者に削除を依頼してください。",
+    "audit.refused.folder": "フォルダ {path} ではほかのアカウントがログを置き換えられます(ほかのアカウントの所有か、スティッキービットなしでほかの人も書き込めます)。何も書き込んでいません。",
+    "audit.plantable": '{folder} にはすべてのアカウントが書き込めます。ほかのユーザーが誰かの名前でファイルやリンクを先に作ると、そのユーザーのログは(警告とともに)書き込みを拒否されます。多数のPCでは [audit] sink = "system"(OSのログ)か、管理者だけが書き込めるフォルダを使ってください。',
+    "manifest.p11kit_untrusted.owner": "{path}: 固定されたモジュールを指定する p11-kit の設定ファイルが root の所有ではないため、モジュールを読み込みません。",
+    "manifest.p11kit_untrusted.writable": "{path}: 固定されたモジュールを指定する p11-kit の設定ファイルにグループかほかの人の書き込み権限があるため、モジュールを読み込みません。",
+    "manifest.p11kit_untrusted.unreadable": "{path}: 固定されたモジュールを指定する p11-kit の設定ファイルの所有者と権限を確認できないため、モジュールを読み込みません。",
+    "manifest.module_owner_admin": "{path}: root の所有ではありません。システムのマニフェストがモジュールを固定しているため、root のフォルダにある root のファイルでなければなりません。",
+    "pyhanko.lib_locked": "--lib は使えません。管理者のマニフェストがPKCS#11モジュールを固定しています。",
+    "doctor.pkcs11.p11kit_source": "[pkcs11] p11kit = '{name}' → {config}",
+    "doctor.pkcs11.locked_source": "、システムのマニフェストで固定",
+    "doctor.fix.p11kit_untrusted": "管理者として実行してください: sudo chown root '{path}' && sudo chmod go-w '{path}'",
+    "doctor.audit.system": "監査ログは OS のログ({where})に書き込まれます",
+    "doctor.audit.no_system_log": '[audit] sink = "system" ですが、{where} でシステムのログが受け付けていません',
+    "doctor.fix.audit_system": "システムのログ(systemd-journald か rsyslog)を起動するか、管理者に連絡してください。",
+    "doctor.fix.audit_refused": '上に示されたものの削除を管理者に依頼してください(ほかのアカウントが置いた可能性があります)。または [audit] sink = "system" にしてもらってください。',
+    # --- end issue 26 ---
 }

@@ -13,6 +13,8 @@ class AuditSettings(Record):
     """The manifest's ``[audit]`` table."""
 
     enabled: bool = True
+    #: ``file``: the file below; ``system``: the OS's log (:mod:`aosign_plugin.service.system_log`)
+    sink: str = "file"
     path: Path | None = None
     max_bytes: int = 1 << 20
     backups: int = 3

@@ -92,7 +92,11 @@ KEYS: tuple[Key, ...] = (
     Key("sim", "log", "path", None, "the simulated card's own APDU log (never a PIN field)"),
     Key("status", "expiry_warn_days", "int", 60, "a certificate with fewer days left is `expiring`", low=0, high=3650),
     Key("audit", "enabled", "bool", True, "one JSON line per PIN operation (signing logins too), never a secret"),
-    Key("audit", "path", "path", "~/.local/state/aosign/audit.jsonl", "the audit log; may hold `{user}`"),
+    Key("audit", "sink", "choice", "file", "where the lines go: `file` (`path`) or `system`, the OS's log "
+        "(syslog/journald, the macOS log, the Windows Event Log), where one user cannot write as another: the "
+        "recommendation for fleets", choices=("file", "system")),
+    Key("audit", "path", "path", "~/.local/state/aosign/audit.jsonl", "the audit log; may hold `{user}`; opened "
+        "only as this account's own regular file (a planted link or file is refused with a warning)"),
     Key("audit", "max_bytes", "int", 1 << 20, "rotate the log past this size", low=4096, high=1 << 30),
     Key("audit", "backups", "int", 3, "rotated files kept", low=0, high=99),
 )  # fmt: skip

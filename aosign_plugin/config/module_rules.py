@@ -15,7 +15,9 @@ decisions are the host's, through :func:`hostapp_stub.api.untrusted_file`):
   system manifest pins the DLL's SHA-256, the digest, checked right before loading, stands in for the file's own
   rights; its folders must pass all the same (a digest cannot vouch for what lies beside the file).
 
-When the manifest names no module, it is found through p11-kit's module configs by name.
+When the manifest names no module, it is found through p11-kit's module configs by name (:mod:`.p11kit_config`).
+When the system manifest locks the module, it is the administrator's: root's file in root's folders, named by
+root's configs.
 """
 
 from __future__ import annotations
@@ -47,13 +49,17 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def check_module(path: str, sha256: str | None = None, *, pinned_by_system: bool = False) -> Path:
+def check_module(
+    path: str, sha256: str | None = None, *, pinned_by_system: bool = False, administrator: bool = False
+) -> Path:
     """The module's path once every rule holds.
 
     :param sha256: the manifest's digest for this OS's module, if any.
     :param pinned_by_system: that digest comes from the system manifest (it locks it): on Windows the digest then
         stands in for the DLL file's own rights; its folders must pass all the same (no one else may add a file beside
         it).
+    :param administrator: the system manifest locks the module: on POSIX the file and its folders must be root's
+        (not the user's, and no sticky folder such as /tmp), as for the system manifest itself.
     :raises ModuleProblem: ``relative``, ``missing``, ``not_a_file``, ``writable`` or ``owner`` (the file or a
         folder, named: another account could replace it), ``digest``.
     """
@@ -68,7 +74,11 @@ def check_module(path: str, sha256: str | None = None, *, pinned_by_system: bool
         raise ModuleProblem("not_a_file", path)
     from hostapp_stub.api import untrusted_file
 
-    found = untrusted_file(p, pinned=sys.platform == "win32" and pinned_by_system and sha256 is not None)
+    found = untrusted_file(
+        p,
+        pinned=sys.platform == "win32" and pinned_by_system and sha256 is not None,
+        administrator=administrator,
+    )
     if found is not None:
         rule, where = found
         raise ModuleProblem(rule if rule in ("owner", "writable") else "missing", where)
@@ -77,32 +87,21 @@ def check_module(path: str, sha256: str | None = None, *, pinned_by_system: bool
     return p
 
 
-def _p11kit_dirs() -> list[Path]:
-    dirs = [Path("/etc/pkcs11/modules"), Path("/usr/share/p11-kit/modules")]
-    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    dirs.append(Path(config) / "pkcs11" / "modules")
-    return dirs
+def p11kit_module(name: str, *, administrator: bool = False) -> str | None:
+    """The ``module:`` path of p11-kit's module config named ``name`` (``opensc`` for ``opensc.module``), found in
+    p11-kit's order and with its rules (:mod:`.p11kit_config`).
 
-
-def p11kit_module(name: str) -> str | None:
-    """The ``module:`` path of p11-kit's module config named ``name`` (``opensc`` for ``opensc.module``).
-
-    User configs (``~/.config/pkcs11/modules``) override system ones, as p11-kit does.
+    :param administrator: the system manifest locks the module: no user config is read, and the config must be the
+        administrators' alone (:class:`~.p11kit_config.ConfigUntrusted` otherwise).
     """
-    found: str | None = None
-    for folder in _p11kit_dirs():
-        conf = folder / f"{name}.module"
-        try:
-            lines = conf.read_text(encoding="utf-8").splitlines()
-        except OSError:
-            continue
-        for line in lines:
-            key, sep, value = line.partition(":")
-            if sep and key.strip() == "module":
-                module = value.strip()
-                # p11-kit resolves a bare file name in its default module folder
-                if not os.path.isabs(module):
-                    multiarch = getattr(sys.implementation, "_multiarch", "")
-                    module = str(Path("/usr/lib", multiarch, "pkcs11") / module)
-                found = module
-    return found
+    from aosign_plugin.config.p11kit_config import find_module
+
+    found = find_module(name, administrator=administrator)
+    return found.module if found is not None else None
+
+
+def _p11kit_dirs() -> list[Path]:
+    """The module config folders p11-kit reads for this user, in its order (:func:`.p11kit_config.folders`)."""
+    from aosign_plugin.config.p11kit_config import folders
+
+    return [folder for folder, _ in folders(administrator=False)]

@@ -9,7 +9,12 @@ unknown name is answered with the names p11-kit knows here. Which folders are re
 
 from __future__ import annotations
 
-__all__ = ["ALIASES", "find_p11kit_module", "known_p11kit_modules"]
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aosign_plugin.config.p11kit_config import Found
+
+__all__ = ["ALIASES", "find_p11kit_config", "find_p11kit_module", "known_p11kit_modules"]
 
 #: the names one module goes by across distributions (each name's group; the name given is always tried first)
 _GROUPS: tuple[tuple[str, ...], ...] = (
@@ -23,18 +28,31 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
-def find_p11kit_module(name: str) -> tuple[str | None, str | None]:
+def find_p11kit_config(name: str, *, administrator: bool = False) -> Found | None:
+    """The config (and the module it names) of p11-kit's ``name``, else of one of its :data:`ALIASES`, found in
+    p11-kit's order and with its rules (:func:`.p11kit_config.find_module`).
+
+    :param administrator: the system manifest locks the module: root's configs only.
+    :raises ConfigUntrusted: ``administrator`` and the config that decides is not the administrators' alone.
+    """
+    from aosign_plugin.config.p11kit_config import find_module
+
+    for candidate in (name, *ALIASES.get(name.casefold(), ())):
+        found = find_module(candidate, administrator=administrator)
+        if found is not None:
+            return found
+    return None
+
+
+def find_p11kit_module(name: str, *, administrator: bool = False) -> tuple[str | None, str | None]:
     """The module path p11-kit's config ``name`` (else one of its :data:`ALIASES`) names, and the name found.
 
     :returns: ``(path, name found)``, or ``(None, None)`` when no config of any of those names is installed.
     """
-    from aosign_plugin.config.module_rules import p11kit_module
-
-    for candidate in (name, *ALIASES.get(name.casefold(), ())):
-        path = p11kit_module(candidate)
-        if path is not None:
-            return path, candidate
-    return None, None
+    found = find_p11kit_config(name, administrator=administrator)
+    if found is None:
+        return None, None
+    return found.module, found.config.name.removesuffix(".module")
 
 
 def known_p11kit_modules() -> list[str]:

@@ -29,6 +29,7 @@ __all__ = [
     "Settings",
     "SettingsUnusable",
     "load_deployed_settings",
+    "module_locked",
     "parse_settings",
 ]
 
@@ -74,6 +75,11 @@ class Settings(Record):
     pkcs11_module: str | None = None
     #: this OS's ``sha256.<os>`` is locked by the system manifest (so it is the administrator's)
     pkcs11_pinned_by_system: bool = False
+    #: the system manifest locks the module (``pkcs11``, ``pkcs11.module`` or ``pkcs11.p11kit``): it is the
+    #: administrator's (root's file, named by root's p11-kit configs; no option or user config may name another)
+    pkcs11_module_locked: bool = False
+    #: where this OS's module path came from: the manifest key, or the p11-kit config file that named it
+    pkcs11_module_source: str | None = None
     #: how the unblocking code resets the PIN over PKCS#11 (OpenSC's user_pin_unblock_style)
     pkcs11_unblock: str = "so-initpin"
     #: read the counters from the card itself when the token's slot is a PC/SC reader (the module's flags may say
@@ -332,7 +338,8 @@ def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[SettingP
         c.problems.append(SettingProblem("pkcs11.p11kit", "manifest.p11kit_name"))
         p11kit = None
     pinned = _locked_by_system(manifest, f"pkcs11.sha256.{os_key()}") and os_key() in digests
-    module = _check_this_os_module(c, modules, digests, p11kit, pinned=pinned)
+    locked = module_locked(manifest)
+    module, source = _check_this_os_module(c, modules, digests, p11kit, pinned=pinned, locked=locked)
     unblock = c.choice(p11, "pkcs11", "unblock")
     card_counters = c.boolean(p11, "pkcs11", "card_counters")
     token = c.string(p11, "pkcs11", "token")
@@ -348,12 +355,14 @@ def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[SettingP
     sim = c.table("sim")
     audit_table = c.table("audit")
     enabled = c.boolean(audit_table, "audit", "enabled")
+    sink = c.choice(audit_table, "audit", "sink")
     max_bytes = c.integer(audit_table, "audit", "max_bytes")
     backups = c.integer(audit_table, "audit", "backups")
     status_table = c.table("status")
     warn_days = c.integer(status_table, "status", "expiry_warn_days")
     audit = AuditSettings(
         enabled=True if enabled is None else enabled,
+        sink=sink or "file",
         path=_path(c, audit_table, "audit", "path"),
         max_bytes=AuditSettings.max_bytes if max_bytes is None else max_bytes,
         backups=AuditSettings.backups if backups is None else backups,
@@ -368,6 +377,8 @@ def parse_settings(manifest: Mapping[str, Any]) -> tuple[Settings, list[SettingP
         pkcs11_sha256=digests,
         pkcs11_module=module,
         pkcs11_pinned_by_system=pinned,
+        pkcs11_module_locked=locked,
+        pkcs11_module_source=source,
         pkcs11_unblock=unblock or "so-initpin",
         pkcs11_card_counters=True if card_counters is None else card_counters,
         pkcs11_token=token,
@@ -396,41 +407,68 @@ def _locked_by_system(manifest: Mapping[str, Any], key: str) -> bool:
     return any(isinstance(lk, str) and (key == lk or key.startswith(lk + ".")) for lk in locked)
 
 
+def module_locked(manifest: Mapping[str, Any]) -> bool:
+    """Whether the system manifest locks the module (``pkcs11``, ``pkcs11.module`` or a key under it, or
+    ``pkcs11.p11kit``: locking the module by path locks it by p11-kit name too, they name one thing)."""
+    table = manifest.get("manifest")
+    locked = table.get("locked") if isinstance(table, Mapping) else None
+    if not isinstance(locked, list):
+        return False
+    keys = [k for k in locked if isinstance(k, str)]
+    return any(k in ("pkcs11", "pkcs11.p11kit", "pkcs11.module") or k.startswith("pkcs11.module.") for k in keys)
+
+
 def _check_this_os_module(
-    c: _Checker, modules: Mapping[str, str], digests: Mapping[str, str], p11kit: str | None, *, pinned: bool
-) -> str | None:
-    """The rules of :mod:`.module_rules` for this OS's module, when the manifest names or finds one."""
+    c: _Checker,
+    modules: Mapping[str, str],
+    digests: Mapping[str, str],
+    p11kit: str | None,
+    *,
+    pinned: bool,
+    locked: bool,
+) -> tuple[str | None, str | None]:
+    """The rules of :mod:`.module_rules` for this OS's module, when the manifest names or finds one; with where its
+    path came from."""
     from aosign_plugin.config.module_rules import ModuleProblem, check_module
+    from aosign_plugin.config.p11kit_config import ConfigUntrusted
     from hostapp_stub.api import expand_path as expand_manifest_path
 
     here = os_key()
     key = f"pkcs11.module.{here}"
     path = modules.get(here)
+    source = f"[pkcs11] module.{here}"
     if path is not None:
         try:  # %VAR% on Windows; a module path must be absolute after that (never relative to the manifest)
             path = str(expand_manifest_path(path, None))
         except (ValueError, RuntimeError):
             c.problems.append(SettingProblem(key, "manifest.module_absolute"))
-            return None
+            return None, None
     if path is None and p11kit is not None:
-        from aosign_plugin.config.p11kit_names import ALIASES, find_p11kit_module, known_p11kit_modules
+        from aosign_plugin.config.p11kit_names import ALIASES, find_p11kit_config, known_p11kit_modules
 
         key = "pkcs11.p11kit"
-        path, _found = find_p11kit_module(p11kit)
-        if path is None:
+        try:
+            found = find_p11kit_config(p11kit, administrator=locked)
+        except ConfigUntrusted as e:
+            rule = e.rule if e.rule in ("owner", "writable") else "unreadable"
+            c.problems.append(SettingProblem(key, f"manifest.p11kit_untrusted.{rule}", {"path": e.path}))
+            return None, None
+        if found is None:
             tried = ", ".join(f"{n}.module" for n in (p11kit, *ALIASES.get(p11kit.casefold(), ())))
             known = ", ".join(known_p11kit_modules()) or "-"
             params = {"name": p11kit, "tried": tried, "known": known}
             c.problems.append(SettingProblem(key, "manifest.p11kit_unknown_known", params))
-            return None
+            return None, None
+        path, source = found.module, str(found.config)
     if path is None:
-        return None
+        return None, None
     try:
-        check_module(path, digests.get(here), pinned_by_system=pinned)
+        check_module(path, digests.get(here), pinned_by_system=pinned, administrator=locked)
     except ModuleProblem as e:
-        c.problems.append(SettingProblem(key, f"manifest.module_{e.rule}", {"path": e.path}))
-        return None
-    return path
+        message = f"manifest.module_{e.rule}" + ("_admin" if locked and e.rule == "owner" else "")
+        c.problems.append(SettingProblem(key, message, {"path": e.path}))
+        return None, None
+    return path, source
 
 
 def _is_absolute(path: str) -> bool:

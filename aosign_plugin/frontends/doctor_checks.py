@@ -246,13 +246,24 @@ class _Doctor:
         from aosign_plugin.config.module_rules import ModuleProblem, check_module
 
         os_key = _os()
+        locked = self.settings.pkcs11_module_locked
         path = self.settings.pkcs11_modules.get(os_key)
         source = f"[pkcs11] module.{os_key}"
         if path is None and self.p11kit:
-            from aosign_plugin.config.p11kit_names import find_p11kit_module, known_p11kit_modules
+            from aosign_plugin.config.p11kit_config import ConfigUntrusted
+            from aosign_plugin.config.p11kit_names import find_p11kit_config, known_p11kit_modules
 
-            source = f"[pkcs11] p11kit = {self.p11kit!r}"
-            path, found = find_p11kit_module(self.p11kit)
+            try:
+                found = find_p11kit_config(self.p11kit, administrator=locked)
+            except ConfigUntrusted as e:
+                rule = e.rule if e.rule in ("owner", "writable") else "unreadable"
+                summary = catalogs.text(f"manifest.p11kit_untrusted.{rule}", self.lang, path=e.path)
+                self.fail("pkcs11.module", summary, self.t("fix.p11kit_untrusted", path=e.path))
+                return
+            # where the path came from: the p11-kit config that named it (the user's own, or the system's; an
+            # alias's config names the name found)
+            source = self.t("pkcs11.p11kit_source", name=self.p11kit, config=found.config) if found else source
+            path = found.module if found is not None else None
             if path is None:
                 known = ", ".join(known_p11kit_modules()) or "-"
                 self.fail(
@@ -261,15 +272,14 @@ class _Doctor:
                     self.t("fix.p11kit_unknown", name=self.p11kit),
                 )
                 return
-            if found != self.p11kit:
-                source = f"[pkcs11] p11kit = {self.p11kit!r} ({found}.module)"
         if path is None:
             self.fail("pkcs11.module", self.t("pkcs11.no_module", key=os_key), self.t("fix.no_module", key=os_key))
             return
         try:
-            check_module(path, self.settings.pkcs11_sha256.get(os_key))
+            check_module(path, self.settings.pkcs11_sha256.get(os_key), administrator=locked)
         except ModuleProblem as e:
-            summary = catalogs.text(f"manifest.module_{e.rule}", self.lang, path=e.path)
+            admin = "_admin" if locked and e.rule == "owner" else ""
+            summary = catalogs.text(f"manifest.module_{e.rule}{admin}", self.lang, path=e.path)
             self.fail(
                 "pkcs11.module",
                 self.t("pkcs11.refused", source=source, problem=summary),
@@ -277,6 +287,8 @@ class _Doctor:
             )
             return
         pinned = self.t("pkcs11.pinned") if self.settings.pkcs11_sha256.get(os_key) else ""
+        if locked:
+            source += self.t("pkcs11.locked_source")
         self.ok("pkcs11.module", "pkcs11.module", path=path, source=source, pinned=pinned)
         from aosign_plugin.backends.pkcs11.backend import Pkcs11Backend
         from aosign_plugin.domain.errors import CardUnavailableError
@@ -461,9 +473,16 @@ class _Doctor:
         if not audit.enabled:
             self.ok("audit", "audit.disabled")
             return
-        from aosign_plugin.service.audit import default_audit_path
+        from aosign_plugin.service.audit import audit_path, inspect, refusal_text
 
-        path = Path(audit.path or default_audit_path())
+        if audit.sink == "system":
+            self._audit_system()
+            return
+        path = audit_path(audit)  # {user} filled in, as the log is written
+        refused = inspect(audit)
+        if refused is not None:  # issue 26: a planted name, or a folder others could replace it in
+            self.fail("audit", refusal_text(refused, self.lang), self.t("fix.audit_refused"), blocks=False)
+            return
         problem = _write_problem(path, self.lang)
         if problem is not None:
             fix = self.t("fix.disk_full", folder=path.parent) if problem[0] == "full" else ""
@@ -476,6 +495,27 @@ class _Doctor:
             return
         size = path.stat().st_size if path.is_file() else 0
         self.ok("audit", "audit", path=path, size=size, max_bytes=audit.max_bytes)
+
+    def _audit_system(self) -> None:
+        """``sink = "system"``: the OS's log is there to take the lines (Linux: the logger's socket /dev/log)."""
+        where = _audit_system_place()
+        if _os() == "linux":
+            import stat as stat_module
+
+            try:
+                is_socket = stat_module.S_ISSOCK(os.stat(where).st_mode)
+            except OSError:
+                is_socket = False
+            if not is_socket:
+                self.fail("audit", self.t("audit.no_system_log", where=where), self.t("fix.audit_system"), blocks=False)
+                return
+        self.ok("audit", "audit.system", where=where)
+
+
+def _audit_system_place() -> str:
+    from aosign_plugin.service.system_log import DEV_LOG
+
+    return {"windows": "Windows event log (Application)", "macos": "syslog"}.get(_os(), DEV_LOG)
 
 
 def _word(reason: object) -> str:

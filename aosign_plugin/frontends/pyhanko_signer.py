@@ -152,14 +152,19 @@ def _overridden(
 
     changes: dict[str, Any] = {}
     token_given = token_label is not None or slot_no is not None
-    for given, option, key in (
-        (lib is not None, "--lib", f"pkcs11.module.{os_key()}"),
-        (token_given, "--token-label/--slot-no", "pkcs11.token"),
+    # the module is the administrator's when the system file locks it by path or by p11-kit name (either locks
+    # both): --lib may name no other (issue 26)
+    for given, option, keys in (
+        (lib is not None, "--lib", (f"pkcs11.module.{os_key()}", "pkcs11.module", "pkcs11.p11kit")),
+        (token_given, "--token-label/--slot-no", ("pkcs11.token",)),
     ):
-        path = manifest.locked_by(key) if given else None
-        if path is not None:
-            text = catalogs.text("pyhanko.option_locked", lang, option=option, path=path, key=key)
-            raise SignerRefused(ExitCode.USAGE, [text])
+        for key in keys if given else ():
+            path = manifest.locked_by(key)
+            if path is not None:
+                text = catalogs.text("pyhanko.option_locked", lang, option=option, path=path, key=key)
+                raise SignerRefused(ExitCode.USAGE, [text])
+    if lib is not None and settings.pkcs11_module_locked:  # a lock under pkcs11.module for another OS
+        raise SignerRefused(ExitCode.USAGE, [catalogs.text("pyhanko.lib_locked", lang)])
     if lib is not None:
         changes["pkcs11_module"] = lib
     if token_given:

@@ -229,8 +229,17 @@ def test_shared_audit_path_warnings(tmp_path: Path, user: dict[str, str]) -> Non
     assert r.returncode == 0 and f"only the owner can create files in {shared}" in r.stdout, r.stdout
     shared.chmod(0o1777)
     r = host_with_system(per_user, "manifest", "check", env=user)
+    # issue 26: the folder now serves everyone, and anyone can plant a name in it first: said, with the fleet's way
+    assert r.returncode == 0 and f"every account can write in {shared}" in r.stdout, r.stdout
+    assert "only the owner can create files" not in r.stdout and 'sink = "system"' in r.stdout
+    r = host_with_system(per_user.replace("[audit]\n", '[audit]\nsink = "system"\n'), "manifest", "check", env=user)
     assert r.returncode == 0 and "warning:" not in r.stdout, r.stdout
-    # the same path in the user's own file serves that user alone: no warning
+    # the same path in the user's own file serves that user alone: no warning that it serves others (but the
+    # folder others can write still can hold a planted name)
     (Path(user["XDG_CONFIG_HOME"]) / "aosign" / "manifest.toml").write_text(one_file)
+    r = host_with_system(None, "manifest", "check", env=user)
+    assert r.returncode == 0 and "one file for every user" not in r.stdout, r.stdout
+    assert r.stdout.count("warning:") == 1 and "every account can write in" in r.stdout
+    shared.chmod(0o755)
     r = host_with_system(None, "manifest", "check", env=user)
     assert r.returncode == 0 and "warning:" not in r.stdout, r.stdout

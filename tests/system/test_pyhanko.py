@@ -383,11 +383,14 @@ def test_refused_before_anything_is_asked(signing: Signing) -> None:
     run = _run(with_system_manifest([*argv, str(signing.pdf), "merged.pdf"], system), env, signing.hsm.root, f"{PIN}\n")
     assert run.code == 0, run.text  # the system manifest alone, merged: it signs
     lib = ["--lib", "/usr/lib/softhsm/libsofthsm2.so"]
-    run = _run(
-        with_system_manifest([*argv, *lib, str(signing.pdf), "lib.pdf"], system), env, signing.hsm.root, f"{PIN}\n"
-    )
-    assert run.code == 2 and "--lib" in run.err and SYSTEM_MANIFEST in run.err, run.text
-    assert run.unread == f"{PIN}\n".encode()
+    # issue 26: any lock of the module (by path, by p11-kit name, the whole table) refuses --lib
+    for lock in ("pkcs11.module", "pkcs11.p11kit", "pkcs11"):
+        locked = system.replace('locked = ["pkcs11.module"]', f'locked = ["{lock}"]')
+        run = _run(
+            with_system_manifest([*argv, *lib, str(signing.pdf), "lib.pdf"], locked), env, signing.hsm.root, f"{PIN}\n"
+        )
+        assert run.code == 2 and "--lib" in run.err and SYSTEM_MANIFEST in run.err, (lock, run.text)
+        assert run.unread == f"{PIN}\n".encode()
 
 
 @contextmanager

@@ -322,7 +322,12 @@ class Pkcs11Backend:
         from aosign_plugin.config.module_rules import ModuleProblem, check_module
 
         try:  # the manifest check ran at start; the file is checked again right before it is loaded
-            check_module(path, settings.pkcs11_sha256.get(key), pinned_by_system=settings.pkcs11_pinned_by_system)
+            check_module(
+                path,
+                settings.pkcs11_sha256.get(key),
+                pinned_by_system=settings.pkcs11_pinned_by_system,
+                administrator=settings.pkcs11_module_locked,
+            )
         except ModuleProblem as e:
             raise CardUnavailableError("module", f"{e.path}: {_MODULE_RULES.get(e.rule, e.rule)}") from None
         self.module_path = path
