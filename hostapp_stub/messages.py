@@ -157,6 +157,9 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "window.a11y.quit": "ウィンドウを閉じて終了します。",
         "window.a11y.report": "診断の結果",
         # --- end issue 28 ---
+        # issue 25: output that could not be written, said on the other stream
+        "output.lost_stdout": "標準出力に書き込めませんでした({error})。表示できなかった内容は次のとおりです:",
+        "output.lost_stderr": "標準エラー出力に書き込めませんでした({error})。表示できなかった内容は次のとおりです:",
     },
     "en": {
         "window.window.title": "AOSign host app",
@@ -314,6 +317,9 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "window.a11y.quit": "Closes the window.",
         "window.a11y.report": "The checks' result",
         # --- end issue 28 ---
+        # issue 25: output that could not be written, said on the other stream
+        "output.lost_stdout": "Could not write to standard output ({error}). What could not be shown:",
+        "output.lost_stderr": "Could not write to standard error ({error}). What could not be shown:",
     },
 }
 
