@@ -642,4 +642,7 @@ MESSAGES: dict[str, str] = {
     # issue 30: p11-kit module names as distributions ship them
     "manifest.p11kit_unknown_known": "p11-kit has no module config {tried}; p11-kit knows here: {known}.",
     "doctor.pkcs11.p11kit_unknown_known": "p11-kit has no module named '{name}' (nor by its other names); p11-kit knows here: {known}",
+    # --- issue 25: the edges of the program ---
+    "sim.sheet_not_written": "The new card's 'About your PIN' sheet could not be written ({reason}): the new card was not kept, the card at {path} is unchanged. Write the sheet where it can be kept (a terminal, or a file on a disk with room) and issue again.",
+    # --- end issue 25 ---
 }

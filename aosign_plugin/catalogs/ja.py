@@ -635,4 +635,7 @@ MESSAGES: dict[str, str] = {
     # issue 30: p11-kit module names as distributions ship them
     "manifest.p11kit_unknown_known": "p11-kitのモジュール設定 {tried} が見つかりません。このPCのp11-kitにあるもの: {known}。",
     "doctor.pkcs11.p11kit_unknown_known": "p11-kit に '{name}'(別名を含む)という名前のモジュールがありません。このPCのp11-kitにあるもの: {known}",
+    # --- issue 25: the edges of the program ---
+    "sim.sheet_not_written": "新しいカードの「PIN(暗証番号)について」を書き出せませんでした({reason})。新しいカードは発行していません。{path} のカードはそのままです。用紙を保存できる出力先(端末、空きのあるディスク上のファイル)を指定して、もう一度発行してください。",
+    # --- end issue 25 ---
 }
