@@ -48,6 +48,7 @@ __all__ = [
     "hookimpl",
     "json_text",
     "mark_pixmap",
+    "no_core_dumps",
     "panel_widget",
     "read_manifest",
     "replace",
@@ -409,3 +410,11 @@ def add_focus_ring(window: Any) -> Any:
     from .gui.focus_ring import add_focus_ring as qt_add_focus_ring
 
     return qt_add_focus_ring(window)
+
+
+def no_core_dumps() -> None:
+    """From now on this process writes no core dump (it is about to hold a secret): see
+    :func:`hostapp_stub.platforms.no_core_dumps` for what each OS does."""
+    from .platforms import no_core_dumps as forbid
+
+    forbid()

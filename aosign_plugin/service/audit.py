@@ -14,7 +14,6 @@ exist is never created for the log.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import stat
@@ -24,6 +23,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from aosign_plugin.config.audit import AuditSettings
+from hostapp_stub.api import json_text
 
 __all__ = ["AuditSettings", "audit_path", "default_audit_path", "outcome_fields", "path_warnings", "record"]
 
@@ -148,7 +148,8 @@ def record(settings: AuditSettings, fields: Mapping[str, object]) -> str | None:
 
     path = audit_path(settings)
     entry = {"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "user": _user(), **fields}
-    line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
+    # a reader's or a token's name is in it: its controls, bidi controls and separators written \u… (issue 25)
+    line = (json_text(entry, indent=None) + "\n").encode("utf-8", "backslashreplace")
     try:
         if not make_folder(path.parent):
             return f"{path.parent}: no such folder (a home folder that does not exist is not created)"

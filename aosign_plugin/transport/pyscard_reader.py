@@ -19,6 +19,7 @@ from aosign_plugin.domain.card_status import CardIdentity
 from aosign_plugin.transport import CardGoneError, SmartCardConnection, TransportError
 from aosign_plugin.transport.pcsc_codes import Stage, classify, context_dead, describe
 from aosign_plugin.transport.presence import Presence, PresenceWatch
+from hostapp_stub.api import Untrusted, untrusted
 
 __all__ = [
     "PcscConnection",
@@ -219,7 +220,7 @@ class PcscConnection(SmartCardConnection):
         hresult, states = scard.SCardGetStatusChange(self._hcontext, 0, [(self.reader, scard.SCARD_STATE_UNAWARE)])
         if hresult == scard.SCARD_S_SUCCESS and states and _COUNTS_EVENTS:
             insertion = _events(states[0][1])
-        return CardIdentity(reader=self.reader, atr=bytes(atr).hex().upper(), insertion=insertion)
+        return CardIdentity(reader=untrusted(self.reader), atr=bytes(atr).hex().upper(), insertion=insertion)
 
     def close(self) -> None:
         if self._hcard is not None:
@@ -247,7 +248,9 @@ def _card_of(reader: str, event_state: int, atr: list[int], *, counts: bool = _C
     """
     if not event_state & scard.SCARD_STATE_PRESENT or event_state & scard.SCARD_STATE_MUTE:
         return None
-    return CardIdentity(reader=reader, atr=bytes(atr).hex().upper(), insertion=_events(event_state) if counts else None)
+    return CardIdentity(
+        reader=Untrusted(reader), atr=bytes(atr).hex().upper(), insertion=_events(event_state) if counts else None
+    )
 
 
 def _listed(hcontext: Any, match: str | None) -> list[str]:
@@ -392,7 +395,7 @@ def survey() -> list[tuple[str, bytes | None, bool]]:
         found: list[tuple[str, bytes | None, bool]] = []
         for name, event, atr in states:
             present = bool(event & scard.SCARD_STATE_PRESENT)
-            found.append((name, bytes(atr) if present else None, bool(event & scard.SCARD_STATE_MUTE)))
+            found.append((Untrusted(name), bytes(atr) if present else None, bool(event & scard.SCARD_STATE_MUTE)))
         return found
     finally:
         scard.SCardReleaseContext(hcontext)
