@@ -178,7 +178,7 @@ def test_argparse_abbreviations_are_errors(sim: Card) -> None:
 
 def test_a_bom_before_piped_answers_is_not_a_character(sim: Card) -> None:
     answers = b"\xef\xbb\xbf" + f"{SHEET_PIN}\n{NEW_PIN}\n{NEW_PIN}\n".encode()
-    code, out, err = _host(sim, "change-pin", stdin=answers)
+    code, _, err = _host(sim, "change-pin", stdin=answers)
     assert code == 0, err
     assert sim.counters() == (10, 10)
 
