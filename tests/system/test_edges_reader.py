@@ -39,8 +39,18 @@ def test_a_hostile_reader_name_never_reaches_the_terminal(hostile_pcsc: PrivateP
     state, log = tmp_path / "card.json", tmp_path / "apdus.jsonl"
     issue_card(state, SHEET_PIN, SHEET_CODE)
     server = subprocess.Popen(
-        [sys.executable, "-m", "aosign_plugin.simcard.sim_cli", "serve", "--port", str(hostile_pcsc.port)]
-        + ["--state", str(state), "--log", str(log)],
+        [
+            sys.executable,
+            "-m",
+            "aosign_plugin.simcard.sim_cli",
+            "serve",
+            "--port",
+            str(hostile_pcsc.port),
+            "--state",
+            str(state),
+            "--log",
+            str(log),
+        ],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -105,8 +115,16 @@ def test_a_reader_name_pyscard_cannot_pass_back_is_no_traceback(tmp_path_factory
         state = root / "card.json"
         issue_card(state, SHEET_PIN, SHEET_CODE)
         server = subprocess.Popen(
-            [sys.executable, "-m", "aosign_plugin.simcard.sim_cli", "serve", "--port", str(pcsc.port)]
-            + ["--state", str(state)],
+            [
+                sys.executable,
+                "-m",
+                "aosign_plugin.simcard.sim_cli",
+                "serve",
+                "--port",
+                str(pcsc.port),
+                "--state",
+                str(state),
+            ],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
