@@ -457,7 +457,7 @@ def _load(path: Path | None) -> tuple[CardStore, SimCardState] | None:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    import json
+    from hostapp_stub.api import Untrusted, json_text
 
     loaded = _load(args.state)
     if loaded is None:
@@ -479,14 +479,14 @@ def _cmd_show(args: argparse.Namespace) -> int:
         "certificates": [{"label": label, "bytes": len(data)} for label, data in state.certificates],
     }
     if args.json:
-        print(json.dumps(info, ensure_ascii=False))
+        print(json_text(info, indent=None))
         return EXIT_OK
     dialect = ", ".join(f"{k}={v}" for k, v in state.dialect.to_table().items())
     print(
         _t(
             "sim.show",
-            serial=state.serial,
-            issued=state.issued,
+            serial=Untrusted(state.serial),  # the state file's words: shown, never run
+            issued=Untrusted(state.issued),
             state=_t(f"state.{card_state}"),
             pin_left=state.pin.tries_left,
             pin_max=state.pin.max_tries,
@@ -497,7 +497,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
         )
     )
     for label, data in state.certificates:
-        print(_t("sim.show_certificate", label=label, size=len(data)))
+        print(_t("sim.show_certificate", label=Untrusted(label), size=len(data)))
     return EXIT_OK
 
 
@@ -573,7 +573,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     global _lang
     _lang = _language(args.lang)
     handlers = {"issue": _cmd_issue, "serve": _cmd_serve, "show": _cmd_show, "add-certificate": _cmd_add_certificate}
-    return handlers[args.command](args)
+    try:
+        code = handlers[args.command](args)
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except OSError as exc:  # standard output could not be written (a full disk, a reader that left): no traceback
+        if exc.errno not in (errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EBADF) or sys.stdout is None:
+            raise
+        _stdout_to_null()
+        if exc.errno == errno.EPIPE:  # the reader left: what it no longer reads is dropped
+            return EXIT_OK
+        _err(exc.strerror or str(exc))
+        return EXIT_NOT_WRITTEN
+    return code
 
 
 if __name__ == "__main__":
