@@ -492,9 +492,11 @@ def _menu(entries: Sequence[MenuEntry], lang: str, *, as_json: bool) -> int:
     if not entries:
         print(text("menu.empty", lang))
         return ExitCode.OK
+    from .untrusted import Untrusted
+
     width = max(len(e.id) for e in entries)
     for e in entries:
-        print(f"{e.id.ljust(width)}  {e.label.get(lang, e.id)}")
+        print(f"{e.id.ljust(width)}  {Untrusted(e.label.get(lang, e.id))}")  # a plugin's words: one line each
     return ExitCode.OK
 
 
