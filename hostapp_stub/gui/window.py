@@ -112,11 +112,19 @@ class WindowUI:
         from ..platforms import no_core_dumps
 
         no_core_dumps()
-        mode = QLineEdit.EchoMode.Normal if echo else QLineEdit.EchoMode.Password
-        answer, ok = QInputDialog.getText(self.parent, self.title, label, mode)
-        if not ok:
-            raise KeyboardInterrupt
-        return bytearray(answer, "utf-8")
+        dialog = QInputDialog(self.parent)
+        dialog.setWindowTitle(visible(self.title))
+        dialog.setLabelText(visible(label, keep_lines=True))
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Normal if echo else QLineEdit.EchoMode.Password)
+        for shown in dialog.findChildren(QLabel):  # a plugin's words: plain text, never a link
+            shown.setTextFormat(Qt.TextFormat.PlainText)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                raise KeyboardInterrupt
+            return bytearray(dialog.textValue(), "utf-8")
+        finally:
+            dialog.setTextValue("")
+            dialog.deleteLater()
 
     def confirm(self, question: str) -> bool:
         return plain_message(self.parent, QMessageBox.Icon.Question, self.title, question, question=True)

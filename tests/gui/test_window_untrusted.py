@@ -35,6 +35,12 @@ class _Plugin:
 
         register(MenuEntry("say", {"ja": "say", "en": "say"}, run))
 
+        def ask(request: Request, ui: HostUI) -> EntryResult:
+            answer = ui.ask_secret(HOSTILE)
+            return EntryResult(0 if answer == bytearray(b"31415926") else 3)
+
+        register(MenuEntry("ask", {"ja": "ask", "en": "ask"}, ask))
+
 
 def _window(qtbot: QtBot) -> MainWindow:
     from hostapp_stub import hookspecs
@@ -75,3 +81,26 @@ def test_what_an_entry_says_is_shown_as_plain_text(qtbot: QtBot) -> None:
     window.run_entry(window.entries[0])
     assert seen and seen[0][0] == Qt.TextFormat.PlainText
     assert "<!--" in seen[0][1] and AFTER in seen[0][1] and "\x1b" not in seen[0][1]
+
+
+def test_a_plugin_s_prompt_is_plain_text(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    window = _window(qtbot)
+    seen: list[tuple[Qt.TextFormat, str]] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QInputDialog):
+            QTimer.singleShot(10, answer)
+            return
+        label = dialog.findChild(QLabel)
+        assert label is not None
+        seen.append((label.textFormat(), label.text()))
+        dialog.setTextValue("31415926")
+        dialog.accept()
+
+    QTimer.singleShot(0, answer)
+    result = window.run_entry(next(e for e in window.entries if e.id == "ask"))
+    assert result is not None and result.exit_code == 0
+    assert seen and seen[0][0] == Qt.TextFormat.PlainText and "\\x1b[31m" in seen[0][1]
