@@ -332,3 +332,12 @@ def test_a_crash_at_a_prompt_dumps_no_core_holding_the_pin(sim: Card, tmp_path: 
         assert canary.encode() not in path.read_bytes(), path
     assert list(cwd.iterdir()) == []
     assert sim.try_commands() == []
+
+
+def test_ctrl_c_ends_the_wait_for_a_card_even_when_sigint_was_ignored(sim: Card) -> None:
+    sim.state.unlink()  # no card issued: status waits for one on a terminal
+    pid, master = _on_pty(sim, ["status"], {**sim.env("en"), "TERM": "dumb"}, ignore_sigint=True)
+    seen = bytearray()
+    _expect(master, text("wait.no_sim_card", "en").encode(), seen)
+    os.write(master, b"\x03")
+    assert _finish(pid, master, seen) == 130, bytes(seen).decode(errors="replace")
