@@ -180,7 +180,7 @@ def finish(code: int, lang: str, *, output_only: bool, machine: bool) -> int:
         reason = failed.error.strerror or str(failed.error)
         other.write(text(f"output.lost_{failed.name}", lang, error=reason) + "\n" + lost.rstrip("\n") + "\n")
         other.flush()
-    if output_only and out.error is not None:
+    if output_only and out.error is not None and out.lost:  # ``status --quiet >&-`` lost nothing: its code stands
         from .api import ExitCode
 
         return int(ExitCode.NOT_WRITTEN)

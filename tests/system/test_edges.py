@@ -347,3 +347,10 @@ def test_ctrl_c_ends_the_wait_for_a_card_even_when_sigint_was_ignored(sim: Card)
     _expect(master, text("wait.no_sim_card", "en").encode(), seen)
     os.write(master, b"\x03")
     assert _finish(pid, master, seen) == 130, bytes(seen).decode(errors="replace")
+
+
+def test_status_quiet_answers_by_its_code_whatever_its_streams(sim: Card) -> None:
+    edit_state(sim, pin_tries_left=0)
+    for how in ("full", "closed", "pipe"):
+        code, _, _ = _host(sim, "status", "--quiet", out=how, err=how)
+        assert code == 4, how
