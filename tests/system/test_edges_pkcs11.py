@@ -10,7 +10,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from aosign_plugin.simcard.sim_certificate import issue_card_certificate
+from aosign_plugin.simcard.certificate import issue_card_certificate
 from tests.support.softhsm import MODULE, PIN, SoftHsm
 
 #: at most 32 bytes in UTF-8 (a token label's size)

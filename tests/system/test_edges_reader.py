@@ -42,7 +42,7 @@ def test_a_hostile_reader_name_never_reaches_the_terminal(hostile_pcsc: PrivateP
         [
             sys.executable,
             "-m",
-            "aosign_plugin.simcard.sim_cli",
+            "aosign_plugin.simcard.cli",
             "serve",
             "--port",
             str(hostile_pcsc.port),
@@ -118,7 +118,7 @@ def test_a_reader_name_pyscard_cannot_pass_back_is_no_traceback(tmp_path_factory
             [
                 sys.executable,
                 "-m",
-                "aosign_plugin.simcard.sim_cli",
+                "aosign_plugin.simcard.cli",
                 "serve",
                 "--port",
                 str(pcsc.port),
