@@ -241,11 +241,10 @@ def _main(args_in: list[str], run: _Run) -> int:
     if args.command == "plugins":
         return _plugins(lang, as_json=args.json)
     if args.command == "manifest" and args.manifest_command == "schema":
-        import json
-
         from .manifest_schema import manifest_schema
+        from .untrusted import json_text
 
-        print(json.dumps(manifest_schema(pm), ensure_ascii=False, indent=2))
+        print(json_text(manifest_schema(pm)))
         return ExitCode.OK
     if args.command == "manifest":
         return _show_manifest(manifest, lang, as_json=args.json)
