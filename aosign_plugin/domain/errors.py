@@ -171,6 +171,8 @@ class CardUnavailableError(AosignError):
         super().__init__(f"{self.reason.value}: {detail}" if detail else self.reason.value)
         self.detail = Untrusted(detail)
         self.sim_state = sim_state
+        #: it was found before the try was sent (the card taken out while the answers were typed): nothing was sent
+        self.nothing_sent = False
 
 
 class CardProtocolError(CardUnavailableError):

@@ -354,3 +354,26 @@ def test_status_quiet_answers_by_its_code_whatever_its_streams(sim: Card) -> Non
     for how in ("full", "closed", "pipe"):
         code, _, _ = _host(sim, "status", "--quiet", out=how, err=how)
         assert code == 4, how
+
+
+def test_a_card_taken_out_at_a_prompt_says_nothing_was_sent(sim: Card) -> None:
+    """The simulated card leaves (its state file goes) while the answers are typed: exit 6, and the user is told that
+    nothing reached the card (「カードには何も送っていません」)."""
+    proc = subprocess.Popen(
+        [str(BIN / "aosign-host"), "change-pin"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=sim.env("ja"),
+    )
+    assert proc.stdin is not None
+    proc.stdin.write(f"{SHEET_PIN}\n".encode())
+    proc.stdin.flush()
+    time.sleep(1.0)  # at the next prompt
+    kept = sim.state.read_bytes()
+    sim.state.unlink()
+    out, err = proc.communicate(f"{NEW_PIN}\n{NEW_PIN}\n".encode(), timeout=60)
+    sim.state.write_bytes(kept)
+    assert proc.returncode == 6, err.decode()
+    assert text("nothing_sent", "ja") in err.decode()
+    assert sim.try_commands() == []
