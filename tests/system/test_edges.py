@@ -372,7 +372,7 @@ def test_a_card_taken_out_at_a_prompt_says_nothing_was_sent(sim: Card) -> None:
     time.sleep(1.0)  # at the next prompt
     kept = sim.state.read_bytes()
     sim.state.unlink()
-    out, err = proc.communicate(f"{NEW_PIN}\n{NEW_PIN}\n".encode(), timeout=60)
+    _, err = proc.communicate(f"{NEW_PIN}\n{NEW_PIN}\n".encode(), timeout=60)
     sim.state.write_bytes(kept)
     assert proc.returncode == 6, err.decode()
     assert text("nothing_sent", "ja") in err.decode()
