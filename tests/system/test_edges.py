@@ -119,7 +119,7 @@ def test_a_wrong_pin_exits_3_with_stderr_full_and_says_it_on_stdout(sim: Card, h
     assert code == 3 and sim.counters() == (8, 10)
 
 
-@pytest.mark.parametrize("args", [["unlock"], ["gui"], ["manifest", "check"], ["--help"], ["nonsense"]], ids=" ".join)
+@pytest.mark.parametrize("args", [["unlock"], ["manifest", "check"], ["--help"], ["nonsense"]], ids=" ".join)
 def test_no_command_ends_in_a_traceback_on_a_full_disk(sim: Card, args: list[str]) -> None:
     for out, err in (("full", "full"), ("closed", "closed"), ("full", "pipe"), ("pipe", "full")):
         code, o, e = _host(sim, *args, stdin=b"", out=out, err=err)
