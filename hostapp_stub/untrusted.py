@@ -22,7 +22,6 @@ as it is.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 __all__ = ["Untrusted", "json_text", "untrusted", "visible"]
@@ -55,6 +54,8 @@ def visible(text: str, *, keep_lines: bool = False) -> str:
 
 def json_text(data: Any, *, indent: int | None = 2) -> str:
     """``data`` as JSON (non-ASCII kept as it is) with the characters :func:`visible` escapes written ``\\u…``."""
+    import json  # only with JSON to write: every command's start path has the neutraliser, few have JSON
+
     return json.dumps(data, ensure_ascii=False, indent=indent).translate(_JSON)
 
 
