@@ -78,15 +78,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the host CLI; returns the exit code (CONTRACT.md). Output that cannot be written never changes it,
     except for a command whose only product is its output (:attr:`ExitCode.NOT_WRITTEN`)."""
     args_in = list(sys.argv[1:] if argv is None else argv)
-    if "--version" in args_in[: args_in.index("--") if "--" in args_in else None] and _command_word(args_in) is None:
-        print(_version())  # before the manifest: a helpdesk can always ask it
-        return ExitCode.OK
     from .console_output import finish, setup_streams
     from .terminal import catch_ctrl_c
 
     setup_streams()  # with --output: stderr for the messages; stdout is gathered for the file
     catch_ctrl_c()
     run = _Run()
+    if "--version" in args_in[: args_in.index("--") if "--" in args_in else None] and _command_word(args_in) is None:
+        print(_version())  # before the manifest: a helpdesk can always ask it
+        return finish(ExitCode.OK, run.lang, output_only=True, machine=False)
 
     def body() -> int:
         try:

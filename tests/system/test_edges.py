@@ -74,6 +74,8 @@ OUTPUT_ONLY = [
     ["manifest", "show", "--json"],
     ["plugins", "--json"],
     ["doctor", "--json"],
+    ["--version"],
+    ["manifest", "schema"],
 ]
 
 
