@@ -158,7 +158,7 @@ def _in_process(n: int) -> list[tuple[str, list[float], list[float]]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0], allow_abbrev=False)
     parser.add_argument("-n", type=int, default=20, help="runs of each (default 20)")
     args = parser.parse_args()
     if shutil.which("pkcs11-tool") is None or not Path(MODULE).exists():

@@ -29,7 +29,7 @@ CODE = {
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
     parser.add_argument("-n", type=int, default=21)
     n = parser.parse_args().n
     with tempfile.TemporaryDirectory() as cache:

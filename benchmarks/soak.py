@@ -239,7 +239,7 @@ def _answers_job(args: tuple[int, int]) -> tuple[Tally[str], int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
     parser.add_argument("--sequences", type=int, default=10_000)
     parser.add_argument("--max-steps", type=int, default=30, help="steps per sequence: 1 to this (default 30)")
     parser.add_argument("--answers", type=int, default=100_000, help="card-answer cases (default 100000)")

@@ -131,7 +131,7 @@ for label, dt in (
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
     parser.add_argument("-n", type=int, default=30, help="runs of each (default 30)")
     parser.add_argument("--no-pcsc", action="store_true", help="skip status over pcscd")
     args = parser.parse_args()

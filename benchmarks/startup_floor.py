@@ -163,7 +163,7 @@ def run_until_shown(cmd: list[str], env: dict[str, str], timeout: float = 60.0) 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
     parser.add_argument("-n", type=int, default=15, help="runs of each (default 15)")
     parser.add_argument("--no-gui", action="store_true", help="leave out the window's cold start")
     args = parser.parse_args()

@@ -62,7 +62,7 @@ def _apdus(log: Path) -> list[int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
     parser.add_argument("-n", type=int, default=30, help="runs of each (default 30)")
     args = parser.parse_args()
 

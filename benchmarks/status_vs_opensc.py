@@ -49,7 +49,7 @@ def _apdus(log: Path, since: int) -> tuple[int, list[dict[str, object]]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
     parser.add_argument("-n", type=int, default=30, help="runs of each (default 30)")
     args = parser.parse_args()
 

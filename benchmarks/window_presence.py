@@ -153,7 +153,7 @@ def spend_one_try(rig: Rig, name: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], allow_abbrev=False)
     parser.add_argument("--idle", type=float, default=60.0, help="seconds the window sits idle (default 60)")
     parser.add_argument("--insertions", type=int, default=7, help="insertions timed (default 7)")
     parser.add_argument("--shots", type=Path, help="save a screenshot of each state here")

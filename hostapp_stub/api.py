@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from pluggy import HookimplMarker
 
 from .records import Record, field, replace
+from .untrusted import Untrusted, json_text, untrusted, visible
 
 __all__ = [
     "HOST_COMMANDS",
@@ -40,17 +41,22 @@ __all__ = [
     "Request",
     "StatusPanel",
     "Tone",
+    "Untrusted",
     "announce",
     "expand_path",
     "field",
     "hookimpl",
+    "json_text",
     "mark_pixmap",
+    "no_core_dumps",
     "panel_widget",
     "read_manifest",
     "replace",
     "system_language",
     "terminal_ui",
+    "untrusted",
     "untrusted_file",
+    "visible",
 ]
 
 #: the pluggy project name, also the entry-point group plugins register under
@@ -89,6 +95,9 @@ class ExitCode(IntEnum):
     #: ``status --quiet`` only: the device answers and takes its secret, but cannot sign today (its certificate is
     #: outside its validity period)
     CANNOT_SIGN = 10
+    #: a command whose only product is its output could not write it (a full disk behind a redirect, a closed
+    #: descriptor): sysexits.h's EX_IOERR (issue 25)
+    NOT_WRITTEN = 74
     #: cancelled by the user at a prompt (Ctrl-C, a closed dialog)
     CANCELLED = 130
 
@@ -173,6 +182,9 @@ class MenuEntry(Record):
     :param options: flags the entry accepts.
     :param run_in_window: the plugin's own dialog for the host's window, if it has one; imports its toolkit inside.
     :param plugin: set by the host: the plugin that registered it.
+    :param output_only: its only product is what it prints (a status): when standard output cannot be written, the
+        command ends with :attr:`ExitCode.NOT_WRITTEN` instead of its own code. An entry that changes something
+        (a PIN) keeps its own code, which says what happened.
     """
 
     id: str
@@ -181,6 +193,7 @@ class MenuEntry(Record):
     options: tuple[EntryOption, ...] = ()
     run_in_window: WindowRun | None = None
     plugin: str = ""
+    output_only: bool = False
 
 
 @unique
@@ -401,3 +414,11 @@ def add_focus_ring(window: Any) -> Any:
     from .gui.focus_ring import add_focus_ring as qt_add_focus_ring
 
     return qt_add_focus_ring(window)
+
+
+def no_core_dumps() -> None:
+    """From now on this process writes no core dump (it is about to hold a secret): see
+    :func:`hostapp_stub.platforms.no_core_dumps` for what each OS does."""
+    from .platforms import no_core_dumps as forbid
+
+    forbid()

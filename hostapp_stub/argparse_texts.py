@@ -116,8 +116,12 @@ class HelpFormatter(argparse.HelpFormatter):
 
 
 class ArgumentParser(argparse.ArgumentParser):
-    """An ``argparse.ArgumentParser`` with :class:`HelpFormatter`; its sub-parsers are of this class too."""
+    """An ``argparse.ArgumentParser`` with :class:`HelpFormatter`; its sub-parsers are of this class too.
+
+    No abbreviations (``allow_abbrev=False``): ``--manif PATH`` or ``--la ja`` is an error, never a guess.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", HelpFormatter)
+        kwargs.setdefault("allow_abbrev", False)
         super().__init__(*args, **kwargs)

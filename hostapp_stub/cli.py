@@ -67,25 +67,46 @@ def _add_builtin(sub: argparse._SubParsersAction[ArgumentParser], name: str, lan
     _globals(p, lang, suppress=True)
 
 
+class _Run:
+    """What the end of a command needs to know (:func:`~hostapp_stub.console_output.finish`)."""
+
+    lang = "en"
+    output_only = False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the host CLI; returns the exit code (CONTRACT.md)."""
+    """Run the host CLI; returns the exit code (CONTRACT.md). Output that cannot be written never changes it,
+    except for a command whose only product is its output (:attr:`ExitCode.NOT_WRITTEN`)."""
     args_in = list(sys.argv[1:] if argv is None else argv)
+    from .console_output import finish, setup_streams
+    from .terminal import catch_ctrl_c
+
+    setup_streams()  # with --output: stderr for the messages; stdout is gathered for the file
+    catch_ctrl_c()
+    run = _Run()
     if "--version" in args_in[: args_in.index("--") if "--" in args_in else None] and _command_word(args_in) is None:
         print(_version())  # before the manifest: a helpdesk can always ask it
-        return ExitCode.OK
+        return finish(ExitCode.OK, run.lang, output_only=True, machine=False)
+
+    def body() -> int:
+        try:
+            return _main(args_in, run)
+        except SystemExit as e:  # argparse's --help and usage errors
+            return e.code if isinstance(e.code, int) else (0 if e.code is None else ExitCode.USAGE)
+
     output = _pre_option(args_in, "--output")
     if output is None:
-        return _main(args_in)
-    from .console_output import setup_streams
-    from .language import pick_language
-    from .output_file import with_output_file
+        code = body()
+    else:
+        from .language import pick_language
+        from .output_file import with_output_file
 
-    setup_streams()  # stderr for the messages; stdout is gathered for the file
-    return with_output_file(
-        output,
-        lambda: _main(args_in),
-        lambda path, why: text("output.failed", pick_language(_pre_lang(args_in)), path=path, error=why),
-    )
+        code = with_output_file(
+            output,
+            body,
+            lambda path, why: text("output.failed", pick_language(_pre_lang(args_in)), path=path, error=why),
+        )
+    return finish(code, run.lang, output_only=run.output_only, machine="--json" in args_in)
 
 
 def _version() -> str:
@@ -100,17 +121,15 @@ def _version() -> str:
     return f"aosign-host {mine} (Python {platform.python_version()}, {platform.system()} {platform.machine()})"
 
 
-def _main(args_in: list[str]) -> int:
-    from .console_output import setup_streams
+def _main(args_in: list[str], run: _Run) -> int:
     from .language import LANGUAGES, env_language, pick_language
 
-    setup_streams()
     early = _pre_lang(args_in)
     env_lang = env_language()
     if env_lang is not None and env_lang not in LANGUAGES and early is None:
         print(text("lang.bad_env", pick_language()), file=sys.stderr)
         return ExitCode.USAGE
-    help_lang = pick_language(early, env_lang)
+    help_lang = run.lang = pick_language(early, env_lang)
 
     # the manifest first: its allow-list decides which plugins are even imported
     from .manifest import ManifestError, check_manifest, load_manifest, plugin_path_keys, resolve_paths
@@ -121,6 +140,7 @@ def _main(args_in: list[str]) -> int:
         manifest = load_manifest(explicit, help_lang)
     except ManifestError as e:
         if _command_word(args_in) == "doctor":
+            run.output_only = True
             # no plugin is loaded: the manifest that would allow or keep them out cannot be read
             fix = getattr(e, "fix", None)  # an error that knows its own fix (a system file others can change)
             summary = getattr(e, "summary", str(e))  # the error without its fix, which doctor shows apart
@@ -129,7 +149,7 @@ def _main(args_in: list[str]) -> int:
         return ExitCode.MANIFEST
     # ``manifest check PATH`` speaks the user's language, not the checked file's
     in_force = manifest.data if checked is None or explicit != checked else _data_in_force(help_lang)
-    help_lang = pick_language(early, env_lang, _manifest_lang(in_force))
+    help_lang = run.lang = pick_language(early, env_lang, _manifest_lang(in_force))
 
     from .plugins import distribution, load_plugins, menu, on_failure
 
@@ -190,6 +210,7 @@ def _main(args_in: list[str]) -> int:
         by_id[entry.id] = entry
 
     args = parser.parse_args(args_in)
+    run.output_only = args.command != "gui" and (args.command in HOST_COMMANDS or by_id[args.command].output_only)
     if args.verbose:
         # -v info, -vv debug, -vvv also the APDU traffic (plugins redact every PIN in it)
         import logging  # only now: it costs ~6 ms, and the plugins log nothing until it is imported
@@ -221,11 +242,10 @@ def _main(args_in: list[str]) -> int:
     if args.command == "plugins":
         return _plugins(lang, as_json=args.json)
     if args.command == "manifest" and args.manifest_command == "schema":
-        import json
-
         from .manifest_schema import manifest_schema
+        from .untrusted import json_text
 
-        print(json.dumps(manifest_schema(pm), ensure_ascii=False, indent=2))
+        print(json_text(manifest_schema(pm)))
         return ExitCode.OK
     if args.command == "manifest":
         return _show_manifest(manifest, lang, as_json=args.json)
@@ -313,9 +333,9 @@ def _doctor(
     else:
         checks = run_checks(pm, manifest, problems, lang)
     if as_json:
-        import json
+        from .untrusted import json_text
 
-        print(json.dumps(report_json(checks), ensure_ascii=False, indent=2))
+        print(json_text(report_json(checks)))
     else:
         print("\n".join(render(checks, lang)))
     return exit_code(checks)
@@ -370,10 +390,10 @@ def _show_manifest(manifest: object, lang: str, *, as_json: bool) -> int:
         for i in manifest.ignored
     ]  # fmt: skip
     if as_json:
-        import json
+        from .untrusted import json_text
 
         files = [{"path": str(s.path), "origin": s.origin} for s in manifest.sources]
-        print(json.dumps({"files": files, "keys": rows, "ignored": ignored}, ensure_ascii=False, indent=2))
+        print(json_text({"files": files, "keys": rows, "ignored": ignored}))
         return ExitCode.OK
     if not manifest.sources:
         print(text("manifest.builtin", lang))
@@ -407,7 +427,7 @@ def _plugins(lang: str, *, as_json: bool) -> int:
     failed = failures()
     shared = shared_names()
     if as_json:
-        import json
+        from .untrusted import json_text
 
         data = [
             {
@@ -423,7 +443,7 @@ def _plugins(lang: str, *, as_json: bool) -> int:
             }
             for i, st in states
         ]
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(json_text(data))
         return ExitCode.OK
     if not states:
         print(text("plugins.none", lang))
@@ -463,19 +483,20 @@ def _manifest_lang(data: object) -> str | None:
 
 def _menu(entries: Sequence[MenuEntry], lang: str, *, as_json: bool) -> int:
     if as_json:
-        import json
-
         from .plugins import distribution
+        from .untrusted import json_text
 
         data = [{"id": e.id, "label": e.label.get(lang, e.id), "plugin": distribution(e.plugin)} for e in entries]
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(json_text(data))
         return ExitCode.OK
     if not entries:
         print(text("menu.empty", lang))
         return ExitCode.OK
+    from .untrusted import Untrusted
+
     width = max(len(e.id) for e in entries)
     for e in entries:
-        print(f"{e.id.ljust(width)}  {e.label.get(lang, e.id)}")
+        print(f"{e.id.ljust(width)}  {Untrusted(e.label.get(lang, e.id))}")  # a plugin's words: one line each
     return ExitCode.OK
 
 

@@ -172,6 +172,9 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "manifest.held_audit": "システムのマニフェスト {system} が監査ログを設定しています。ユーザーのファイルでは止める・移す・小さくすることはできないため、この値は無視します。",
         "manifest.plugins_narrow_only": "システムのマニフェストが許可していないプラグインは許可できません({names}): 無視します(ユーザーのファイルは許可を減らし、禁止を増やすことだけができます)。",
         # --- end issue 26 ---
+        # issue 25: output that could not be written, said on the other stream
+        "output.lost_stdout": "標準出力に書き込めませんでした({error})。表示できなかった内容は次のとおりです:",
+        "output.lost_stderr": "標準エラー出力に書き込めませんでした({error})。表示できなかった内容は次のとおりです:",
     },
     "en": {
         "window.window.title": "AOSign host app",
@@ -344,6 +347,9 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "manifest.held_audit": "the system manifest {system} sets the audit log, which a user file may not switch off, move or shrink: this value is ignored.",
         "manifest.plugins_narrow_only": "cannot allow plugins the system manifest does not allow ({names}): ignored (a user file may only remove allowed plugins and add blocked ones).",
         # --- end issue 26 ---
+        # issue 25: output that could not be written, said on the other stream
+        "output.lost_stdout": "Could not write to standard output ({error}). What could not be shown:",
+        "output.lost_stderr": "Could not write to standard error ({error}). What could not be shown:",
     },
 }
 

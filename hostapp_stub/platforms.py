@@ -34,6 +34,7 @@ __all__ = [
     "login_name",
     "make_folder",
     "manifest_locations",
+    "no_core_dumps",
     "os_key",
     "system_language",
 ]
@@ -292,3 +293,53 @@ def system_language() -> str:
     if sys.platform == "darwin" and not (os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES")):
         return macos_language() or _language_from_env() or "en"
     return _language_from_env() or "en"
+
+
+# --- secrets at a crash (issue 25) ----------------------------------------------------------------------------------
+
+_no_dumps = False
+
+
+def no_core_dumps() -> None:
+    """From now on (the process is about to hold a secret) a crash writes no core dump holding it.
+
+    - Linux: ``RLIMIT_CORE`` 0 (a core file) and ``prctl(PR_SET_DUMPABLE, 0)``: the kernel then dumps no core even
+      to a pipe (systemd-coredump, apport ignore ``RLIMIT_CORE``) unless an administrator set
+      ``fs.suid_dumpable`` to 2 (then only root can read it); other processes of the user can no longer read the
+      process's memory (``/proc/PID/mem``, ptrace).
+    - macOS and other POSIX: ``RLIMIT_CORE`` 0 (macOS writes ``/cores/core.PID`` only when that limit allows).
+      ``PT_DENY_ATTACH`` is not used: it would also stop the user's own debugging and crash reporting.
+    - Windows writes no core file; Windows Error Reporting's dialog is turned off for the process
+      (``SetErrorMode(SEM_NOGPFAULTERRORBOX)``). A dump is still written where an administrator configured WER
+      ``LocalDumps`` or a debugger is attached: that is the administrator's choice, documented in the README.
+
+    Set once; never undone (the process ends after the command; the window keeps it until it closes).
+    """
+    global _no_dumps
+    if _no_dumps:
+        return
+    _no_dumps = True
+    if sys.platform == "win32":
+        import ctypes
+
+        sem_failcriticalerrors, sem_nogpfaulterrorbox = 0x0001, 0x0002
+        kernel32 = ctypes.windll.kernel32
+        kernel32.SetErrorMode(kernel32.GetErrorMode() | sem_failcriticalerrors | sem_nogpfaulterrorbox)
+        return
+    import resource
+
+    try:
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ValueError, OSError):
+        # a hard limit that cannot be lowered is not met in practice; the soft one always can be
+        _, hard = resource.getrlimit(resource.RLIMIT_CORE)
+        resource.setrlimit(resource.RLIMIT_CORE, (0, hard))
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_dumpable = 4
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(pr_set_dumpable, 0, 0, 0, 0)
+        except (OSError, AttributeError):  # a libc without prctl (not met on Linux): the limit above still holds
+            pass

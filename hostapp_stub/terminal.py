@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import json
 import os
 import sys
 from collections.abc import Mapping
@@ -23,7 +22,16 @@ from typing import Any, TextIO
 
 from .messages import text
 
-__all__ = ["MAX_ANSWER", "AnswerTooLongError", "PromptSignalled", "TerminalUI", "end_cancelled", "is_yes"]
+__all__ = [
+    "MAX_ANSWER",
+    "AnswerTooLongError",
+    "PromptSignalled",
+    "TerminalUI",
+    "catch_ctrl_c",
+    "end_cancelled",
+    "in_utf8",
+    "is_yes",
+]
 
 #: the longest answer line read, in bytes (a PIN has at most 16 characters)
 MAX_ANSWER = 1024
@@ -103,9 +111,10 @@ if sys.platform != "win32":
     class _TtyPrompt:
         """One answer asked on a POSIX terminal, with echo off unless ``echo``, safe against job control and signals."""
 
-        def __init__(self, fd: int, label: str, *, echo: bool, out: TextIO) -> None:
+        def __init__(self, fd: int, label: str, *, echo: bool, out: TextIO, first: bool = True) -> None:
             import termios
 
+            self.first = first
             self.fd = fd
             self.label = label
             self.out = out
@@ -116,12 +125,14 @@ if sys.platform != "win32":
                 self.quiet[3] &= ~termios.ECHO
                 self.quiet[3] |= termios.ECHONL
 
-        def _set(self, attrs: list[Any]) -> None:
+        def _set(self, attrs: list[Any], *, flush: bool = False) -> None:
+            """Set the mode; ``flush`` also drops what was typed before (typed ahead of the first question, or before
+            Ctrl-Z): lines pasted at a prompt are kept for the next ones."""
             import termios
 
             # the terminal is gone (SIGHUP): nothing left to restore
             with contextlib.suppress(termios.error, OSError):
-                termios.tcsetattr(self.fd, termios.TCSAFLUSH, attrs)
+                termios.tcsetattr(self.fd, termios.TCSAFLUSH if flush else termios.TCSANOW, attrs)
 
         def _show(self) -> None:
             try:
@@ -140,7 +151,7 @@ if sys.platform != "win32":
 
         def _on_cont(self, signum: int, frame: object) -> None:
             _wipe(self.buf)  # what was typed before the stop is dropped: the question is asked again
-            self._set(self.quiet)
+            self._set(self.quiet, flush=True)
             with contextlib.suppress(OSError):
                 self.out.write("\n")
             self._show()
@@ -164,7 +175,9 @@ if sys.platform != "win32":
                         saved.append((signum, signal.signal(signum, handler)))
                     except ValueError:  # not the main thread: no handlers, the prompt still works
                         break
-                self._set(self.quiet)  # echo off before the prompt shows: nothing typed after it is echoed
+                # echo off before the prompt shows: nothing typed after it is echoed; what was typed before the first
+                # question (echoed or not, meant for no question) is dropped
+                self._set(self.quiet, flush=self.first)
                 self._show()
                 eof = False
                 try:
@@ -215,6 +228,64 @@ def _read_with_stty(fd: int, label: str, *, echo: bool, out: TextIO) -> bytearra
             out.flush()
 
 
+#: what Notepad and other Windows editors put first in a UTF-8 file
+_BOM = b"\xef\xbb\xbf"
+
+
+def _locale_encoding() -> str:
+    """The encoding the terminal (or, for piped answers, the user's locale) sends: EUC-JP, Shift_JIS, UTF-8..."""
+    import locale
+
+    if sys.platform == "win32":
+        return locale.getpreferredencoding(False)
+    try:
+        codeset = locale.nl_langinfo(locale.CODESET)
+    except (AttributeError, ValueError):
+        codeset = ""
+    import codecs
+
+    try:
+        return codecs.lookup(codeset).name if codeset else "utf-8"
+    except LookupError:
+        return "utf-8"
+
+
+def in_utf8(answer: bytearray, encodings: tuple[str, ...]) -> bytearray:
+    """``answer`` as UTF-8 (what the plugins read), decoded with the first of ``encodings`` it is valid in.
+
+    ASCII (every answer that can be a PIN) is returned as it is, never copied; any other answer (full-width digits,
+    「はい」 in EUC-JP) is re-encoded and the original is wiped.
+    """
+    if answer.isascii():
+        return answer
+    for encoding in encodings:
+        try:
+            decoded = answer.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        break
+    else:
+        decoded = answer.decode("utf-8", "replace")
+    out = bytearray(decoded, "utf-8")
+    _wipe(answer)
+    return out
+
+
+def catch_ctrl_c() -> None:
+    """Ctrl-C cancels at a prompt or a wait even when SIGINT was inherited as ignored (``cmd &`` from a script,
+    some launchers): on a terminal, Python's own handler is put back."""
+    try:
+        if not os.isatty(0):
+            return
+    except OSError:
+        return
+    import signal
+
+    with contextlib.suppress(ValueError, OSError):  # not the main thread: leave it
+        if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def is_yes(answer: bytes | bytearray) -> bool:
     """A yes: ``y``, ``yes``, 「はい」, full-width 「ｙ」「Ｙ」「ｙｅｓ」, in any case, spaces around ignored."""
     import unicodedata
@@ -251,6 +322,7 @@ class TerminalUI:
         self.err = stderr or sys.stderr
         self._fd = 0
         self._mintty: bool | None = None
+        self._asked = 0  # answers read so far: typed-ahead input is dropped before the first one only
 
     def _is_tty(self) -> bool:
         if sys.platform == "win32":  # isatty is true for NUL too: only a console answers GetConsoleMode
@@ -280,9 +352,28 @@ class TerminalUI:
         print(text, file=self.err, flush=True)
 
     def emit_json(self, data: Mapping[str, Any]) -> None:
-        print(json.dumps(data, ensure_ascii=False, indent=2), file=self.out, flush=True)
+        from .untrusted import json_text
+
+        print(json_text(data), file=self.out, flush=True)
 
     def _ask(self, label: str, *, echo: bool) -> bytearray:
+        """One answer, in UTF-8 whatever the terminal's encoding (a leading BOM of piped answers dropped)."""
+        from .platforms import no_core_dumps
+
+        no_core_dumps()  # before the first secret is read: a crash from now on dumps no core holding it
+        tty = self._is_tty()
+        first, self._asked = self._asked == 0, self._asked + 1
+        answer = self._read(label, echo=echo, first=first)
+        if not tty and first and answer.startswith(_BOM):
+            del answer[:3]
+        if sys.platform == "win32" and tty:
+            return answer  # the console's keys are read as characters, already UTF-8 (hostapp_stub.win_console)
+        # a terminal sends its locale's encoding; piped answers are UTF-8 when they are valid UTF-8 (a file saved
+        # by an editor today), else the locale's (a legacy file)
+        encoding = _locale_encoding()
+        return in_utf8(answer, (encoding,) if tty else ("utf-8", encoding))
+
+    def _read(self, label: str, *, echo: bool, first: bool) -> bytearray:
         if sys.platform == "win32":
             if self._is_tty():
                 import msvcrt
@@ -299,7 +390,7 @@ class TerminalUI:
                     raise EOFError
                 return answer
         elif self._is_tty():
-            return _TtyPrompt(self._fd, label, echo=echo, out=self.err).read()
+            return _TtyPrompt(self._fd, label, echo=echo, out=self.err, first=first).read()
         return _read_line_fd(self._fd)
 
     def ask_secret(self, label: str, *, echo: bool = False) -> bytearray:

@@ -284,7 +284,7 @@ def draw(names: list[str], out: Path) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None, allow_abbrev=False)
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "docs")
     parser.add_argument("--only", choices=sorted(SCENES), action="append", help="make only these scenes")
     parser.add_argument("--check", action="store_true", help="compare with the screenshots in --out; write nothing")

@@ -19,7 +19,7 @@ from aosign_plugin.domain.errors import CardStateChangedError, CardUnavailableEr
 from aosign_plugin.domain.secret import Secret
 from aosign_plugin.session.pin_session import PinSession
 from aosign_plugin.transport import SmartCardConnection, TransportError
-from hostapp_stub.api import replace
+from hostapp_stub.api import replace, untrusted
 
 if TYPE_CHECKING:
     from aosign_plugin.transport.presence import Presence, PresenceWatch
@@ -126,7 +126,7 @@ class ApduBackend(abc.ABC):
     def _read(session: PinSession, backend: str, reader: str | None) -> CardStatus:
         pin = session.pin_counter()
         unblock = session.unblock_counter()
-        return CardStatus(backend=backend, reader=reader, pin=pin, unblock=unblock)
+        return CardStatus(backend=backend, reader=untrusted(reader), pin=pin, unblock=unblock)
 
     def status(self) -> CardStatus:
         with self._session() as session:

@@ -24,7 +24,7 @@ from aosign_plugin.domain.certificates import (
     assess,
     parse_certificate,
 )
-from hostapp_stub.api import replace
+from hostapp_stub.api import Untrusted, replace
 
 __all__ = ["CACHE_ENTRIES", "CertificateCache", "default_cache_path", "evaluate"]
 
@@ -68,8 +68,8 @@ class CertificateCache:
         try:
             return CertificateInfo(
                 label=raw.label,
-                subject=str(entry["subject"]),
-                issuer=str(entry["issuer"]),
+                subject=Untrusted(entry["subject"]),
+                issuer=Untrusted(entry["issuer"]),
                 serial=str(entry["serial"]),
                 not_before=dt.datetime.fromisoformat(entry["not_before"]),
                 not_after=dt.datetime.fromisoformat(entry["not_after"]),

@@ -18,6 +18,7 @@ from aosign_plugin.simcard.card import ATR, SimCard
 from aosign_plugin.simcard.store import CardStateError, CardStateMissingError, CardStore
 from aosign_plugin.transport import CardGoneError, SmartCardConnection, TransportError
 from aosign_plugin.transport.presence import Presence, PresenceWatch
+from hostapp_stub.api import Untrusted, untrusted
 
 __all__ = ["SIM_READER", "SimConnection", "SimWatch", "sim_identity"]
 
@@ -43,7 +44,7 @@ def sim_identity(state_path: Path) -> CardIdentity:
         raise TransportError(
             "sim_state_unreadable", f"{state_path}: {exc.strerror or exc}", reader=SIM_READER, sim_state=where
         ) from None
-    return CardIdentity(reader=SIM_READER, atr=ATR.hex().upper(), serial=serial)
+    return CardIdentity(reader=Untrusted(SIM_READER), atr=ATR.hex().upper(), serial=untrusted(serial))
 
 
 class SimWatch(PresenceWatch):

@@ -703,4 +703,7 @@ MESSAGES: dict[str, str] = {
     "doctor.fix.audit_system": "Start the system logger (systemd-journald or rsyslog), or ask the administrator.",
     "doctor.fix.audit_refused": 'Ask the administrator to remove what is named above (another account may have planted it), or to set [audit] sink = "system".',
     # --- end issue 26 ---
+    # --- issue 25: the edges of the program ---
+    "sim.sheet_not_written": "The new card's 'About your PIN' sheet could not be written ({reason}): the new card was not kept, the card at {path} is unchanged. Write the sheet where it can be kept (a terminal, or a file on a disk with room) and issue again.",
+    # --- end issue 25 ---
 }

@@ -696,4 +696,7 @@ MESSAGES: dict[str, str] = {
     "doctor.fix.audit_system": "システムのログ(systemd-journald か rsyslog)を起動するか、管理者に連絡してください。",
     "doctor.fix.audit_refused": '上に示されたものの削除を管理者に依頼してください(ほかのアカウントが置いた可能性があります)。または [audit] sink = "system" にしてもらってください。',
     # --- end issue 26 ---
+    # --- issue 25: the edges of the program ---
+    "sim.sheet_not_written": "新しいカードの「PIN(暗証番号)について」を書き出せませんでした({reason})。新しいカードは発行していません。{path} のカードはそのままです。用紙を保存できる出力先(端末、空きのあるディスク上のファイル)を指定して、もう一度発行してください。",
+    # --- end issue 25 ---
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import Enum, unique
 
 from aosign_plugin.domain.certificates import CertificateStatus, CertState, UnreadableCertificate
-from hostapp_stub.api import Record
+from hostapp_stub.api import Record, Untrusted
 
 __all__ = [
     "ADVICE_URGENCY",
@@ -231,9 +231,9 @@ class CardIdentity(Record):
         leaves or arrives, so a card taken out and another put in is told apart even when both have one ATR.
     """
 
-    reader: str | None
+    reader: Untrusted | None
     atr: str | None = None
-    serial: str | None = None
+    serial: Untrusted | None = None
     insertion: int | None = None
 
     def same_card(self, other: CardIdentity) -> bool:
@@ -259,10 +259,10 @@ class CardStatus(Record):
     """
 
     backend: str
-    reader: str | None
+    reader: Untrusted | None
     pin: Counter
     unblock: Counter
-    serial: str | None = None
+    serial: Untrusted | None = None
     certificates: tuple[CertificateStatus, ...] = ()
     unreadable_certificates: tuple[UnreadableCertificate, ...] = ()
     identity: CardIdentity | None = None

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from enum import Enum, unique
 from typing import Any
 
-from hostapp_stub.api import Record, field
+from hostapp_stub.api import Record, Untrusted, field, visible
 
 __all__ = [
     "DEFAULT_EXPIRY_WARN_DAYS",
@@ -55,7 +55,7 @@ class RawCertificate(Record):
     :param key_id: the PKCS#15 ``iD`` / PKCS#11 ``CKA_ID`` in hex, if any.
     """
 
-    label: str | None
+    label: Untrusted | None
     data: bytes = field(repr=False)
     key_id: str | None = None
 
@@ -75,7 +75,7 @@ class UnreadableCertificate(Record):
     :param detail: what was met (a status word, the parser's complaint); never secret, never shown without need.
     """
 
-    label: str | None
+    label: Untrusted | None
     reason: str
     detail: str = ""
 
@@ -86,9 +86,9 @@ class UnreadableCertificate(Record):
 class CertificateInfo(Record):
     """What a certificate says about itself (time-independent; cached by its digest)."""
 
-    label: str | None
-    subject: str
-    issuer: str
+    label: Untrusted | None
+    subject: Untrusted
+    issuer: Untrusted
     serial: str
     not_before: dt.datetime
     not_after: dt.datetime
@@ -166,17 +166,32 @@ _SHORT_NAMES = {
 _CN = "2.5.4.3"
 
 
+def _is_control(ch: str) -> bool:
+    """A character no name shows as it is: C0, DEL, C1, a bidi control, a line or paragraph separator."""
+    return visible(ch) != ch
+
+
+def _hex_escape(ch: str) -> str:
+    """RFC 4514's escape of a character: each of its UTF-8 bytes as ``\\XX`` (ESC ``\\1B``, U+202E ``\\E2\\80\\AE``)."""
+    return "".join(f"\\{b:02X}" for b in ch.encode("utf-8", "surrogatepass"))
+
+
 def _escape(value: str) -> str:
-    """RFC 4514 escaping of one attribute value (non-ASCII characters are kept as they are)."""
+    """RFC 4514 escaping of one attribute value (non-ASCII characters are kept as they are, controls escaped)."""
     out = []
     for i, ch in enumerate(value):
         if ch in ',+"\\<>;' or (ch == "#" and i == 0) or (ch == " " and i in (0, len(value) - 1)):
             out.append("\\" + ch)
-        elif ord(ch) < 0x20 or ch == "\x7f":
-            out.append(f"\\{ord(ch):02X}")
+        elif _is_control(ch):
+            out.append(_hex_escape(ch))
         else:
             out.append(ch)
     return "".join(out)
+
+
+def _escape_controls(value: str) -> str:
+    """A common name as it is shown alone: only its controls escaped (RFC 4514's way, as in the whole name)."""
+    return "".join(_hex_escape(ch) if _is_control(ch) else ch for ch in value)
 
 
 def _value_text(value: Any) -> str:
@@ -186,12 +201,13 @@ def _value_text(value: Any) -> str:
     return "#" + bytes(value.dump()).hex().upper()
 
 
-def _name(name: Any) -> str:
-    """The most specific common name, else the whole name (RFC 4514, most specific RDN first)."""
+def _name(name: Any) -> Untrusted:
+    """The most specific common name, else the whole name (RFC 4514, most specific RDN first); controls and bidi
+    controls escaped in either (``\\1B``, ``\\E2\\80\\AE``): a certificate's name never drives a terminal."""
     rdns: Sequence[Any] = list(name.chosen)
     common = [_value_text(atv["value"]) for rdn in rdns for atv in rdn if atv["type"].dotted == _CN]
     if common:
-        return common[-1]
+        return Untrusted(_escape_controls(common[-1]))
     parts = []
     for rdn in reversed(rdns):
         parts.append(
@@ -200,7 +216,7 @@ def _name(name: Any) -> str:
                 for atv in rdn
             )
         )
-    return ",".join(parts)
+    return Untrusted(",".join(parts))
 
 
 def _serial_hex(n: int) -> str:

@@ -10,6 +10,7 @@ from enum import Enum, unique
 from typing import TYPE_CHECKING
 
 from aosign_plugin.domain.card_status import CardIdentity, SecretKind
+from hostapp_stub.api import Untrusted
 
 if TYPE_CHECKING:
     from aosign_plugin.policy.rules import Verdict
@@ -165,15 +166,18 @@ class CardUnavailableError(AosignError):
     """No service, no reader, no card, no module, or the card did not answer (exit 6).
 
     :param reason: the case; its word is checked (an unknown word is a programming error, caught by the tests).
-    :param detail: reader names, paths or the SW: never a secret.
+    :param detail: reader names, paths or the SW: never a secret; it holds what a reader, a module or a card named
+        itself, so it is :class:`~hostapp_stub.api.Untrusted`.
     :param sim_state: the simulated card's state file the case is about (its fix names it: ``--state PATH``).
     """
 
     def __init__(self, reason: UnavailableReason | str, detail: str = "", *, sim_state: str | None = None) -> None:
         self.reason = UnavailableReason(reason)
         super().__init__(f"{self.reason.value}: {detail}" if detail else self.reason.value)
-        self.detail = detail
+        self.detail = Untrusted(detail)
         self.sim_state = sim_state
+        #: it was found before the try was sent (the card taken out while the answers were typed): nothing was sent
+        self.nothing_sent = False
 
 
 class CardProtocolError(CardUnavailableError):

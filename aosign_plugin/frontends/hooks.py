@@ -90,7 +90,7 @@ def hostapp_register_menu_entries(register: Callable[[MenuEntry], None]) -> None
         EntryOption("quiet", PerLanguage("option.quiet")),
         no_wait,
     )
-    register(MenuEntry("status", PerLanguage("entry.status"), _run_status, status_options))
+    register(MenuEntry("status", PerLanguage("entry.status"), _run_status, status_options, output_only=True))
     change = (show, no_wait)
     register(MenuEntry("change-pin", PerLanguage("entry.change_pin"), _run_change_pin, change, _dialog("change-pin")))
     final_try = EntryOption("final-try", PerLanguage("option.final_try"))

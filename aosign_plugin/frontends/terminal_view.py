@@ -290,5 +290,6 @@ def error_lines(error: AosignError, lang: str) -> list[str]:
         from aosign_plugin.simcard.fixes import fault_fix
 
         fix = fault_fix(error.reason, error.sim_state, lang)  # the command that fixes it, naming its file
-        return [t(f"unavailable.{error.reason.value}", lang, detail=error.detail or "-"), *([fix] if fix else [])]
+        lines = [t(f"unavailable.{error.reason.value}", lang, detail=error.detail or "-"), *([fix] if fix else [])]
+        return [*lines, t("nothing_sent", lang)] if error.nothing_sent else lines
     return [str(error)]

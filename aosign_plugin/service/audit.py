@@ -21,6 +21,7 @@ written anywhere else. ``[audit] sink = "system"`` sends the lines to the OS's l
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -33,6 +34,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from aosign_plugin.config.audit import AuditSettings
+from hostapp_stub.api import json_text
 
 __all__ = [
     "AuditRefused",
@@ -393,11 +395,12 @@ def record(settings: AuditSettings, fields: Mapping[str, object], lang: str | No
     if settings.sink == "system":
         from aosign_plugin.service.system_log import send
 
-        return send(json.dumps(entry, ensure_ascii=False), warning=entry.get("result") not in (None, "ok"))
+        return send(json_text(entry, indent=None), warning=entry.get("result") not in (None, "ok"))
     from aosign_plugin.config.platforms import make_folder
 
     path = audit_path(settings)
-    line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
+    # a reader's or a token's name is in it: its controls, bidi controls and separators written \u… (issue 25)
+    line = (json_text(entry, indent=None) + "\n").encode("utf-8", "backslashreplace")
     rotation: AuditRefused | None = None
     try:
         if not make_folder(path.parent):

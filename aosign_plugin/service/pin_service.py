@@ -28,6 +28,7 @@ from aosign_plugin.domain.errors import (
     CardChangedError,
     CardDeadError,
     CardStateChangedError,
+    CardUnavailableError,
     NoAnswerError,
     NotConfirmedError,
     PinBlockedError,
@@ -330,7 +331,11 @@ class PinService:
             self._require(check_base(first, first_field), asker)
             self._repeated(first, first_field, asker)
             new = self._new_pin(asker, stack, echo, first if changing else None, None if changing else first)
-            self.same_card(status, asker)  # swapped while the answers were typed: nothing is sent
+            try:
+                self.same_card(status, asker)  # swapped while the answers were typed: nothing is sent
+            except CardUnavailableError as e:  # taken out meanwhile: nothing is sent either, and the user is told
+                e.nothing_sent = True
+                raise
             self._guard(status, operation)
             logger.info("Changing PIN" if changing else "Resetting PIN with the unblocking code")
             with self._counted_by_the_card():

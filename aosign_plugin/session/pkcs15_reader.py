@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 
 from aosign_plugin.apdu.iso7816 import INS_SELECT, ApduError, ApduProtocol
 from aosign_plugin.domain.certificates import RawCertificate, UnreadableCertificate
-from hostapp_stub.api import Record
+from hostapp_stub.api import Record, Untrusted
 
 __all__ = [
     "MAX_CERTIFICATES",
@@ -141,8 +141,9 @@ def parse_path(tlv: Tlv, app: bytes) -> _FileRef:
     return _FileRef(path, index, length)
 
 
-def _utf8(value: bytes) -> str:
-    return value.decode("utf-8", "replace")
+def _utf8(value: bytes) -> Untrusted:
+    """A text the card wrote (a label): marked, never interpreted where it is shown."""
+    return Untrusted(value.decode("utf-8", "replace"))
 
 
 class CertificateReading(Record):
@@ -280,13 +281,14 @@ class Pkcs15Reader:
                     out.append(parse_path(inner[0], app))
         return out
 
-    def _entries(self, cdf: bytes, app: bytes) -> Iterator[tuple[str | None, str | None, _FileRef | bytes]]:
+    def _entries(self, cdf: bytes, app: bytes) -> Iterator[tuple[Untrusted | None, str | None, _FileRef | bytes]]:
         """(label, iD hex, where the certificate is) for each X.509 certificate entry of a CDF."""
         for entry in parse_tlvs(cdf):
             if entry.tag != 0x30:  # x509AttributeCertificate [0], spki [1], ...: not X.509 certificates
                 continue
             parts = _children(entry)
-            label = key_id = None
+            label: Untrusted | None = None
+            key_id: str | None = None
             if parts and parts[0].tag == 0x30:
                 for item in _children(parts[0]):
                     if item.tag == 0x0C:
@@ -310,7 +312,7 @@ class Pkcs15Reader:
             else:
                 yield label, key_id, parse_path(value[0], app)
 
-    def _certificate(self, label: str | None, key_id: str | None, where: _FileRef | bytes) -> RawCertificate:
+    def _certificate(self, label: Untrusted | None, key_id: str | None, where: _FileRef | bytes) -> RawCertificate:
         if isinstance(where, bytes):
             return RawCertificate(label, where, key_id)
         data = self.read_file(where.path)
@@ -321,7 +323,7 @@ class Pkcs15Reader:
         return RawCertificate(label, data, key_id)
 
     @staticmethod
-    def _unreadable(label: str | None, e: ApduError) -> UnreadableCertificate:
+    def _unreadable(label: Untrusted | None, e: ApduError) -> UnreadableCertificate:
         reason = "not_found" if e.sw in (0x6A82, 0x6A83, 0x6A86) else "unreadable"
         return UnreadableCertificate(label, reason, f"SW={e.sw:04X}")
 

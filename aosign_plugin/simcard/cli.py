@@ -5,7 +5,7 @@ exist in clear nowhere else. ``serve`` inserts the card into vpcd's virtual read
 never secrets.
 
 Exit codes: 0 done · 2 bad usage or refusing to overwrite a card · 6 no card state file (or it is unusable, or
-vpcd is not there).
+vpcd is not there) · 74 ``issue`` could not write the sheet (a full disk, a closed output): the old card stays.
 
 Its texts are the catalogs' ``sim.*`` (and ``unavailable.*`` for a card that cannot be used), in the language of
 ``--lang``, else ``$AOSIGN_LANG``, else the system's, like the host.
@@ -14,8 +14,10 @@ Its texts are the catalogs' ``sim.*`` (and ``unavailable.*`` for a card that can
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import secrets
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,6 +30,8 @@ __all__ = ["EXIT_BAD_USAGE", "EXIT_NO_CARD", "EXIT_OK", "default_state_path", "m
 
 EXIT_OK = 0
 EXIT_BAD_USAGE = 2
+#: ``issue`` could not write the new card's sheet: the new card was not kept (sysexits.h's EX_IOERR, as the host's)
+EXIT_NOT_WRITTEN = 74
 EXIT_NO_CARD = 6
 
 _DIGITS = b"0123456789"
@@ -60,7 +64,7 @@ def _hex(text: str) -> bytes:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="aosign-sim", description="The simulated AOSign IC card.")
+    parser = argparse.ArgumentParser(prog="aosign-sim", description="The simulated AOSign IC card.", allow_abbrev=False)
     parser.add_argument("--lang", choices=["ja", "en"], help="language (else $AOSIGN_LANG, else the system's language)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -226,8 +230,25 @@ def _read_stdin_lines() -> list[bytearray] | None:
 _SHEET_PARTS = ("head", "pin_label", "code_label", "tail")
 
 
+class SheetNotWrittenError(Exception):
+    """The sheet could not be written whole (a full disk, a closed or broken output): the new card is not kept."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 def _print_sheet(lang: str, serial: str, issued: str, pin: bytearray, code: bytearray) -> None:
+    """Write the sheet to standard output, flushed, and to a file fsynced: only then may the new card replace the
+    old one.
+
+    :raises SheetNotWrittenError: it could not be (the descriptor then writes to the null device, so that nothing
+        buffered fails again at exit).
+    """
     from aosign_plugin import catalogs
+
+    if sys.stdout is None:  # closed before the start
+        raise SheetNotWrittenError(os.strerror(errno.EBADF))
 
     head, pin_label, code_label, tail = (catalogs.text(f"sim.sheet.{part}", lang) for part in _SHEET_PARTS)
     enc = getattr(sys.stdout, "encoding", None) or "utf-8"
@@ -242,12 +263,34 @@ def _print_sheet(lang: str, serial: str, issued: str, pin: bytearray, code: byte
         if code != pin:  # the issuer's sheet has one PIN, for first use and for unlocking; some cards have two
             out += text(code_label + " ") + code + b"\n"
         out += text("\n" + tail + "\n")
-        sys.stdout.flush()
-        sys.stdout.buffer.write(out)
-        sys.stdout.buffer.flush()
+        try:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(out)
+            sys.stdout.buffer.flush()
+            fd = sys.stdout.fileno()
+            if stat.S_ISREG(os.fstat(fd).st_mode):
+                os.fsync(fd)
+        except (OSError, ValueError) as exc:
+            _stdout_to_null()
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise SheetNotWrittenError(reason) from None
     finally:
         for i in range(len(out)):
             out[i] = 0
+
+
+def _stdout_to_null() -> None:
+    """Standard output now writes to the null device: what is still buffered goes nowhere, without failing."""
+    import contextlib
+
+    with contextlib.suppress(OSError, ValueError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, 1)
+        finally:
+            os.close(null)
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stdout.flush()
 
 
 def _cmd_issue(args: argparse.Namespace) -> int:
@@ -331,15 +374,23 @@ def _cmd_issue(args: argparse.Namespace) -> int:
             if problem:
                 _err(problem)
                 return EXIT_BAD_USAGE
+
+        def show_sheet() -> None:
+            _print_sheet(lang, state.serial, state.issued, pin, code)
+
         try:
-            store.create(state, force=args.force)
+            # the sheet is written (flushed, and fsynced to a file) before the new card replaces the old one: a
+            # card whose PIN and code nobody saw is never kept
+            store.create(state, force=args.force, before_replace=show_sheet)
         except FileExistsError:
             _err(_t("sim.exists", path=store.path))
             return EXIT_BAD_USAGE
         except CardStateError as exc:
             _broken(exc)
             return EXIT_NO_CARD
-        _print_sheet(lang, state.serial, state.issued, pin, code)
+        except SheetNotWrittenError as exc:
+            _err(_t("sim.sheet_not_written", reason=exc.reason, path=store.path))
+            return EXIT_NOT_WRITTEN
     finally:
         wipe_bytearray(pin)
         wipe_bytearray(code)
@@ -426,7 +477,7 @@ def _load(path: Path | None) -> tuple[CardStore, SimCardState] | None:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    import json
+    from hostapp_stub.api import Untrusted, json_text
 
     loaded = _load(args.state)
     if loaded is None:
@@ -448,14 +499,14 @@ def _cmd_show(args: argparse.Namespace) -> int:
         "certificates": [{"label": label, "bytes": len(data)} for label, data in state.certificates],
     }
     if args.json:
-        print(json.dumps(info, ensure_ascii=False))
+        print(json_text(info, indent=None))
         return EXIT_OK
     dialect = ", ".join(f"{k}={v}" for k, v in state.dialect.to_table().items())
     print(
         _t(
             "sim.show",
-            serial=state.serial,
-            issued=state.issued,
+            serial=Untrusted(state.serial),  # the state file's words: shown, never run
+            issued=Untrusted(state.issued),
             state=_t(f"state.{card_state}"),
             pin_left=state.pin.tries_left,
             pin_max=state.pin.max_tries,
@@ -466,7 +517,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
         )
     )
     for label, data in state.certificates:
-        print(_t("sim.show_certificate", label=label, size=len(data)))
+        print(_t("sim.show_certificate", label=Untrusted(label), size=len(data)))
     return EXIT_OK
 
 
@@ -542,7 +593,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     global _lang
     _lang = _language(args.lang)
     handlers = {"issue": _cmd_issue, "serve": _cmd_serve, "show": _cmd_show, "add-certificate": _cmd_add_certificate}
-    return handlers[args.command](args)
+    try:
+        code = handlers[args.command](args)
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except OSError as exc:  # standard output could not be written (a full disk, a reader that left): no traceback
+        if exc.errno not in (errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EBADF) or sys.stdout is None:
+            raise
+        _stdout_to_null()
+        if exc.errno == errno.EPIPE:  # the reader left: what it no longer reads is dropped
+            return EXIT_OK
+        _err(exc.strerror or str(exc))
+        return EXIT_NOT_WRITTEN
+    return code
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -721,21 +721,26 @@ class CardStore:
             if self._held is not None and self._held is not state:
                 self._held = state.copy()
 
-    def create(self, state: SimCardState, *, force: bool = False) -> None:
+    def create(
+        self, state: SimCardState, *, force: bool = False, before_replace: Callable[[], None] | None = None
+    ) -> None:
         """Write a newly issued card.
 
+        :param before_replace: called once the new state is written and synced beside the old one, before it
+            replaces it (the card's sheet is shown then): when it raises, the old card stays and what it raised
+            goes on.
         :raises FileExistsError: a state file exists and ``force`` is false.
         :raises CardStateUnwritableError: it could not be written.
         """
         with self.lock():
             if not force and self.exists():
                 raise FileExistsError(f"a simulated card already exists at {self.path}")
-            self._write(state)
+            self._write(state, before_replace)
             self._held = None
 
-    def _write(self, state: SimCardState) -> None:
+    def _write(self, state: SimCardState, before_replace: Callable[[], None] | None = None) -> None:
         try:
-            self._write_atomically(state)
+            self._write_atomically(state, before_replace)
         except OSError as exc:
             raise CardStateUnwritableError(
                 f"the simulated card state {self.path} could not be written: {_why(exc)}",
@@ -743,7 +748,7 @@ class CardStore:
                 detail=f"{self.path}: {_why(exc)}",
             ) from None
 
-    def _write_atomically(self, state: SimCardState) -> None:
+    def _write_atomically(self, state: SimCardState, before_replace: Callable[[], None] | None = None) -> None:
         data = json.dumps(state.to_json(), indent=2, sort_keys=True).encode("utf-8") + b"\n"
         directory = self.path.parent
         directory.mkdir(parents=True, exist_ok=True)
@@ -755,6 +760,8 @@ class CardStore:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
+            if before_replace is not None:
+                before_replace()
             os.replace(tmp, self.path)
         except BaseException:
             with contextlib.suppress(OSError):

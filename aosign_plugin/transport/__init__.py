@@ -69,8 +69,9 @@ class SmartCardConnection(abc.ABC):
         :raises TransportError: the card could not be reached.
         """
         from aosign_plugin.domain.card_status import CardIdentity
+        from hostapp_stub.api import untrusted
 
-        return CardIdentity(reader=self.reader)
+        return CardIdentity(reader=untrusted(self.reader))
 
     @abc.abstractmethod
     def close(self) -> None:

@@ -19,6 +19,7 @@ from aosign_plugin.domain.card_status import CardIdentity
 from aosign_plugin.transport import CardGoneError, SmartCardConnection, TransportError
 from aosign_plugin.transport.pcsc_codes import Stage, classify, context_dead, describe
 from aosign_plugin.transport.presence import Presence, PresenceWatch
+from hostapp_stub.api import Untrusted, untrusted
 
 __all__ = [
     "PcscConnection",
@@ -219,7 +220,7 @@ class PcscConnection(SmartCardConnection):
         hresult, states = scard.SCardGetStatusChange(self._hcontext, 0, [(self.reader, scard.SCARD_STATE_UNAWARE)])
         if hresult == scard.SCARD_S_SUCCESS and states and _COUNTS_EVENTS:
             insertion = _events(states[0][1])
-        return CardIdentity(reader=self.reader, atr=bytes(atr).hex().upper(), insertion=insertion)
+        return CardIdentity(reader=untrusted(self.reader), atr=bytes(atr).hex().upper(), insertion=insertion)
 
     def close(self) -> None:
         if self._hcard is not None:
@@ -247,7 +248,9 @@ def _card_of(reader: str, event_state: int, atr: list[int], *, counts: bool = _C
     """
     if not event_state & scard.SCARD_STATE_PRESENT or event_state & scard.SCARD_STATE_MUTE:
         return None
-    return CardIdentity(reader=reader, atr=bytes(atr).hex().upper(), insertion=_events(event_state) if counts else None)
+    return CardIdentity(
+        reader=Untrusted(reader), atr=bytes(atr).hex().upper(), insertion=_events(event_state) if counts else None
+    )
 
 
 def _listed(hcontext: Any, match: str | None) -> list[str]:
@@ -260,8 +263,26 @@ def _listed(hcontext: Any, match: str | None) -> list[str]:
     return [r for r in readers if match is None or match.casefold() in r.casefold()]
 
 
+def _nameable(name: str) -> bool:
+    """pyscard (2.3 on Linux and macOS) passes a reader's name back to PC/SC as ASCII only (its issue #106): a
+    reader that names itself otherwise (a Japanese name, a control character) cannot be asked about or used."""
+    return name.isascii()
+
+
+def _states(hcontext: Any, readers: list[str]) -> tuple[int, list[tuple[str, int, list[int]]]]:
+    """``SCardGetStatusChange`` for ``readers`` now; a reader pyscard cannot name shows no card (never a
+    ``UnicodeEncodeError`` out of pyscard)."""
+    asked = [r for r in readers if _nameable(r)]
+    states: list[tuple[str, int, list[int]]] = []
+    if asked:
+        hresult, states = scard.SCardGetStatusChange(hcontext, 0, [(r, scard.SCARD_STATE_UNAWARE) for r in asked])
+        if hresult != scard.SCARD_S_SUCCESS:
+            return hresult, []
+    return scard.SCARD_S_SUCCESS, [*states, *((r, 0, []) for r in readers if not _nameable(r))]
+
+
 def _present(hcontext: Any, readers: list[str]) -> list[str]:
-    hresult, states = scard.SCardGetStatusChange(hcontext, 0, [(r, scard.SCARD_STATE_UNAWARE) for r in readers])
+    hresult, states = _states(hcontext, readers)
     if hresult != scard.SCARD_S_SUCCESS:
         raise _failure(hresult, Stage.READERS, names=", ".join(readers))
     return [name for name, event, _atr in states if event & scard.SCARD_STATE_PRESENT]
@@ -274,7 +295,7 @@ def _holding(hcontext: Any, match: str | None, exact: str | None = None) -> Card
     candidates = [r for r in listed if r == exact] if exact is not None else listed
     if not candidates:
         raise TransportError("no_reader", ", ".join(_listed(hcontext, None)))
-    hresult, states = scard.SCardGetStatusChange(hcontext, 0, [(r, scard.SCARD_STATE_UNAWARE) for r in candidates])
+    hresult, states = _states(hcontext, candidates)
     if hresult != scard.SCARD_S_SUCCESS:
         raise _failure(hresult, Stage.READERS, names=", ".join(candidates))
     holding = [card for card in (_card_of(*state) for state in states) if card is not None]
@@ -386,13 +407,13 @@ def survey() -> list[tuple[str, bytes | None, bool]]:
             return []
         if hresult != scard.SCARD_S_SUCCESS:
             raise _failure(hresult, Stage.READERS)
-        hresult, states = scard.SCardGetStatusChange(hcontext, 0, [(r, scard.SCARD_STATE_UNAWARE) for r in readers])
+        hresult, states = _states(hcontext, readers)
         if hresult != scard.SCARD_S_SUCCESS:
             raise _failure(hresult, Stage.READERS)
         found: list[tuple[str, bytes | None, bool]] = []
         for name, event, atr in states:
             present = bool(event & scard.SCARD_STATE_PRESENT)
-            found.append((name, bytes(atr) if present else None, bool(event & scard.SCARD_STATE_MUTE)))
+            found.append((Untrusted(name), bytes(atr) if present else None, bool(event & scard.SCARD_STATE_MUTE)))
         return found
     finally:
         scard.SCardReleaseContext(hcontext)
@@ -493,7 +514,7 @@ class PcscWatch(PresenceWatch):
             readers = self._readers(hcontext)
             if readers is None:
                 return
-            query = [(r, known.get(r, api.SCARD_STATE_UNAWARE)) for r in readers]
+            query = [(r, known.get(r, api.SCARD_STATE_UNAWARE)) for r in readers if _nameable(r)]
             if self.pnp:
                 query.append((PNP_READER, pnp))
             elif not query:  # no PnP and no reader: nothing to wait on but time

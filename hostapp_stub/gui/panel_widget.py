@@ -13,6 +13,7 @@ from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ..api import PanelView, Tone
+from ..untrusted import visible
 from .marks import paint_mark_pixmap
 
 __all__ = ["MARK_SIZE", "TONE_BOX", "TONE_TEXT", "PanelWidget", "announce", "tone_style"]
@@ -133,20 +134,20 @@ class PanelWidget(QGroupBox):
         self.view = view
         self.mark.setPixmap(paint_mark_pixmap(view.tone.value, MARK_SIZE, self.devicePixelRatioF()))
         self.mark.setVisible(view.tone is not Tone.PLAIN)
-        self.headline.setText(view.headline)
+        self.headline.setText(visible(view.headline, keep_lines=True))  # a plugin's, a card's words: shown, not run
         self.headline.setVisible(bool(view.headline))
         self._figure_widgets(len(view.figures))
         dark = _dark(self)
         for (label, value), figure in zip(self.figure_labels, view.figures, strict=False):
-            label.setText(figure.label)
-            value.setText(figure.value)
+            label.setText(visible(figure.label))
+            value.setText(visible(figure.value))
             colour = TONE_TEXT[dark].get(figure.tone)
             value.setStyleSheet(f"QLabel {{ color: {colour}; }}" if colour else "")
             value.setAccessibleName(f"{figure.label}: {figure.value}")
-        self.advice.setText("\n".join(view.advice))
+        self.advice.setText(visible("\n".join(view.advice), keep_lines=True))
         self.advice.setStyleSheet(tone_style(view.tone, self))
         self.advice.setVisible(bool(view.advice))
-        self.details.setText("\n".join(view.lines))
+        self.details.setText(visible("\n".join(view.lines), keep_lines=True))
         self.details.setVisible(bool(view.lines))
         self.setAccessibleName(title)
         self.setAccessibleDescription(self.text())

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import json
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -40,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from ..api import Check, Closeable, EntryResult, MenuEntry, PanelView, Request, StatusPanel, Tone
 from ..plugins import record_failure
+from ..untrusted import json_text, visible
 from .contrast import note_style
 from .focus_ring import add_focus_ring
 from .panel_widget import PanelWidget
@@ -61,6 +61,24 @@ class _Relay(QObject):
     """Carries a panel's "read me again" from its watch's thread to the window's (a queued signal)."""
 
     changed = Signal(str)
+
+
+def plain_message(
+    parent: QWidget | None, icon: QMessageBox.Icon, title: str, message: str, *, question: bool = False
+) -> bool:
+    """A message box that shows ``message`` as plain text, controls visible (a plugin's, a card's or a reader's
+    words are in it: never rich text, never a link); True when a question was answered yes."""
+    buttons = (
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No if question else QMessageBox.StandardButton.Ok
+    )
+    box = QMessageBox(icon, visible(title), visible(message, keep_lines=True), buttons, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    if question:
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+    try:
+        return box.exec() == QMessageBox.StandardButton.Yes
+    finally:
+        box.deleteLater()
 
 
 class WindowUI:
@@ -87,20 +105,29 @@ class WindowUI:
         self.lines.append(text)
 
     def emit_json(self, data: Mapping[str, Any]) -> None:
-        self.lines.append(json.dumps(data, ensure_ascii=False, indent=2))
+        self.lines.append(json_text(data))
 
     def ask_secret(self, label: str, *, echo: bool = False) -> bytearray:
         """:raises KeyboardInterrupt: the user cancelled."""
-        mode = QLineEdit.EchoMode.Normal if echo else QLineEdit.EchoMode.Password
-        answer, ok = QInputDialog.getText(self.parent, self.title, label, mode)
-        if not ok:
-            raise KeyboardInterrupt
-        return bytearray(answer, "utf-8")
+        from ..platforms import no_core_dumps
+
+        no_core_dumps()
+        dialog = QInputDialog(self.parent)
+        dialog.setWindowTitle(visible(self.title))
+        dialog.setLabelText(visible(label, keep_lines=True))
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Normal if echo else QLineEdit.EchoMode.Password)
+        for shown in dialog.findChildren(QLabel):  # a plugin's words: plain text, never a link
+            shown.setTextFormat(Qt.TextFormat.PlainText)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                raise KeyboardInterrupt
+            return bytearray(dialog.textValue(), "utf-8")
+        finally:
+            dialog.setTextValue("")
+            dialog.deleteLater()
 
     def confirm(self, question: str) -> bool:
-        buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
-        answer = QMessageBox.question(self.parent, self.title, question, buttons, QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
+        return plain_message(self.parent, QMessageBox.Icon.Question, self.title, question, question=True)
 
 
 class MainWindow(QMainWindow):
@@ -329,7 +356,7 @@ class MainWindow(QMainWindow):
             except Exception as e:  # a plugin's bug must not take the window down with it
                 record_failure(panel.plugin, f"watch {panel.id}", e)  # for the support information (issue 24)
                 failed = text("status.failed", self.lang, plugin=panel.plugin, error=f"{type(e).__name__}: {e}")
-                self._panel_labels[panel.id].setText(failed)
+                self._panel_labels[panel.id].setText(visible(failed, keep_lines=True))
 
     def _notifier(self, panel_id: str) -> Callable[[], None]:
         """The call-back a panel's watch gets: safe from any thread (a queued signal to the window's)."""
@@ -433,7 +460,7 @@ class MainWindow(QMainWindow):
         except Exception as e:  # shown, not raised: the window stays usable
             failure = record_failure(entry.plugin, f"run {entry.id}", e)  # for the support information (issue 24)
             error = f"{failure.dist} {failure.version}: {failure.error}: {failure.message}"
-            QMessageBox.critical(self, label, text("failed", self.lang, entry=label, error=error))
+            plain_message(self, QMessageBox.Icon.Critical, label, text("failed", self.lang, entry=label, error=error))
         finally:
             self._running = False
         self.last_result = result
@@ -446,11 +473,11 @@ class MainWindow(QMainWindow):
         try:
             result = entry.run(self.request(entry), ui)
         except KeyboardInterrupt:
-            QMessageBox.information(self, label, text("cancelled", self.lang))
+            plain_message(self, QMessageBox.Icon.Information, label, text("cancelled", self.lang))
             return None
         if ui.lines:
-            box = QMessageBox.information if result.exit_code == 0 else QMessageBox.warning
-            box(self, label, "\n".join(ui.lines))
+            icon = QMessageBox.Icon.Information if result.exit_code == 0 else QMessageBox.Icon.Warning
+            plain_message(self, icon, label, "\n".join(ui.lines))
         return result
 
     # --- support information -------------------------------------------------------------------------------------

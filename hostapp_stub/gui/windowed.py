@@ -85,7 +85,15 @@ def show_message_box(title: str, message: str) -> None:
         return
     if QApplication.instance() is None:
         _apps.append(QApplication([sys.argv[0] if sys.argv else "aosign-host-gui"]))
-    box = QMessageBox(QMessageBox.Icon.Critical, title, message, QMessageBox.StandardButton.Ok)
+    from PySide6.QtCore import Qt
+
+    from ..untrusted import visible
+
+    # a plugin's or the OS's words may be in it: plain text, controls shown (issue 25)
+    box = QMessageBox(
+        QMessageBox.Icon.Critical, title, visible(message, keep_lines=True), QMessageBox.StandardButton.Ok
+    )
+    box.setTextFormat(Qt.TextFormat.PlainText)
     box.setObjectName("start_error")
     try:
         box.exec()

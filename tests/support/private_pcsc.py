@@ -100,10 +100,13 @@ class PrivatePcsc:
     """A pcscd of our own whose vpcd listens on free ports.
 
     :param root: a folder for its socket, pid file, reader config and log.
+    :param friendly: vpcd's ``FRIENDLYNAME``: its readers are ``<friendly> 00 00`` and ``<friendly> 00 01`` (a
+        hostile name tests what a reader can say about itself).
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, friendly: str = "Virtual PCD") -> None:
         self.root = root
+        self.friendly = friendly
         self.run_dir = root / "run"
         self.conf_dir = root / "reader.conf.d"
         self.run_dir.mkdir(parents=True)
@@ -112,11 +115,11 @@ class PrivatePcsc:
         #: the card side of "Virtual PCD 00 01"
         self.port = self.first_port + 1
         (self.conf_dir / "vpcd").write_text(
-            'FRIENDLYNAME "Virtual PCD"\n'
+            f'FRIENDLYNAME "{friendly}"\n'
             f"DEVICENAME /dev/null:{self.first_port}\n"
             "LIBPATH /usr/lib/pcsc/drivers/serial/libifdvpcd.so\n"
             f"CHANNELID {self.first_port}\n",
-            encoding="ascii",
+            encoding="utf-8",
         )
         self.socket_path = self.run_dir / "pcscd.comm"
         self.private_namespace = True
@@ -164,10 +167,10 @@ class PrivatePcsc:
         self.proc = None
 
     @classmethod
-    def launch(cls, root: Path) -> PrivatePcsc:
+    def launch(cls, root: Path, friendly: str = "Virtual PCD") -> PrivatePcsc:
         """Start one in a private mount namespace; without that (no ``unshare``, not root), on the machine's
         socket, which needs that no pcscd runs there (one that is not ours must not be stopped)."""
-        pcsc = cls(root)
+        pcsc = cls(root, friendly)
         if shutil.which("unshare") is not None:
             try:
                 pcsc.start()

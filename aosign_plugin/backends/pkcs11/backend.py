@@ -46,6 +46,7 @@ from aosign_plugin.domain.errors import (
     PinIncorrectError,
 )
 from aosign_plugin.domain.secret import Secret, wipe_bytearray
+from hostapp_stub.api import Untrusted, untrusted
 
 if TYPE_CHECKING:
     from pkcs11 import Session, Slot, Token
@@ -341,9 +342,9 @@ class Pkcs11Backend:
             allowed = ", ".join(s.value for s in UnblockStyle)
             raise CardUnavailableError("module", f"unknown unblock style; use one of: {allowed}") from None
         #: the token's label and slot, once found
-        self.reader: str | None = None
+        self.reader: str | None = None  # Untrusted (the module's token label and slot)
         #: the token's slot as the module describes it (a PC/SC reader's name, for modules over PC/SC), once found
-        self.slot_description: str | None = None
+        self.slot_description: Untrusted | None = None
         self._flags: int | None = None
         self._p11: Any = None
         self._library_checked = False
@@ -476,8 +477,9 @@ class Pkcs11Backend:
         if len(found) > 1:
             raise CardUnavailableError("several_tokens", ", ".join(self._describe(s, t) for s, t, _ in found))
         slot, token, self._flags = found[0]
-        self.slot_description = str(slot.slot_description)
-        self.reader = f"{token.label} ({self.slot_description})"
+        # the module's texts: marked where they enter, never interpreted where they are shown
+        self.slot_description = Untrusted(str(slot.slot_description))
+        self.reader = Untrusted(f"{token.label} ({slot.slot_description})")
         return token
 
     # --- for ``aosign-host doctor``: read-only, no session, no login -------------------------------------------
@@ -653,10 +655,10 @@ class Pkcs11Backend:
         certificates, unreadable = evaluate(
             self._certificates(token), warn_days=self.expiry_warn_days, cache=CertificateCache(default_cache_path())
         )
-        serial = token.serial.decode("ascii", "replace").strip() or None
+        serial = untrusted(token.serial.decode("ascii", "replace").strip() or None)
         return CardStatus(
             backend=self.name,
-            reader=self.reader,
+            reader=untrusted(self.reader),
             pin=pin,
             unblock=unblock,
             serial=serial,
@@ -683,8 +685,8 @@ class Pkcs11Backend:
         try:
             with token.open() as session:
                 for obj in session.get_objects({p11.Attribute.CLASS: p11.ObjectClass.CERTIFICATE}):
-                    label = attribute(obj, p11.Attribute.LABEL)
-                    label = label if isinstance(label, str) and label else None
+                    found_label = attribute(obj, p11.Attribute.LABEL)
+                    label = Untrusted(found_label) if isinstance(found_label, str) and found_label else None
                     if len(found) >= MAX_CERTIFICATES:
                         found.append(UnreadableCertificate(label, "too_many"))
                         break
@@ -702,7 +704,7 @@ class Pkcs11Backend:
         return found
 
     def _id(self, token: Any) -> CardIdentity:
-        serial = token.serial.decode("ascii", "replace").strip() or None
+        serial = untrusted(token.serial.decode("ascii", "replace").strip() or None)
         return CardIdentity(reader=self.slot_description, serial=serial)
 
     def identity(self) -> CardIdentity:
@@ -721,7 +723,7 @@ class Pkcs11Backend:
                 while not self._stopping.is_set():
                     try:
                         slots = lib.get_slots(token_present=True)
-                        cards = tuple(CardIdentity(reader=str(slot.slot_description)) for slot in slots)
+                        cards = tuple(CardIdentity(reader=Untrusted(str(slot.slot_description))) for slot in slots)
                         self._report(Presence("card" if cards else "no_token", cards))
                     except p11.PKCS11Error as e:
                         self._report(Presence("module", detail=_error_name(e)))

@@ -58,6 +58,7 @@ from hostapp_stub.api import (
     add_focus_ring,
     announce,
     panel_widget,
+    visible,
 )
 
 __all__ = ["DIALOGS", "BoxTone", "ChangePinDialog", "PinDialog", "UnlockDialog", "run_entry"]
@@ -100,7 +101,7 @@ def _wrapping_label(name: str) -> QLabel:
 
 
 def _set_box(label: QLabel, lines: Sequence[str], tone: BoxTone) -> None:
-    label.setText("\n".join(lines))
+    label.setText(visible("\n".join(lines), keep_lines=True))  # a card's, a reader's words: shown, never run
     label.setStyleSheet(box_style(tone.value, label.palette()))  # readable in dark mode too
     label.setVisible(bool(lines))
 

@@ -30,6 +30,9 @@ class SecretLineEdit(QLineEdit):
         from PySide6.QtCore import Qt
 
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        from hostapp_stub.api import no_core_dumps
+
+        no_core_dumps()  # a secret will be typed here: a crash from now on dumps no core holding it
         self._keep_private()
 
     def _keep_private(self) -> None:
