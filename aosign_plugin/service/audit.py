@@ -21,9 +21,7 @@ written anywhere else. ``[audit] sink = "system"`` sends the lines to the OS's l
 
 from __future__ import annotations
 
-import contextlib
 import errno
-import json
 import os
 import re
 import stat

@@ -155,7 +155,7 @@ def test_the_window_shows_a_card_in_use_as_a_state_and_reads_again_when_free(
         finally:
             holder.close()
         view = entries.read_card_panel(request)
-        assert any("10 of 10" in line for line in view.lines), view
+        assert any("10 of 10" in figure.value for figure in view.figures), view  # the counts, large (issue 28)
         reads.clear()
         assert not reads.wait(1.5)  # no more retries once the card could be read
     finally:
