@@ -195,7 +195,12 @@ class PinService:
             return None
         if _serial(shown) is None or not now.same_card(replace(shown.identity, insertion=None)):
             raise CardChangedError("the card in the reader is not the card that was shown", now=now)
-        fresh = self.status()  # taken out and put back: is it the same card? (its serial, read without a try)
+        try:
+            fresh = self.status()  # taken out and put back: is it the same card? (its serial, read without a try)
+        except CardUnavailableError:
+            # not readable as the card shown (over PC/SC the link of the status read ended with the card): whatever
+            # is there now cannot be told from another card, so it is treated as one, and nothing is sent
+            raise CardChangedError("the card in the reader is not the card that was shown", now=now) from None
         self._check_same(shown, fresh)
         if not fresh.same_counters(shown):
             raise CardStateChangedError("the card's counters changed while it was out of the reader")
