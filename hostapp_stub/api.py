@@ -43,6 +43,7 @@ __all__ = [
     "Tone",
     "Untrusted",
     "announce",
+    "contrast_ratio",
     "expand_path",
     "field",
     "hookimpl",
@@ -350,6 +351,14 @@ def expand_path(value: str, folder: Path | None = None) -> Path:
     from .platforms import expand_manifest_path
 
     return expand_manifest_path(value, folder)
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two ``#rrggbb`` colours (1 to 21): the host window's rule for readable text, for a
+    plugin's own dialogs (no Qt is imported)."""
+    from .gui.contrast import contrast_ratio as ratio
+
+    return ratio(a, b)
 
 
 def untrusted_file(path: Path, *, pinned: bool = False, administrator: bool = False) -> tuple[str, str] | None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from hostapp_stub.api import contrast_ratio
+
 if TYPE_CHECKING:
     from PySide6.QtGui import QPalette
 
@@ -70,18 +72,3 @@ def box_style(tone: str, palette: QPalette) -> str:
         return ""
     text, background, border = _BOX[is_dark(palette)][tone]
     return f"QLabel {{ color: {text}; background: {background}; border: 1px solid {border}; padding: 6px; }}"
-
-
-def _luminance(colour: str) -> float:
-    def channel(c: int) -> float:
-        s = c / 255
-        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(c) for c in _rgb(colour))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast_ratio(a: str, b: str) -> float:
-    """WCAG 2 contrast ratio of two ``#rrggbb`` colours (1 to 21)."""
-    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
