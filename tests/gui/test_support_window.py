@@ -100,8 +100,6 @@ class _Broken:
 def test_a_failing_plugin_is_named_in_the_window_and_its_support_information(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from PySide6.QtWidgets import QMessageBox
-
     from hostapp_stub.plugins import clear_failures
 
     clear_failures()
@@ -124,7 +122,11 @@ def test_a_failing_plugin_is_named_in_the_window_and_its_support_information(
         )
         assert "Card" not in window.status_text("broken-panel")
         shown: list[str] = []
-        monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, message: shown.append(message))
+        # the window's message box (plain text, modal): what it would show
+        monkeypatch.setattr(
+            "hostapp_stub.gui.window.plain_message",
+            lambda parent, icon, title, message, **kw: shown.append(message) or False,
+        )
         broken = next(e for e in menu(pm).entries if e.id == "broken")
         assert window.run_entry(broken) is None
         assert "RuntimeError: the entry broke" in shown[0]
