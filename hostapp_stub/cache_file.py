@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["read_entries", "write_entry"]
+__all__ = ["nesting_depth", "read_entries", "write_entry"]
 
 
 #: a cache file larger than this, or nested deeper, was not written by us: it reads as empty (and is rewritten)
@@ -22,8 +23,6 @@ MAX_DEPTH = 32
 def read_entries(path: Path, fmt: int) -> list[dict[str, Any]]:
     """The entries of the cache file ``path`` in format ``fmt``; ``[]`` for anything unreadable, larger than
     :data:`MAX_BYTES` or nested deeper than :data:`MAX_DEPTH` (never a ``RecursionError`` for its readers)."""
-    from .manifest import nesting_depth
-
     try:
         with open(path, "rb") as f:
             raw = f.read(MAX_BYTES + 1)
@@ -52,3 +51,24 @@ def write_entry(path: Path, fmt: int, entry: dict[str, Any], keep: int) -> None:
         os.replace(tmp, path)
     except (OSError, ValueError, TypeError):
         pass  # a read-only or full cache folder (or a value JSON cannot hold) only costs the next start the work
+
+
+def nesting_depth(value: object, limit: int) -> int:
+    """How deep tables (mappings) and arrays (lists) nest in ``value``, counted without recursion and stopping
+    once past ``limit`` (so a hostile file costs no more than ``limit`` levels' walk)."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, Mapping):
+            children: Iterable[object] = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        depth += 1
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            return deepest
+        stack.extend((child, depth) for child in children)
+    return deepest

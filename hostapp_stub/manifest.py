@@ -300,27 +300,6 @@ def load_manifest_file(path: Path, origin: str, lang: str, parsed: ParseCache | 
 MAX_DEPTH = 10
 
 
-def nesting_depth(value: object, limit: int) -> int:
-    """How deep tables (mappings) and arrays (lists) nest in ``value``, counted without recursion and stopping
-    once past ``limit`` (so a hostile file costs no more than ``limit`` levels' walk)."""
-    deepest = 0
-    stack: list[tuple[object, int]] = [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, Mapping):
-            children: Iterable[object] = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        depth += 1
-        deepest = max(deepest, depth)
-        if deepest > limit:
-            return deepest
-        stack.extend((child, depth) for child in children)
-    return deepest
-
-
 def _parse(path: Path, body: str, lang: str) -> dict[str, Any]:
     import tomllib
 
@@ -346,6 +325,8 @@ def _parse(path: Path, body: str, lang: str) -> dict[str, Any]:
         raise ManifestError(text("manifest.syntax", lang, path=where, error=error)) from None
     except RecursionError:  # arrays or inline tables nested hundreds deep: the parser's own recursion gives out
         data = None
+    from .cache_file import nesting_depth
+
     if data is None or nesting_depth(data, MAX_DEPTH) > MAX_DEPTH:
         raise ManifestError(text("manifest.too_deep", lang, path=path, limit=MAX_DEPTH))
     return data
@@ -390,7 +371,7 @@ class ParseCache:
         if self.path is None:
             return None
         if self._entries is None:
-            from .cache_file import read_entries
+            from .cache_file import nesting_depth, read_entries
 
             self._entries = read_entries(self.path, self._FORMAT)
         key = str(file.absolute())
