@@ -295,8 +295,7 @@ def run(rig: Rig, args: argparse.Namespace) -> dict[str, Any]:
         env=rig.env(),
     )
     deadline = time.monotonic() + 20
-    # its status reads, before it asks: the state and tries said before the first prompt, then the service's own
-    while len(rig.apdus("A")) < before + 2 * status_apdus:
+    while len(rig.apdus("A")) < before + status_apdus:  # its status read, before it asks
         if time.monotonic() > deadline or cli.poll() is not None:
             raise RuntimeError("the command line did not read the card")
         time.sleep(0.01)

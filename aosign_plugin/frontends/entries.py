@@ -234,8 +234,9 @@ def _run_pin_entry(request: Request, ui: HostUI, operation: Operation) -> EntryR
         _wait_for_card(service.backend, request, ui)
         shown = _show_before_asking(service, ui)
         if operation is Operation.CHANGE_PIN:
-            return _finish(service.change_pin(asker, echo=echo, shown=shown), request, ui, "change.done", "changed")
-        outcome = service.unlock(asker, echo=echo, final_try_ok=request.flag("final-try"), shown=shown)
+            outcome = service.change_pin(asker, echo=echo, shown=shown, just_read=True)
+            return _finish(outcome, request, ui, "change.done", "changed")
+        outcome = service.unlock(asker, echo=echo, final_try_ok=request.flag("final-try"), shown=shown, just_read=True)
         return _finish(outcome, request, ui, "unlock.done", "unlocked")
     except KeyboardInterrupt:
         return _cancelled(ui)

@@ -143,33 +143,52 @@ class PinService:
 
     # --- the use cases ----------------------------------------------------------------------------------------------
 
-    def change_pin(self, asker: Asker, *, echo: bool = False, shown: CardStatus | None = None) -> Outcome:
+    def change_pin(
+        self, asker: Asker, *, echo: bool = False, shown: CardStatus | None = None, just_read: bool = False
+    ) -> Outcome:
         """Ask the current PIN and the new one twice, then change it with one try.
 
         :param shown: the state the user was shown before (a dialog's); if the card in the reader is another card
             (:class:`CardChangedError`) or its counters moved since, nothing is asked or sent. None: the state is read
             now and is what the user is shown. Either way, the card is checked to be that card again right before
             the try is sent.
+        :param just_read: ``shown`` was read by this service a moment ago, for the user to see before the first
+            prompt (the command line): it is not read again before asking (the card's identity and counters are
+            still checked right before the try).
         """
-        return self._run(Operation.CHANGE_PIN, asker, echo=echo, shown=shown, consented=False)
+        return self._run(Operation.CHANGE_PIN, asker, echo=echo, shown=shown, consented=False, just_read=just_read)
 
     def unlock(
-        self, asker: Asker, *, echo: bool = False, final_try_ok: bool = False, shown: CardStatus | None = None
+        self,
+        asker: Asker,
+        *,
+        echo: bool = False,
+        final_try_ok: bool = False,
+        shown: CardStatus | None = None,
+        just_read: bool = False,
     ) -> Outcome:
         """Ask the unblocking code from the sheet and a new PIN twice, then reset the PIN with one try of the code.
 
         Allowed at any time, locked or not. Before the code's last try an explicit yes is needed: ``final_try_ok``
         (given in advance), else :meth:`Asker.confirm`.
         """
-        return self._run(Operation.UNLOCK, asker, echo=echo, shown=shown, consented=final_try_ok)
+        return self._run(Operation.UNLOCK, asker, echo=echo, shown=shown, consented=final_try_ok, just_read=just_read)
 
     def _run(
-        self, operation: Operation, asker: Asker, *, echo: bool, shown: CardStatus | None, consented: bool
+        self,
+        operation: Operation,
+        asker: Asker,
+        *,
+        echo: bool,
+        shown: CardStatus | None,
+        consented: bool,
+        just_read: bool = False,
     ) -> Outcome:
         status: CardStatus | None = None
         error: AosignError | None = None
         try:
-            status = self._fresh(shown, asker)
+            # read a moment ago for the user to see (the command line): one reading, not two in a row
+            status = shown if just_read and shown is not None else self._fresh(shown, asker)
             self._before_asking(operation, status, asker, consented)
             self._one_try(operation, status, asker, echo)
         except AosignError as e:
