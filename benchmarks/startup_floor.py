@@ -108,7 +108,8 @@ def hostapp_register_status_panels(register):
 
     class _FirstPaint(QObject):
         def eventFilter(self, obj, event):
-            if event.type() == QEvent.Type.Paint and isinstance(obj, QWidget) and obj.isWindow():
+            # the first paint of anything in a shown window (its content may cover the window itself: a scroll area)
+            if event.type() == QEvent.Type.Paint and isinstance(obj, QWidget) and obj.window().isVisible():
                 sys.stderr.write("{SHOWN}\\n")
                 sys.stderr.flush()
                 QApplication.instance().removeEventFilter(self)
