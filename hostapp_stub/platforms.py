@@ -328,12 +328,10 @@ def no_core_dumps() -> None:
         return
     import resource
 
-    try:
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    except (ValueError, OSError):
-        # a hard limit that cannot be lowered is not met in practice; the soft one always can be
-        _, hard = resource.getrlimit(resource.RLIMIT_CORE)
-        resource.setrlimit(resource.RLIMIT_CORE, (0, hard))
+    # the soft limit is the one the kernel dumps by; the hard one is left as it was, so that the programs this
+    # process starts later (a shell, a helper) keep what their user allowed them (lowering it cannot be undone)
+    _, hard = resource.getrlimit(resource.RLIMIT_CORE)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, hard))
     if sys.platform.startswith("linux"):
         import ctypes
 

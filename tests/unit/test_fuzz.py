@@ -284,7 +284,10 @@ def check_status(status: Any, ex: list[Exchange], dialect: CardDialect) -> None:
     for e in reads:
         counter = status.pin if e.command[3] == dialect.pin_ref else status.unblock
         assert e.sw is not None
-        if e.sw == 0x9000:
+        if e.sw == 0x9000 and counter is status.unblock:
+            # 9000 tells no count of the unblocking code (issue 33): unknown, never "10 of 10"
+            assert counter.tries_left is None and counter.unknown is not None, counter
+        elif e.sw == 0x9000:
             assert counter.tries_left == 10 and counter.verified
         elif e.sw == 0x6983:
             assert counter.tries_left == 0 and counter.blocked

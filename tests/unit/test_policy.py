@@ -6,7 +6,7 @@ import re
 import string
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from aosign_plugin.domain.secret import Secret
@@ -503,8 +503,29 @@ def _expected_classes(text: str) -> set[Reason]:
     return out
 
 
+def _has_legacy_full_width(data: bytes) -> bool:
+    """Bytes that are not UTF-8 and hold a full-width character as Shift_JIS or EUC-JP writes it (Python's own
+    codecs say so): a legacy Japanese terminal's input, which gets the full-width hint (issue 33; its own tests in
+    tests/unit/test_worst_case.py), not the UTF-8 reading below."""
+    try:
+        data.decode("utf-8")
+        return False
+    except UnicodeDecodeError:
+        pass
+    for i in range(len(data) - 1):
+        for encoding in ("shift_jis", "euc_jp"):
+            try:
+                ch = data[i : i + 2].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if len(ch) == 1 and (0xFF01 <= ord(ch) <= 0xFF5E or ch == "\u3000"):
+                return True
+    return False
+
+
 @given(data=st.binary(max_size=24))
 def test_property_any_bytes(data: bytes) -> None:
+    assume(not _has_legacy_full_width(data))
     decoded = data.decode("utf-8", "replace")
     assert list(_code_points(memoryview(data))) == [ord(ch) for ch in decoded]
     verdict = check_base(Secret(bytearray(data)), Field.UNBLOCK_CODE)
